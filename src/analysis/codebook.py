@@ -1,0 +1,366 @@
+"""The data dictionary: variables, labels, value labels, missing codes, scales, PII flags.
+
+A :class:`Codebook` is built from a file's own metadata (an SPSS file carries most of it) or
+read from ``data/codebooks/<dataset>.yml``. For a study the YAML is the reviewed source of
+truth; :meth:`Codebook.diff` shows how a new delivery of a file drifts from it.
+
+The YAML layout is deliberately plain so a researcher can review it in a pull request::
+
+    dataset: organisatie_enquete
+    title: Organisatie-enquête
+    variables:
+      - name: trust_1
+        label: "[Partner] doet wat is afgesproken"
+        type: numeric
+        measure: ordinal
+        value_labels: {1: helemaal oneens, 5: helemaal eens, 8: weet niet}
+        missing_values: [8, 9]
+        scale: trust
+        required: false
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.errors import CodebookError
+
+#: Variable types the codebook knows. ``numeric`` and ``string`` follow SPSS; dates are
+#: kept apart because their checks differ.
+TYPES = ("numeric", "string", "date", "datetime", "time", "boolean")
+MEASURES = ("nominal", "ordinal", "scale", "unknown")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of a dataset.
+
+    Parameters
+    ----------
+    name
+        Column name as it stands in the file.
+    label
+        Variable label (the question text).
+    type
+        One of :data:`TYPES`.
+    measure
+        Measurement level, one of :data:`MEASURES`.
+    value_labels
+        Code -> label.
+    missing_values
+        Discrete user-defined missing codes (SPSS ``MISSING VALUES``), e.g. ``[8, 9]``.
+    missing_ranges
+        User-defined missing ranges as ``[low, high]`` pairs (``LO THRU -1`` is ``[-inf, -1]``).
+    format
+        Display format as the source gave it (SPSS ``F8.2``, ``A40``, ``DATE11``).
+    scale
+        Name of the multi-item scale this item belongs to, if any.
+    reverse
+        The item is reverse-keyed within its scale.
+    pii
+        The column may hold personal data (open text); it is scanned and never published raw.
+    required
+        Non-missing is required for every row (subject to ``applies_to``).
+    unique
+        Values must be unique (identifiers).
+    pattern
+        Regular expression every non-missing value must match (``^GM\\d{4}$``).
+    minimum, maximum
+        Inclusive bounds for valid (non-missing) values.
+    applies_to
+        Skip logic: a pandas query naming who answers this item (``org_side == 'formeel'``).
+        Rows outside it must be empty.
+    """
+
+    name: str
+    label: str = ""
+    type: str = "numeric"
+    measure: str = "unknown"
+    value_labels: dict[Any, str] = field(default_factory=dict)
+    missing_values: list[Any] = field(default_factory=list)
+    missing_ranges: list[list[float]] = field(default_factory=list)
+    format: str | None = None
+    scale: str | None = None
+    reverse: bool = False
+    pii: bool = False
+    required: bool = False
+    unique: bool = False
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    applies_to: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise CodebookError(
+                f"variable {self.name!r} has type {self.type!r}",
+                hint=f"use one of {', '.join(TYPES)}",
+            )
+        if self.measure not in MEASURES:
+            raise CodebookError(
+                f"variable {self.name!r} has measure {self.measure!r}",
+                hint=f"use one of {', '.join(MEASURES)}",
+            )
+
+    def is_missing_code(self, value: Any) -> bool:
+        """Whether ``value`` is a user-defined missing code of this variable."""
+        if value in self.missing_values:
+            return True
+        if isinstance(value, (int, float)):
+            return any(lo <= value <= hi for lo, hi in self.missing_ranges)
+        return False
+
+    @property
+    def valid_labels(self) -> dict[Any, str]:
+        """Value labels without the user-missing codes."""
+        return {k: v for k, v in self.value_labels.items() if not self.is_missing_code(k)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict with defaults left out, for YAML and JSON."""
+        out: dict[str, Any] = {"name": self.name}
+        for f in fields(self):
+            if f.name == "name":
+                continue
+            value = getattr(self, f.name)
+            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            if value != default:
+                out[f.name] = value
+        return out
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The data dictionary of one dataset.
+
+    Parameters
+    ----------
+    dataset
+        Dataset name (the catalog key, file stem and suite name).
+    variables
+        Variables in file order.
+    title
+        Human-readable title.
+    encoding
+        Character encoding the source file declared.
+    mr_sets
+        Multiple-response sets as the file carries them: name -> dict with ``label``,
+        ``type`` (``D`` dichotomy or ``C`` category), ``counted_value`` and ``variables``.
+    notes
+        Free notes (provenance, "synthetic data").
+    """
+
+    dataset: str
+    variables: tuple[Variable, ...] = ()
+    title: str = ""
+    encoding: str | None = None
+    mr_sets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        names = [v.name for v in self.variables]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise CodebookError(
+                f"codebook {self.dataset!r} names variable(s) more than once: {', '.join(dupes)}",
+                hint="give each variable one entry",
+            )
+
+    # -- access -------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> Variable:
+        for v in self.variables:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(v.name == name for v in self.variables)
+
+    def __iter__(self):
+        return iter(self.variables)
+
+    def __len__(self) -> int:
+        return len(self.variables)
+
+    @property
+    def names(self) -> list[str]:
+        return [v.name for v in self.variables]
+
+    def scales(self) -> dict[str, list[Variable]]:
+        """Scale name -> its items, in file order."""
+        out: dict[str, list[Variable]] = {}
+        for v in self.variables:
+            if v.scale:
+                out.setdefault(v.scale, []).append(v)
+        return out
+
+    def with_variable(self, variable: Variable) -> Codebook:
+        """A new codebook with ``variable`` replacing (or appended after) the one of that name."""
+        vs = [variable if v.name == variable.name else v for v in self.variables]
+        if variable.name not in self:
+            vs.append(variable)
+        return replace(self, variables=tuple(vs))
+
+    # -- serialisation ------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"dataset": self.dataset}
+        if self.title:
+            out["title"] = self.title
+        if self.encoding:
+            out["encoding"] = self.encoding
+        if self.notes:
+            out["notes"] = self.notes
+        if self.mr_sets:
+            out["mr_sets"] = self.mr_sets
+        out["variables"] = [v.to_dict() for v in self.variables]
+        return out
+
+    def to_yaml(self, path: str | Path | None = None) -> str:
+        """Serialise to YAML (and write it to ``path`` when given)."""
+        text = yaml.safe_dump(_plain(self.to_dict()), sort_keys=False, allow_unicode=True, width=100)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_json(self) -> str:
+        return json.dumps(_plain(self.to_dict()), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str | Path | None = None) -> Codebook:
+        if not isinstance(data, dict) or "dataset" not in data:
+            raise CodebookError(
+                "not a codebook: the top level needs a 'dataset' key and a 'variables' list",
+                path=source,
+                hint="compare with data/codebooks/organisatie_enquete.yml",
+            )
+        known = {f.name for f in fields(Variable)}
+        variables = []
+        for i, raw in enumerate(data.get("variables") or []):
+            if not isinstance(raw, dict) or "name" not in raw:
+                raise CodebookError(
+                    f"variable entry {i + 1} has no 'name'", path=source, hint="give every entry a name"
+                )
+            unknown = sorted(set(raw) - known)
+            if unknown:
+                raise CodebookError(
+                    f"variable {raw['name']!r} has unknown key(s): {', '.join(unknown)}",
+                    path=source,
+                    hint=f"allowed keys are {', '.join(sorted(known))}",
+                )
+            raw = dict(raw)
+            if "value_labels" in raw:
+                raw["value_labels"] = {_code(k): str(v) for k, v in (raw["value_labels"] or {}).items()}
+            if "missing_values" in raw:
+                raw["missing_values"] = [_code(k) for k in raw["missing_values"] or []]
+            try:
+                variables.append(Variable(**raw))
+            except CodebookError as exc:
+                raise CodebookError(exc.message, path=source, hint=exc.hint) from None
+        return cls(
+            dataset=str(data["dataset"]),
+            variables=tuple(variables),
+            title=str(data.get("title", "")),
+            encoding=data.get("encoding"),
+            mr_sets=dict(data.get("mr_sets") or {}),
+            notes=str(data.get("notes", "")),
+        )
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Codebook:
+        path = Path(path)
+        if not path.exists():
+            raise CodebookError("codebook file not found", path=path, hint="run `bruggen codebook DATAFILE --format yaml`")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise CodebookError(f"not valid YAML: {exc}", path=path) from None
+        return cls.from_dict(data, source=path)
+
+    # -- drift ----------------------------------------------------------------------------
+    def diff(self, other: Codebook) -> list[Drift]:
+        """How ``other`` (a new delivery) differs from this codebook (the reviewed one).
+
+        Returns a list of :class:`Drift` items: variables added or removed, and per variable
+        changes of label, type, value labels and missing codes. Only what a file can carry
+        is compared (scale membership and PII flags live in the YAML alone).
+        """
+        out: list[Drift] = []
+        mine, theirs = {v.name: v for v in self.variables}, {v.name: v for v in other.variables}
+        for name in mine.keys() - theirs.keys():
+            out.append(Drift(name, "removed", "variable is missing from the new file"))
+        for name in theirs.keys() - mine.keys():
+            out.append(Drift(name, "added", "variable is new in the file"))
+        for name in mine.keys() & theirs.keys():
+            a, b = mine[name], theirs[name]
+            if a.label != b.label:
+                out.append(Drift(name, "label", f"{a.label!r} -> {b.label!r}"))
+            if a.type != b.type:
+                out.append(Drift(name, "type", f"{a.type} -> {b.type}"))
+            for code in sorted(set(a.value_labels) | set(b.value_labels), key=str):
+                la, lb = a.value_labels.get(code), b.value_labels.get(code)
+                if la is None:
+                    out.append(Drift(name, "new code", f"{code} = {lb!r}"))
+                elif lb is None:
+                    out.append(Drift(name, "dropped code", f"{code} = {la!r}"))
+                elif la != lb:
+                    out.append(Drift(name, "value label", f"{code}: {la!r} -> {lb!r}"))
+            if sorted(map(str, a.missing_values)) != sorted(map(str, b.missing_values)) or list(
+                map(list, a.missing_ranges)
+            ) != list(map(list, b.missing_ranges)):
+                out.append(
+                    Drift(
+                        name,
+                        "missing codes",
+                        f"{a.missing_values}{a.missing_ranges or ''} -> {b.missing_values}{b.missing_ranges or ''}",
+                    )
+                )
+        order = {n: i for i, n in enumerate(list(mine) + [n for n in theirs if n not in mine])}
+        return sorted(out, key=lambda d: (order[d.variable], d.kind))
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One difference between a reviewed codebook and a new delivery."""
+
+    variable: str
+    kind: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _code(value: Any) -> Any:
+    """Normalise a value-label key read from YAML/JSON: '1' -> 1, '1.5' -> 1.5, 'ja' -> 'ja'."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            f = float(value)
+        except ValueError:
+            return value
+        return int(f) if f.is_integer() and "." not in value else f
+    return value
+
+
+def _plain(obj: Any) -> Any:
+    """Turn numpy scalars, tuples and floats-that-are-ints into plain YAML-friendly values."""
+    if isinstance(obj, dict):
+        return {_plain(_code(k)) if not isinstance(k, str) else k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        obj = obj.item()
+    if isinstance(obj, float):
+        if obj != obj:  # NaN
+            return None
+        if obj in (float("inf"), float("-inf")):
+            return obj
+        return int(obj) if obj.is_integer() else obj
+    return obj
