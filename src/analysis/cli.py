@@ -1,0 +1,181 @@
+"""The ``bruggen`` command.
+
+Every subcommand is a thin layer over the library: it parses arguments, calls one function,
+and prints a short summary with rich. Heavy libraries (great-expectations, statsmodels,
+plotly) are imported inside the commands, so ``bruggen --help`` answers at once.
+
+Exit status: 0 success; 1 the validation gate found problems; 2 bad input or configuration
+(a :class:`~analysis.errors.BruggenError`, printed without a traceback unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from analysis.errors import BruggenError
+
+app = typer.Typer(
+    name="bruggen",
+    help="Bruggen: validated survey and interview data, reproducible analyses and KIS-style reports "
+    "for research on formal-informal collaboration.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+console = Console(stderr=True)
+out = Console()
+
+_state = {"debug": False}
+
+StudyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--study",
+        "-s",
+        help="The study.yml to use (default: $BRUGGEN_STUDY or ./study.yml).",
+        show_default=False,
+    ),
+]
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks for errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _study(path: Path | None):
+    from analysis.study import Study
+
+    return Study.from_yaml(path)
+
+
+@app.command()
+def example(
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the example study's raw files into.")
+    ] = Path("data/raw"),
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 2019,
+) -> None:
+    """(Re)generate the synthetic example study: survey, referral log, municipality frame, interviews."""
+    from analysis import example as ex
+
+    written = ex.write_study(out_dir, seed=seed)
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def codebook(
+    path: Annotated[Path, typer.Argument(help="A data file (.sav, .csv, .xlsx, .qdpx, ...) or a dataset name.")],
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Write the codebook as yaml, json or html.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    study: StudyOption = None,
+) -> None:
+    """Show a file's codebook, export it, or show how it drifted from the study's reviewed codebook.
+
+    Given a dataset name of the study (e.g. organisatie_enquete), compares the raw file's own
+    metadata with data/codebooks/<dataset>.yml and lists renamed variables, changed labels and
+    new codes.
+    """
+    from analysis import codebook_cli
+
+    codebook_cli.run(path, fmt=format, output=output, study_path=study, console=out)
+
+
+@app.command()
+def validate(
+    study: StudyOption = None,
+    reports: Annotated[
+        Path | None, typer.Option("--reports", help="Folder for validatie.html/json (default: from study.yml).")
+    ] = None,
+) -> None:
+    """Run the validation gate on every dataset of the study; exit 1 when anything fails.
+
+    Writes reports/validatie.html (readable, in Dutch) and reports/validatie.json.
+    """
+    from analysis.validate import gate
+
+    s = _study(study)
+    result = gate.run(s)
+    gate.write(result, reports or s.reports_dir)
+    gate.print_summary(result, out)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    study: StudyOption = None,
+    municipality: Annotated[
+        list[str] | None,
+        typer.Option("--gemeente", "-g", help="Also render a report per municipality code (repeatable; 'all').",
+                     show_default=False),
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Report language: nl or en (default: from study.yml).")] = None,
+) -> None:
+    """Validate, analyse and render the study's HTML reports into reports/.
+
+    Refuses to render when the validation gate fails; earlier reports are left untouched.
+    """
+    from analysis.report import build
+
+    s = _study(study)
+    written = build.build_reports(s, municipalities=municipality or [], lang=lang)
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def lab(
+    port: Annotated[int | None, typer.Option(help="Port for JupyterLab.")] = None,
+) -> None:
+    """Start JupyterLab in notebooks/ with the project's kernel."""
+    import subprocess
+
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--notebook-dir", "notebooks"]
+    if port:
+        cmd += ["--port", str(port)]
+    raise typer.Exit(subprocess.call(cmd))
+
+
+def main() -> None:
+    """Entry point: run the app, turning a BruggenError into a readable message and exit 2."""
+    try:
+        app(standalone_mode=False)
+    except BruggenError as exc:
+        if _state["debug"]:
+            raise
+        console.print("[bold red]error:[/] " + _escape(str(exc)), highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+if __name__ == "__main__":
+    main()
