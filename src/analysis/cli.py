@@ -74,11 +74,15 @@ def example(
 
 @app.command()
 def codebook(
-    path: Annotated[Path, typer.Argument(help="A data file (.sav, .csv, .xlsx, .qdpx, ...) or a dataset name.")],
+    path: Annotated[
+        Path, typer.Argument(help="A data file (.sav, .csv, .xlsx, .qdpx, ...) or a dataset name.")
+    ],
     format: Annotated[
         str | None, typer.Option("--format", "-f", help="Write the codebook as yaml, json or html.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
     study: StudyOption = None,
 ) -> None:
     """Show a file's codebook, export it, or show how it drifted from the study's reviewed codebook.
@@ -96,7 +100,8 @@ def codebook(
 def validate(
     study: StudyOption = None,
     reports: Annotated[
-        Path | None, typer.Option("--reports", help="Folder for validatie.html/json (default: from study.yml).")
+        Path | None,
+        typer.Option("--reports", help="Folder for validatie.html/json (default: from study.yml)."),
     ] = None,
 ) -> None:
     """Run the validation gate on every dataset of the study; exit 1 when anything fails.
@@ -118,10 +123,16 @@ def report(
     study: StudyOption = None,
     municipality: Annotated[
         list[str] | None,
-        typer.Option("--gemeente", "-g", help="Also render a report per municipality code (repeatable; 'all').",
-                     show_default=False),
+        typer.Option(
+            "--gemeente",
+            "-g",
+            help="Also render a report per municipality code (repeatable; 'all').",
+            show_default=False,
+        ),
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="Report language: nl or en (default: from study.yml).")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Report language: nl or en (default: from study.yml).")
+    ] = None,
 ) -> None:
     """Validate, analyse and render the study's HTML reports into reports/.
 

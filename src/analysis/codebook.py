@@ -273,7 +273,9 @@ class Codebook:
     def from_yaml(cls, path: str | Path) -> Codebook:
         path = Path(path)
         if not path.exists():
-            raise CodebookError("codebook file not found", path=path, hint="run `bruggen codebook DATAFILE --format yaml`")
+            raise CodebookError(
+                "codebook file not found", path=path, hint="run `bruggen codebook DATAFILE --format yaml`"
+            )
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:

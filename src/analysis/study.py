@@ -94,7 +94,9 @@ class Study:
                 spec = {"path": spec}
             if not isinstance(spec, dict) or "path" not in spec:
                 raise StudyConfigError(
-                    f"dataset {name!r} has no 'path'", path=source, hint="give each dataset a path to its file"
+                    f"dataset {name!r} has no 'path'",
+                    path=source,
+                    hint="give each dataset a path to its file",
                 )
             spec = dict(spec)
             entries[name] = DatasetEntry(

@@ -56,7 +56,9 @@ def read(path: str | Path, **options: Any) -> Dataset:
 
     path = Path(path)
     if not path.exists():
-        raise ReadError("file not found", path=path, hint="check the path in study.yml or on the command line")
+        raise ReadError(
+            "file not found", path=path, hint="check the path in study.yml or on the command line"
+        )
     if path.is_dir():
         raise ReadError("this is a folder, not a data file", path=path)
     suffix = path.suffix.lower()
