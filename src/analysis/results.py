@@ -1,0 +1,73 @@
+"""The Result contract every analysis returns.
+
+A researcher learns these methods once:
+
+- ``to_frame()``: a tidy DataFrame with a fixed vocabulary
+  (``term, estimate, std_error, ci_low, ci_high, p_value, n``).
+- ``table()``: the publication table, already through disclosure control.
+- ``figure()``: a plotly figure in the project theme, built from the disclosed table.
+- ``findings(lang="nl")``: plain-language sentences whose numbers come from the result.
+- ``_repr_html_()``: a notebook cell shows the table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+#: Columns of ``Result.to_frame()``, in this order.
+TIDY_COLUMNS = ("term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "n")
+
+
+class Result:
+    """Base class for analysis results. Subclasses implement the four methods."""
+
+    #: Short machine name, used for figure ids and the tables workbook sheet.
+    key: str = "result"
+    #: Title per language.
+    titles: dict[str, str] = {}
+
+    def title(self, lang: str = "nl") -> str:
+        return self.titles.get(lang) or self.titles.get("nl") or self.key
+
+    def to_frame(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def table(self) -> Any:
+        """The disclosed publication table (:class:`analysis.disclosure.DisclosedTable`)."""
+        raise NotImplementedError
+
+    def figure(self, lang: str = "nl") -> go.Figure:
+        raise NotImplementedError
+
+    def findings(self, lang: str = "nl") -> list[str]:
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html()
+
+
+def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build a tidy result frame with exactly :data:`TIDY_COLUMNS` (missing ones as NaN)."""
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    for col in TIDY_COLUMNS:
+        if col not in frame:
+            frame[col] = np.nan
+    extra = [c for c in frame.columns if c not in TIDY_COLUMNS]
+    return frame[list(TIDY_COLUMNS) + extra]
+
+
+def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (``statsmodels.stats.proportion.proportion_confint``)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    if n == 0:
+        return float("nan"), float("nan")
+    lo, hi = proportion_confint(successes, n, alpha=1 - level, method="wilson")
+    return float(lo), float(hi)
