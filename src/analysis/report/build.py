@@ -1,0 +1,98 @@
+"""Build the study's reports: gate, analyse, disclose, render, write.
+
+Data move one way. :func:`build_reports` runs the validation gate first and refuses to go
+on when it fails (earlier reports stay untouched). Every page is rendered in memory before
+anything is written, and each file is written to a temporary name and then moved into
+place, so a failure never leaves a half-written report.
+
+Files written (under the study's ``reports`` folder):
+
+- ``rapport.html``: the study report;
+- ``rapport-tabellen.xlsx``: its published tables, with the same suppression;
+- ``gemeenten/<code>.html`` (+ ``-tabellen.xlsx``): one per municipality when asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.errors import StudyConfigError
+
+if TYPE_CHECKING:
+    from analysis.study import Study
+
+#: The survey dataset the report is built on.
+SURVEY = "organisatie_enquete"
+#: The municipality frame (names, region, size class).
+FRAME = "gemeenten"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One rendered file, waiting to be written."""
+
+    relpath: str
+    content: bytes
+
+
+def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | None = None) -> list[Path]:
+    """Validate, analyse and render; return the paths written.
+
+    Parameters
+    ----------
+    study
+        The study (see :mod:`analysis.study`).
+    municipalities
+        Municipality codes (``GM0363``) to render a report for each, or ``["all"]``.
+    lang
+        ``nl`` or ``en``; default from ``study.yml``.
+
+    Raises
+    ------
+    ValidationFailed
+        The validation gate failed; nothing was written.
+    """
+    from analysis.report import pages
+    from analysis.validate import gate
+
+    validation = gate.require_pass(study)
+    lang = lang or study.language
+    context = pages.Context.from_study(study, validation=validation, lang=lang)
+
+    outputs = list(pages.study_report(context))
+    codes = list(municipalities)
+    if codes == ["all"]:
+        codes = context.municipality_codes()
+    unknown = sorted(set(codes) - set(context.municipality_codes()))
+    if unknown:
+        raise StudyConfigError(
+            f"unknown municipality code(s): {', '.join(unknown)}",
+            path=study.source,
+            hint="use codes from the municipality frame (e.g. GM0363), or 'all'",
+        )
+    for code in codes:
+        outputs.extend(pages.municipality_report(context, code))
+    return write_outputs(outputs, study.reports_dir)
+
+
+def write_outputs(outputs: list[Output], folder: Path) -> list[Path]:
+    """Write every output atomically (temporary file, then rename) and return the paths."""
+    written = []
+    for output in outputs:
+        target = folder / output.relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(output.content)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

@@ -1,0 +1,83 @@
+"""Render report sections into one self-contained HTML file.
+
+A report is a list of :class:`Section` objects; each holds paragraphs, bullets and blocks
+(a table or a figure as HTML that already passed disclosure control). The page inlines its
+CSS and plotly.js, so it opens offline, and contains nothing that varies between runs: the
+same sections give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from analysis import __version__
+from analysis.report.i18n import texts
+
+
+@dataclass(frozen=True)
+class Block:
+    """A table or figure in a section (``html`` is trusted: built by Bruggen, not by input)."""
+
+    html: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything one report file shows."""
+
+    title: str
+    sections: tuple[Section, ...]
+    lang: str = "nl"
+    subtitle: str = ""
+    synthetic: bool = False
+    footer_extra: tuple[str, ...] = field(default_factory=tuple)
+
+
+@cache
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("analysis.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render(page: Page) -> str:
+    """The HTML of one report page."""
+    from analysis.figures import plotly_js
+
+    t = texts(page.lang)
+    footer = " · ".join((t["generated_by"].format(version=__version__), *page.footer_extra))
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        t=t,
+        title=page.title,
+        subtitle=page.subtitle,
+        synthetic=page.synthetic,
+        sections=page.sections,
+        footer=footer,
+        version=__version__,
+        plotly_js=_safe_script(plotly_js()),
+    )
+
+
+def _safe_script(js: str):
+    """Mark the plotly bundle as safe HTML, guarding against an early ``</script>``."""
+    from markupsafe import Markup
+
+    return Markup(js.replace("</script", "<\\/script"))
