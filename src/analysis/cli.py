@@ -108,9 +108,9 @@ def validate(
 
     Writes reports/validatie.html (readable, in Dutch) and reports/validatie.json.
     """
+    s = _study(study)
     from analysis.validate import gate
 
-    s = _study(study)
     result = gate.run(s)
     gate.write(result, reports or s.reports_dir)
     gate.print_summary(result, out)
@@ -138,9 +138,9 @@ def report(
 
     Refuses to render when the validation gate fails; earlier reports are left untouched.
     """
+    s = _study(study)
     from analysis.report import build
 
-    s = _study(study)
     written = build.build_reports(s, municipalities=municipality or [], lang=lang)
     for path in written:
         out.print(f"wrote {path}")
@@ -160,26 +160,27 @@ def lab(
 
 
 def main() -> None:
-    """Entry point: run the app, turning a BruggenError into a readable message and exit 2."""
+    """Entry point: run the app; a BruggenError becomes a readable message.
+
+    Exit 1 when the validation gate refused the data, 2 for any other bad input.
+    """
+    from analysis.errors import ValidationFailed
+
     try:
         app(standalone_mode=False)
     except BruggenError as exc:
         if _state["debug"]:
             raise
         console.print("[bold red]error:[/] " + _escape(str(exc)), highlight=False)
-        sys.exit(2)
+        sys.exit(1 if isinstance(exc, ValidationFailed) else 2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         console.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        exc.show()
+        sys.exit(getattr(exc, "exit_code", 2))
 
 
 def _escape(text: str) -> str:
