@@ -177,6 +177,13 @@ class Codebook:
                 return v
         raise KeyError(name)
 
+    def get(self, name: str, default: Variable | None = None) -> Variable | None:
+        """The variable called ``name``, or ``default`` when the codebook has none."""
+        for v in self.variables:
+            if v.name == name:
+                return v
+        return default
+
     def __contains__(self, name: object) -> bool:
         return any(v.name == name for v in self.variables)
 

@@ -55,9 +55,21 @@ class Dataset:
 
         This is what scale scores and models use: Likert items as 1..5, "weet niet" (8) and
         "n.v.t." (9) missing.
+
+        Parameters
+        ----------
+        columns
+            Columns to return (default: all).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Float columns; text that is not a number, dates and durations become ``NaN``.
         """
         import numpy as np
         import pandas as pd
+
+        from analysis.ingest.labels import missing_mask
 
         source = self.codes if self.codes is not None else self.frame
         cols = columns if columns is not None else list(source.columns)
@@ -65,26 +77,50 @@ class Dataset:
         for name in cols:
             s = source[name]
             if name in self.codebook:
-                var = self.codebook[name]
-                if var.missing_values or var.missing_ranges:
-                    s = s.mask(s.map(lambda x, v=var: v.is_missing_code(x) if x == x else False).astype(bool))
+                s = s.mask(missing_mask(s, self.codebook[name]))
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                s = s.astype(object)
+            if s.dtype.kind in "mM":  # dates and durations are not numbers
+                out[name] = pd.Series(np.nan, index=s.index)
+                continue
             out[name] = pd.to_numeric(s, errors="coerce").astype(float)
         return pd.DataFrame(out, index=source.index).replace({None: np.nan})
 
     def missing_reason(self, column: str) -> pd.Series:
-        """Per row, the label of the user-missing code (``"weet niet"``), else ``NA``."""
+        """Per row, why a value is missing: the label of its user-missing code.
+
+        Parameters
+        ----------
+        column
+            A column of the dataset.
+
+        Returns
+        -------
+        pandas.Series
+            String series: the code's label (``"weet niet"``, StatLine's ``"niet beschikbaar"``),
+            ``"missing code 9"`` when the code has no label, and ``NA`` for valid values and
+            values that were simply left empty.
+        """
         import pandas as pd
+
+        from analysis.ingest.labels import missing_mask
 
         var = self.codebook[column]
         source = self.codes if self.codes is not None else self.frame
         raw = source[column]
+        mask = missing_mask(raw, var)
+        labels = dict(var.value_labels)
 
         def reason(x: Any) -> Any:
-            if x is None or x != x or not var.is_missing_code(x):
-                return pd.NA
-            return var.value_labels.get(x, f"missing code {x}")
+            label = labels.get(x)
+            if label is None and isinstance(x, float) and x.is_integer():
+                label = labels.get(int(x))
+            return label if label is not None else f"missing code {_show(x)}"
 
-        return raw.map(reason).astype("string")
+        out = pd.Series(pd.NA, index=raw.index, dtype="string")
+        if mask.any():
+            out[mask] = raw[mask].astype(object).map(reason).astype("string")
+        return out
 
     def with_frame(self, frame: pd.DataFrame) -> Dataset:
         """A copy with another frame (the codebook and source stay)."""
@@ -95,3 +131,9 @@ class Dataset:
         if self.path is not None:
             head += f" from <code>{self.path.name}</code>"
         return head + "</p>" + self.frame.head()._repr_html_()
+
+
+def _show(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)

@@ -1,0 +1,112 @@
+"""Applying a codebook to stored codes: shared by every reader.
+
+A reader produces the *codes* (the values as stored in the file, user-missing codes kept) and a
+:class:`~analysis.codebook.Codebook`. :func:`labelled_frame` turns them into the analysis frame:
+user-missing codes become missing values and fully labelled variables become categoricals.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.codebook import Codebook, Variable
+
+__all__ = ["labelled_frame", "missing_mask"]
+
+
+def missing_mask(series: pd.Series, variable: Variable) -> pd.Series:
+    """Which values of ``series`` are user-defined missing codes of ``variable``.
+
+    Parameters
+    ----------
+    series
+        Stored codes of one column (numbers, strings, or a mix such as StatLine's ``.``).
+    variable
+        Its codebook entry, with ``missing_values`` and ``missing_ranges``.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, ``True`` where the value is a user-missing code; never ``NA``.
+    """
+    import pandas as pd
+    from pandas.api.types import is_numeric_dtype
+
+    mask = pd.Series(False, index=series.index)
+    if not (variable.missing_values or variable.missing_ranges):
+        return mask
+    if variable.missing_values:
+        values = list(variable.missing_values)
+        if is_numeric_dtype(series):
+            values = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        mask |= series.isin(values).fillna(False).astype(bool)
+    if variable.missing_ranges:
+        if is_numeric_dtype(series):
+            numbers = series.astype("float64")
+        else:  # object columns mixing numbers and symbols: only real numbers can fall in a range
+            numbers = series.map(
+                lambda x: (
+                    float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else float("nan")
+                )
+            ).astype("float64")
+        for lo, hi in variable.missing_ranges:
+            mask |= numbers.between(float(lo), float(hi)).fillna(False).astype(bool)
+    return mask.astype(bool)
+
+
+def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Apply a codebook to stored codes: user-missing to ``NA``, value labels to categoricals.
+
+    A variable whose every valid (non-missing) value carries a label becomes a categorical of
+    its labels, in code order, ordered when the codebook says ``measure: ordinal``. A variable
+    with only some values labelled (a count with a label for 0) keeps its values. Columns the
+    codebook does not name pass through unchanged. The input is not modified.
+
+    Parameters
+    ----------
+    codes
+        Values as stored in the file (what :attr:`Dataset.codes` holds).
+    codebook
+        The codebook to apply (the file's own, or a study's reviewed YAML).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index and columns as ``codes``.
+    """
+    import pandas as pd
+
+    out: dict[str, Any] = {}
+    for col in codes.columns:
+        s = codes[col]
+        if col not in codebook:
+            out[col] = s
+            continue
+        var = codebook[col]
+        mask = missing_mask(s, var)
+        if mask.any():
+            s = s.mask(mask)
+            if s.dtype == object:
+                s = _tidy_object(s)
+        valid = var.valid_labels
+        if valid and len(set(valid.values())) == len(valid):
+            observed = set(s.dropna().unique())
+            if observed <= set(valid):
+                order = sorted(valid, key=lambda k: (isinstance(k, str), k))
+                cats = pd.CategoricalDtype([valid[k] for k in order], ordered=var.measure == "ordinal")
+                s = s.map(valid).astype(cats)
+        out[col] = s
+    return pd.DataFrame(out, index=codes.index)
+
+
+def _tidy_object(s: pd.Series) -> pd.Series:
+    """After masking symbols (``.``) an object column of numbers becomes a float column."""
+    import pandas as pd
+
+    rest = s.dropna()
+    if len(rest) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rest):
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+    return s
