@@ -66,8 +66,12 @@ class Study:
     # -- construction -----------------------------------------------------------------
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> Study:
-        """Read a ``study.yml`` (default: ``$BRUGGEN_STUDY`` or ``./study.yml``)."""
-        path = Path(path or os.environ.get(ENV_VAR) or "study.yml").resolve()
+        """Read a ``study.yml``.
+
+        Default: ``$BRUGGEN_STUDY``, else the nearest ``study.yml`` in the current folder or
+        one of its parents (so notebooks in ``notebooks/`` find the project's study).
+        """
+        path = Path(path or os.environ.get(ENV_VAR) or _find_study_file()).resolve()
         if not path.exists():
             raise StudyConfigError(
                 "study file not found",
@@ -193,6 +197,14 @@ class Study:
         if name not in self._cache:
             self._cache[name] = self.load(name)
         return self._cache[name]
+
+
+def _find_study_file() -> Path:
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "study.yml").exists():
+            return folder / "study.yml"
+    return here / "study.yml"
 
 
 def _resolve(root: Path, value: str | None) -> Path | None:
