@@ -75,6 +75,9 @@ class Variable:
     applies_to
         Skip logic: a pandas query naming who answers this item (``org_side == 'formeel'``).
         Rows outside it must be empty.
+    source_name
+        The column's heading in the source file when the reader had to change it into a
+        usable name (LimeSurvey's ``A8[SQ001]`` becomes ``A8_SQ001``).
     """
 
     name: str
@@ -94,6 +97,7 @@ class Variable:
     minimum: float | None = None
     maximum: float | None = None
     applies_to: str | None = None
+    source_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:

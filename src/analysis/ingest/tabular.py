@@ -1,0 +1,937 @@
+"""CSV and Excel files: survey-platform exports, CBS StatLine tables and plain tables.
+
+The layout of a file (its *dialect*) decides where the names, question texts and data are:
+
+==================  ===================================================================
+dialect             layout
+==================  ===================================================================
+``qualtrics``       three header rows: names, question texts, ``{"ImportId": ...}``
+                    (a file with only the first two is read too when named explicitly)
+``qualtrics_legacy``  old Qualtrics export: ``V1..Vn`` names, then a row of texts
+``limesurvey``      LimeSurvey response export with code-only headings (``A8[SQ001]``),
+                    code-plus-text headings (``A8[SQ001]. Question text [Option]``) or
+                    full-text headings (``Response ID``, ``Date submitted``)
+``statline``        CBS StatLine CSV: ``.`` not available and ``x`` secret become missing
+                    with their reason, ``-`` (nil) is 0, ``2022*`` provisional becomes
+                    2022 plus a ``<column>_provisional`` flag
+``plain``           one header row
+``codings``         an interview codings table (document, code, start, end, text), read
+                    by :mod:`analysis.ingest.qda`
+==================  ===================================================================
+
+``dialect="auto"`` (the default) recognises each of these; when the file could be read in
+more than one way it stops and asks the researcher to name the dialect. Text files may carry
+a byte-order mark, ``;``, tab or ``|`` separators, CRLF line ends and Dutch decimal commas
+(``3,5``); their encoding is UTF-8 (or UTF-16 with a BOM), else windows-1252 with a warning,
+unless ``encoding=`` names it.
+
+Column names become usable identifiers (``Duration (in seconds)`` -> ``Duration_in_seconds``);
+the heading as it stood is kept in the codebook (``source_name``), question texts become
+variable labels.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.codebook import Codebook, Variable
+from analysis.errors import ReadError
+from analysis.ingest.dataset import Dataset
+from analysis.ingest.labels import labelled_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DIALECTS", "STATLINE_SYMBOLS", "detect_dialect", "read", "safe_name"]
+
+DIALECTS = ("auto", "qualtrics", "qualtrics_legacy", "limesurvey", "plain", "statline", "codings")
+
+#: CBS StatLine symbols that stand for a missing number, with their meaning.
+STATLINE_SYMBOLS = {".": "niet beschikbaar (.)", "x": "geheim (x)"}
+
+#: Largest text file read into memory (bytes); bigger files need a database export.
+MAX_TEXT_BYTES = 512 * 1024 * 1024
+
+_LIMESURVEY_FIELDS = ("id", "submitdate", "lastpage", "startlanguage")
+_LIMESURVEY_TEXT = ("Response ID", "Date submitted", "Last page", "Start language")
+_LS_CODETEXT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])*)(?:\. |: )(.*)$", re.S)
+_NUM_POINT = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_NUM_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+_INT = re.compile(r"^[+-]?\d+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NL_DATE = re.compile(r"^\d{1,2}-\d{1,2}-\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_PROVISIONAL = re.compile(r"^(.*?\S)\s*(\*{1,2})$")
+
+
+@dataclass
+class _Layout:
+    """Where a dialect finds names, labels and data."""
+
+    headers: list[str]
+    labels: list[str]
+    data: list[list[Any]]
+    header_rows: int
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read(
+    path: str | Path,
+    *,
+    dialect: str | None = "auto",
+    codebook: Codebook | None = None,
+    dataset: str | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+) -> Dataset:
+    """Read a CSV or XLSX file: a survey-platform export, a StatLine table or a plain table.
+
+    Parameters
+    ----------
+    path
+        ``.csv``, ``.tsv``, ``.txt`` (delimited), ``.xlsx`` or ``.xlsm`` file.
+    dialect
+        One of :data:`DIALECTS`; ``"auto"`` (or ``None``) detects it.
+    codebook
+        A study's reviewed codebook: its types decide how columns are parsed (a ``string``
+        variable keeps leading zeros), its value labels make categoricals and its missing
+        codes become ``NA`` (the code stays in :attr:`Dataset.codes`).
+    dataset
+        Dataset name; defaults to the file stem.
+    sheet
+        Worksheet name or 0-based number (Excel only; default the first sheet).
+    encoding
+        Character encoding of a text file (default: detected).
+
+    Returns
+    -------
+    Dataset
+        ``frame`` and ``codes`` with one column per variable; ``codebook`` with the question
+        texts as labels (inferred from the data when no codebook is given); for survey exports
+        ``tables["columns"]`` lists name, source_name, label (and Qualtrics' import_id).
+
+    Raises
+    ------
+    ReadError
+        The file is not what its extension says, its encoding is unknown, its header spans
+        merged cells, its rows do not fit its header, or its dialect is unclear.
+    """
+    path = Path(path)
+    dialect = (dialect or "auto").lower()
+    if dialect not in DIALECTS:
+        raise ReadError(
+            f"unknown dialect {dialect!r}",
+            path=path,
+            hint=f"use one of {', '.join(DIALECTS)}",
+        )
+    warnings: list[str] = []
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows, merged = _xlsx_rows(path, sheet, warnings)
+        used_encoding = None
+        separator = None
+    else:
+        text, used_encoding = _decode(path, encoding, warnings)
+        separator = "\t" if suffix == ".tsv" else _sniff_separator(text)
+        rows = _csv_rows(text, separator, path)
+        merged = []
+    rows = _trim(rows)
+    if not rows:
+        raise ReadError(
+            "the file holds no table (it is empty)",
+            path=path,
+            hint="export the data again, with a header row",
+        )
+    if dialect == "auto":
+        dialect = detect_dialect(rows, path=path, separator=separator)
+    layout = _LAYOUTS[dialect](rows, path)
+    _check_merged(merged, layout.header_rows, path, warnings)
+    names, source_names = _names(layout.headers, codebook, warnings)
+    data = _rectangle(layout.data, len(names), path, layout.header_rows)
+    if dialect == "codings":
+        from analysis.ingest import qda
+
+        codes = _plain_frame(names, data, None, "plain", separator, warnings)
+        return qda.read_codings_table(codes, path=path, dataset=dataset, warnings=warnings)
+    return _build(
+        path=path,
+        dialect=dialect,
+        names=names,
+        source_names=source_names,
+        layout=layout,
+        data=data,
+        codebook=codebook,
+        dataset=dataset,
+        separator=separator,
+        encoding=used_encoding,
+        warnings=warnings,
+    )
+
+
+# -- bytes to rows ------------------------------------------------------------------------------
+
+
+def _decode(path: Path, encoding: str | None, warnings: list[str]) -> tuple[str, str]:
+    """The file's text and the encoding used; clear errors for binary files."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ReadError(
+            f"the file is {size / 1e6:.0f} MB, more than Bruggen reads as text",
+            path=path,
+            hint="split it, or export it as .sav or parquet",
+        )
+    data = path.read_bytes()
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ReadError(
+                f"{encoding!r} is not an encoding Bruggen knows",
+                path=path,
+                hint="use a standard name such as utf-8, windows-1252 or latin-1",
+            ) from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                f"the file is not valid {encoding} text (byte {exc.start}: {data[exc.start : exc.start + 4]!r})",
+                path=path,
+                hint="leave out encoding= to let Bruggen detect it, or name the encoding the file was saved in",
+            ) from None
+        return text.lstrip("\ufeff"), encoding
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").lstrip("\ufeff"), "utf-16"
+    kind = _binary_kind(data[:4096])
+    if kind:
+        raise ReadError(
+            f"this is not a text table but {kind}",
+            path=path,
+            hint=_binary_hint(kind),
+        )
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("windows-1252")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            "the file's character encoding is unknown: it is neither UTF-8 nor windows-1252 "
+            f"(byte {exc.start} is {data[exc.start : exc.start + 1]!r})",
+            path=path,
+            hint="save it again as 'CSV UTF-8' (Excel: File > Save As), or pass encoding= with the "
+            "encoding it was written in (in study.yml: options: {encoding: ...})",
+        ) from None
+    warnings.append(
+        "the file is not UTF-8; it was read as windows-1252. If accented letters look wrong, "
+        "give its encoding (options: {encoding: ...} in study.yml)"
+    )
+    return text, "windows-1252"
+
+
+def _binary_kind(head: bytes) -> str | None:
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "a ZIP archive (an Excel workbook or a REFI-QDA project renamed?)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Office file (.xls) or a password-protected workbook"
+    if head.startswith((b"$FL2", b"$FL3")):
+        return "an SPSS data file"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(b"\x1f\x8b"):
+        return "a gzip-compressed file"
+    if head.startswith(b"PAR1"):
+        return "a parquet file"
+    if b"\x00" in head:
+        nul_odd = head[1::2].count(0)
+        nul_even = head[0::2].count(0)
+        if max(nul_odd, nul_even) > len(head) // 4:
+            return "UTF-16 text without a byte-order mark"
+        return "a binary file"
+    return None
+
+
+def _binary_hint(kind: str) -> str:
+    if kind.startswith("a ZIP"):
+        return "if it is a workbook, rename it to .xlsx; if a REFI-QDA project, to .qdpx"
+    if kind.startswith("an SPSS"):
+        return "rename it to .sav"
+    if kind.startswith("UTF-16"):
+        return "pass encoding='utf-16-le' (options: {encoding: utf-16-le} in study.yml)"
+    if kind.startswith("an old Office"):
+        return "open it in Excel and save it as .xlsx without a password"
+    return "export the data as CSV (UTF-8) or .xlsx"
+
+
+def _sniff_separator(text: str) -> str:
+    """The separator that splits the first lines into the most, equally many, fields."""
+    sample = "\n".join(text[:65_536].splitlines()[:30])
+    best, best_width = ",", 1
+    for sep in (",", ";", "\t", "|"):
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep)][:-1] or [
+                len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep)
+            ]
+        except csv.Error:
+            continue
+        widths = [w for w in widths if w > 0]
+        if not widths:
+            continue
+        width = widths[0]
+        consistent = sum(w == width for w in widths) >= max(1, int(0.9 * len(widths)))
+        if consistent and width > best_width:
+            best, best_width = sep, width
+    return best
+
+
+def _csv_rows(text: str, separator: str, path: Path) -> list[list[Any]]:
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)]
+    except csv.Error as exc:
+        raise ReadError(
+            f"the CSV is malformed ({exc})",
+            path=path,
+            hint="check for an unclosed quote near that line, or export the file again",
+        ) from None
+
+
+def _xlsx_rows(path: Path, sheet: str | int | None, warnings: list[str]) -> tuple[list[list[Any]], list]:
+    import zipfile
+
+    from analysis.ingest.safezip import check_archive
+
+    head = path.read_bytes()[:8]
+    if not head.startswith(b"PK"):
+        kind = _binary_kind(head) or "a text file (a CSV renamed?)"
+        raise ReadError(
+            f"this is not an Excel workbook but {kind}",
+            path=path,
+            hint=_binary_hint(kind) if not kind.startswith("a text") else "rename it to .csv",
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_archive(zf, path)
+    except zipfile.BadZipFile:
+        raise ReadError(
+            "the workbook is damaged (its ZIP container cannot be opened)",
+            path=path,
+            hint="download or copy it again, or open it in Excel and save it again",
+        ) from None
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:
+        raise ReadError(
+            f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
+            path=path,
+            hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV",
+        ) from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            ws = wb[names[0]]
+            if len(names) > 1:
+                warnings.append(
+                    f"the workbook has {len(names)} sheets ({', '.join(names)}); read the first, "
+                    f"{names[0]!r}. Name another with options: {{sheet: ...}}"
+                )
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise ReadError(
+                    f"the workbook has no sheet number {sheet} (it has {len(names)}, counted from 0)",
+                    path=path,
+                    hint=f"sheets: {', '.join(names)}",
+                )
+            ws = wb[names[sheet]]
+        elif str(sheet) in names:
+            ws = wb[str(sheet)]
+        else:
+            raise ReadError(
+                f"the workbook has no sheet called {sheet!r}",
+                path=path,
+                hint=f"its sheets are: {', '.join(names)}",
+            )
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        merged = [(str(r), r.min_row, r.max_row) for r in ws.merged_cells.ranges]
+    finally:
+        wb.close()
+    return rows, merged
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    """Drop fully empty rows at the end and fully empty trailing cells."""
+
+    def empty(x: Any) -> bool:
+        return x is None or (isinstance(x, str) and x.strip() == "")
+
+    while rows and all(empty(x) for x in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _check_merged(merged: list, header_rows: int, path: Path, warnings: list[str]) -> None:
+    in_header = [ref for ref, lo, _hi in merged if lo <= header_rows]
+    if in_header:
+        raise ReadError(
+            f"the header spans merged cells ({', '.join(in_header[:5])}), so columns have no "
+            "names of their own",
+            path=path,
+            hint="unmerge the header cells in Excel and give every column its own name in one row "
+            "(put a grouping heading into the names, e.g. 'vertrouwen_1')",
+        )
+    if merged:
+        warnings.append(
+            f"the sheet has {len(merged)} merged cell range(s) in its data ({', '.join(m[0] for m in merged[:3])}); "
+            "only the first cell of each holds a value, the others are read as empty"
+        )
+
+
+# -- dialects -------------------------------------------------------------------------------
+
+
+def _cells(row: Sequence[Any]) -> list[str]:
+    return ["" if x is None else str(x) for x in row]
+
+
+def detect_dialect(rows: list[list[Any]], *, path: Path | None = None, separator: str | None = None) -> str:
+    """Recognise the layout of a table from its first rows.
+
+    Parameters
+    ----------
+    rows
+        The file's rows as cells (strings for CSV, values for Excel).
+    path
+        The file, for messages.
+    separator
+        The CSV separator, when known (StatLine uses ``;``).
+
+    Returns
+    -------
+    str
+        One of :data:`DIALECTS` other than ``"auto"``.
+
+    Raises
+    ------
+    ReadError
+        The layout is ambiguous; the message asks the researcher to name the dialect.
+    """
+    header = [h.strip() for h in _cells(rows[0])]
+    second = _cells(rows[1]) if len(rows) > 1 else []
+    third = _cells(rows[2]) if len(rows) > 2 else []
+    third_filled = [c for c in third if c.strip()]
+    if third_filled and sum(c.lstrip().startswith('{"ImportId"') for c in third_filled) >= 0.8 * len(
+        third_filled
+    ):
+        return "qualtrics"
+    if (
+        len(header) >= 3
+        and header[:3] == ["V1", "V2", "V3"]
+        and any(c.strip() in ("ResponseID", "ResponseSet") for c in second)
+    ):
+        return "qualtrics_legacy"
+    lowered = {h.lower() for h in header}
+    if sum(f in header for f in _LIMESURVEY_FIELDS) >= 3:
+        return "limesurvey"
+    codetext = [m.group(1) for h in header if (m := _LS_CODETEXT.match(h))]
+    if sum(f in codetext for f in _LIMESURVEY_FIELDS) >= 3:
+        return "limesurvey"
+    if sum(f in header for f in _LIMESURVEY_TEXT) >= 3:
+        return "limesurvey"
+    if {"document", "code"} <= lowered and ({"start", "end"} <= lowered or "text" in lowered):
+        return "codings"
+    if "Perioden" in header or _looks_statline(rows, separator):
+        return "statline"
+    clue = _second_row_is_labels(rows)
+    if clue:
+        raise ReadError(
+            "Bruggen is unsure how to read this file: its second row looks like question texts "
+            f"rather than data ({clue})",
+            path=path,
+            hint="name the layout in study.yml (options: {dialect: ...}) or with read(..., dialect=...): "
+            "'qualtrics' for a Qualtrics export (names, question texts), 'plain' to read the second "
+            "row as data, 'limesurvey' or 'statline'",
+        )
+    return "plain"
+
+
+def _looks_statline(rows: list[list[Any]], separator: str | None) -> bool:
+    if separator != ";":
+        return False
+    body = [c for row in rows[1:200] for c in _cells(row)]
+    dots = sum(c.strip() == "." for c in body)
+    padded = sum(bool(re.match(r"^ +-?\d", c)) for c in body)
+    starred = sum(bool(re.match(r"^\d{4}\*{1,2}$", c.strip())) for c in body)
+    return (dots > 0 and padded > 0) or (starred > 0 and padded > 0)
+
+
+def _is_number(text: str) -> bool:
+    t = text.strip()
+    return bool(_NUM_POINT.match(t) or _NUM_COMMA.match(t))
+
+
+def _second_row_is_labels(rows: list[list[Any]]) -> str | None:
+    """A clue that row 2 holds texts, not data: a column of numbers that starts with text."""
+    if len(rows) < 4:
+        return None
+    header = _cells(rows[0])
+    second = _cells(rows[1])
+    filled = [c for c in second if c.strip()]
+    if not filled or any(_is_number(c) for c in filled):
+        return None
+    body = [_cells(r) for r in rows[2:52]]
+    for j, cell in enumerate(second):
+        if not cell.strip():
+            continue
+        column = [r[j] for r in body if j < len(r) and r[j].strip()]
+        if len(column) >= 2 and all(_is_number(c) for c in column):
+            name = header[j] if j < len(header) else f"column {j + 1}"
+            return f"column {name!r} holds numbers, but its second row says {cell.strip()[:40]!r}"
+    return None
+
+
+def _layout_plain(rows: list[list[Any]], path: Path) -> _Layout:
+    headers = _cells(rows[0])
+    return _Layout(headers=headers, labels=[""] * len(headers), data=rows[1:], header_rows=1)
+
+
+def _layout_qualtrics(rows: list[list[Any]], path: Path) -> _Layout:
+    headers = _cells(rows[0])
+    labels = _cells(rows[1]) if len(rows) > 1 else [""] * len(headers)
+    third = _cells(rows[2]) if len(rows) > 2 else []
+    has_import = any(c.lstrip().startswith('{"ImportId"') for c in third)
+    extra: dict[str, list[str]] = {}
+    if has_import:
+        ids = []
+        for c in third:
+            try:
+                ids.append(str(json.loads(c).get("ImportId", "")))
+            except (ValueError, AttributeError):
+                ids.append(c)
+        extra["import_id"] = ids
+    labels = [lab if lab.strip() != h.strip() else "" for lab, h in zip(labels, headers, strict=False)]
+    start = 3 if has_import else 2
+    return _Layout(headers=headers, labels=labels, data=rows[start:], header_rows=start, extra=extra)
+
+
+def _layout_qualtrics_legacy(rows: list[list[Any]], path: Path) -> _Layout:
+    headers = _cells(rows[0])
+    labels = _cells(rows[1]) if len(rows) > 1 else [""] * len(headers)
+    labels = [lab if lab.strip() != h.strip() else "" for lab, h in zip(labels, headers, strict=False)]
+    return _Layout(headers=headers, labels=labels, data=rows[2:], header_rows=2)
+
+
+def _layout_limesurvey(rows: list[list[Any]], path: Path) -> _Layout:
+    raw = _cells(rows[0])
+    headers, labels = [], []
+    for h in raw:
+        m = _LS_CODETEXT.match(h)
+        if m and h not in _LIMESURVEY_FIELDS:
+            headers.append(m.group(1))
+            labels.append(m.group(2).strip())
+        elif h in _LIMESURVEY_TEXT or not re.match(r"^[A-Za-z_]\w*(\[[^\]]*\])*$", h):
+            headers.append(h)  # a full-text heading: the name is derived from it, the text is its label
+            labels.append(h)
+        else:
+            headers.append(h)
+            labels.append("")
+    return _Layout(headers=headers, labels=labels, data=rows[1:], header_rows=1)
+
+
+_LAYOUTS: dict[str, Callable[[list[list[Any]], Path], _Layout]] = {
+    "plain": _layout_plain,
+    "statline": _layout_plain,
+    "codings": _layout_plain,
+    "qualtrics": _layout_qualtrics,
+    "qualtrics_legacy": _layout_qualtrics_legacy,
+    "limesurvey": _layout_limesurvey,
+}
+
+
+# -- names and shape ------------------------------------------------------------------------------
+
+
+def safe_name(heading: str) -> str:
+    """A usable column name for a heading: letters, digits and underscores.
+
+    ``A8[SQ001]`` -> ``A8_SQ001``, ``Duration (in seconds)`` -> ``Duration_in_seconds``,
+    ``2022`` -> ``v_2022``. Letters with accents are kept.
+    """
+    name = re.sub(r"\W+", "_", heading.strip()).strip("_")
+    if not name:
+        return ""
+    if name[0].isdigit():
+        name = "v_" + name
+    return name
+
+
+def _names(
+    headers: list[str], codebook: Codebook | None, warnings: list[str]
+) -> tuple[list[str], list[str | None]]:
+    names: list[str] = []
+    sources: list[str | None] = []
+    seen: set[str] = set()
+    for i, heading in enumerate(headers):
+        heading = heading.strip()
+        if codebook is not None and heading in codebook:
+            name = heading
+        else:
+            name = safe_name(heading) or f"column_{i + 1}"
+        if name in seen:
+            k = 2
+            while f"{name}_{k}" in seen:
+                k += 1
+            warnings.append(f"column {i + 1} repeats the name {name!r}; it is read as {name}_{k}")
+            name = f"{name}_{k}"
+        seen.add(name)
+        names.append(name)
+        sources.append(heading if heading != name else None)
+    return names, sources
+
+
+def _rectangle(data: list[list[Any]], width: int, path: Path, header_rows: int) -> list[list[Any]]:
+    out = []
+    for i, row in enumerate(data):
+        row = list(row)
+        if len(row) > width:
+            extra = [x for x in row[width:] if x not in (None, "") and str(x).strip()]
+            if extra:
+                raise ReadError(
+                    f"row {header_rows + i + 1} has {len(row)} fields but the header names {width} columns",
+                    path=path,
+                    hint="a text with an unquoted separator, or a different separator than the header; "
+                    "export the file again with quoted text, or fix that row",
+                )
+            row = row[:width]
+        elif len(row) < width:
+            row = row + [None] * (width - len(row))
+        out.append(row)
+    return out
+
+
+# -- typing columns ------------------------------------------------------------------------------
+
+
+def _is_missing(x: Any) -> bool:
+    return x is None or (isinstance(x, str) and x.strip() == "") or (isinstance(x, float) and x != x)
+
+
+def _parse_numbers(texts: list[str], separator: str | None) -> list[float] | None:
+    """Numbers from text cells (decimal point, or decimal comma when the separator allows)."""
+    stripped = [t.strip() for t in texts]
+    if all(_NUM_POINT.match(t) for t in stripped):
+        return [float(t) for t in stripped]
+    if separator != "," and any("," in t for t in stripped) and all(_NUM_COMMA.match(t) for t in stripped):
+        return [float(t.replace(".", "").replace(",", ".")) for t in stripped]
+    return None
+
+
+def _leading_zero(texts: list[str]) -> bool:
+    return any(re.match(r"^[+-]?0\d", t.strip()) for t in texts)
+
+
+def _convert(
+    values: list[Any],
+    *,
+    want: str | None,
+    symbols: set[str],
+    separator: str | None,
+    name: str,
+    warnings: list[str],
+) -> tuple[pd.Series, str]:
+    """Typed codes for one column and its codebook type.
+
+    ``symbols`` (missing codes written as text, such as StatLine's ``.``) are kept as text in the
+    codes and left out when deciding the type.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(values)
+    present = [(i, v) for i, v in enumerate(values) if not _is_missing(v)]
+    coded = [(i, v) for i, v in present if isinstance(v, str) and v.strip() in symbols]
+    rest = [(i, v) for i, v in present if not (isinstance(v, str) and v.strip() in symbols)]
+    rest_values = [v for _, v in rest]
+
+    def assemble(converted: list[Any], dtype: str | None) -> pd.Series:
+        out: list[Any] = [None] * n
+        for (i, _), v in zip(rest, converted, strict=True):
+            out[i] = v
+        if coded:
+            for i, v in coded:
+                out[i] = v.strip()
+            return pd.Series(np.array(out, dtype=object), dtype=object)
+        series = pd.Series(np.array(out, dtype=object), dtype=object)
+        return series.astype(dtype) if dtype else series
+
+    if want == "string":
+        return assemble([v if isinstance(v, str) else _text(v) for v in rest_values], "str"), "string"
+    natives = [v for v in rest_values if not isinstance(v, str)]
+    if natives and len(natives) == len(rest_values):
+        return _convert_native(rest_values, assemble, want)
+    texts = [v if isinstance(v, str) else _text(v) for v in rest_values]
+    if not texts:
+        kind = want or ("numeric" if coded else "string")
+        return assemble(
+            [], "float64" if kind == "numeric" and not coded else ("str" if kind == "string" else None)
+        ), kind
+    if want in (None, "numeric") and not (want is None and _leading_zero(texts)):
+        numbers = _parse_numbers(texts, separator)
+        if numbers is not None:
+            if all(_INT.match(t.strip()) for t in texts) and all(abs(x) < 2**53 for x in numbers):
+                return assemble([int(x) for x in numbers], "Int64"), "numeric"
+            return assemble(numbers, "float64"), "numeric"
+        if want == "numeric":
+            bad = [t for t in texts if _parse_numbers([t], separator) is None]
+            warnings.append(
+                f"variable {name!r}: the codebook says numeric, but {len(bad)} value(s) are not numbers "
+                f"(e.g. {bad[0]!r}); the column is kept as text"
+            )
+    lowered = {t.strip().lower() for t in texts}
+    if want == "boolean" or (want is None and lowered <= {"true", "false"}):
+        truth = {
+            "true": True,
+            "false": False,
+            "1": True,
+            "0": False,
+            "ja": True,
+            "nee": False,
+            "yes": True,
+            "no": False,
+        }
+        if lowered <= set(truth):
+            return assemble([truth[t.strip().lower()] for t in texts], "boolean"), "boolean"
+    if want in (None, "date", "datetime"):
+        stripped = [t.strip() for t in texts]
+        parsed = None
+        if all(_ISO_DATE.match(t) for t in stripped):
+            parsed = pd.to_datetime(pd.Series(stripped), format="ISO8601", errors="coerce")
+        elif all(_NL_DATE.match(t) for t in stripped):
+            parsed = pd.to_datetime(pd.Series(stripped), dayfirst=True, format="mixed", errors="coerce")
+        if parsed is not None and parsed.notna().all():
+            has_time = any(len(t) > 10 for t in stripped)
+            kind = want or ("datetime" if has_time else "date")
+            return assemble(list(parsed.astype("datetime64[us]")), "datetime64[us]"), kind
+        if want in ("date", "datetime"):
+            warnings.append(
+                f"variable {name!r}: the codebook says {want}, but not every value is a date "
+                "(use YYYY-MM-DD or DD-MM-YYYY); the column is kept as text"
+            )
+    return assemble(texts, "str"), "string"
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _convert_native(values: list[Any], assemble: Callable, want: str | None) -> tuple[pd.Series, str]:
+    """Excel cells that already have a type."""
+    import datetime as dt
+
+    if all(isinstance(v, bool) for v in values):
+        return assemble(values, "boolean"), "boolean"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        if all(float(v).is_integer() for v in values) and all(abs(v) < 2**53 for v in values):
+            return assemble([int(v) for v in values], "Int64"), "numeric"
+        return assemble([float(v) for v in values], "float64"), "numeric"
+    if all(isinstance(v, dt.datetime) for v in values):
+        has_time = any(v.time() != dt.time(0) for v in values)
+        return assemble(values, "datetime64[us]"), want or ("datetime" if has_time else "date")
+    if all(isinstance(v, dt.date) for v in values):
+        import pandas as pd
+
+        return assemble([pd.Timestamp(v) for v in values], "datetime64[us]"), want or "date"
+    if all(isinstance(v, dt.time) for v in values):
+        return assemble(values, None), "time"
+    return assemble([_text(v) for v in values], "str"), "string"
+
+
+# -- building the dataset ------------------------------------------------------------------------
+
+
+def _column_values(data: list[list[Any]], j: int) -> list[Any]:
+    return [row[j] for row in data]
+
+
+def _plain_frame(
+    names: list[str],
+    data: list[list[Any]],
+    codebook: Codebook | None,
+    dialect: str,
+    separator: str | None,
+    warnings: list[str],
+) -> pd.DataFrame:
+    import pandas as pd
+
+    cols = {}
+    for j, name in enumerate(names):
+        var = codebook.get(name) if codebook is not None else None
+        symbols = {str(v) for v in var.missing_values if isinstance(v, str)} if var is not None else set()
+        series, _ = _convert(
+            _column_values(data, j),
+            want=var.type if var is not None else None,
+            symbols=symbols,
+            separator=separator,
+            name=name,
+            warnings=warnings,
+        )
+        cols[name] = series
+    return pd.DataFrame(cols)
+
+
+def _build(
+    *,
+    path: Path,
+    dialect: str,
+    names: list[str],
+    source_names: list[str | None],
+    layout: _Layout,
+    data: list[list[Any]],
+    codebook: Codebook | None,
+    dataset: str | None,
+    separator: str | None,
+    encoding: str | None,
+    warnings: list[str],
+) -> Dataset:
+    import pandas as pd
+
+    labels = layout.labels + [""] * (len(names) - len(layout.labels))
+    # Columns with neither a heading nor a value (a trailing separator on every line) are dropped.
+    keep = [
+        j
+        for j in range(len(names))
+        if (layout.headers[j].strip() if j < len(layout.headers) else "")
+        or any(not _is_missing(row[j]) for row in data)
+    ]
+    dropped_unnamed = [j for j in range(len(names)) if j not in keep]
+    for j in keep:
+        if not (layout.headers[j].strip() if j < len(layout.headers) else ""):
+            warnings.append(f"column {j + 1} has values but no heading; it is read as {names[j]!r}")
+    cols: dict[str, pd.Series] = {}
+    variables: list[Variable] = []
+    for j in keep:
+        name = names[j]
+        var = codebook.get(name) if codebook is not None else None
+        values = _column_values(data, j)
+        symbols: set[str] = set()
+        if var is not None:
+            symbols = {str(v) for v in var.missing_values if isinstance(v, str)}
+        provisional = None
+        if dialect == "statline":
+            symbols |= set(STATLINE_SYMBOLS)
+            values, provisional = _statline_values(values)
+        series, vtype = _convert(
+            values,
+            want=var.type if var is not None else None,
+            symbols=symbols,
+            separator=separator,
+            name=name,
+            warnings=warnings,
+        )
+        cols[name] = series
+        if var is None:
+            used = (
+                sorted({v for v in series if isinstance(v, str) and v in STATLINE_SYMBOLS})
+                if dialect == "statline"
+                else []
+            )
+            label = labels[j].strip() or (source_names[j] or "")
+            variables.append(
+                Variable(
+                    name=name,
+                    label=label,
+                    type=vtype,
+                    missing_values=used,
+                    value_labels={s: STATLINE_SYMBOLS[s] for s in used},
+                    source_name=source_names[j],
+                )
+            )
+        if provisional is not None:
+            flag = f"{name}_provisional"
+            cols[flag] = pd.Series(provisional, dtype="boolean")
+            if codebook is None or flag not in codebook:
+                variables.append(
+                    Variable(
+                        name=flag,
+                        label=f"{labels[j].strip() or name}: voorlopig cijfer (* of ** in StatLine)",
+                        type="boolean",
+                    )
+                )
+    del dropped_unnamed
+    codes = pd.DataFrame(cols)
+    own = Codebook(
+        dataset=dataset or path.stem,
+        variables=tuple(variables),
+        encoding=encoding,
+        notes=f"read by Bruggen as a {dialect} file",
+    )
+    if codebook is not None:
+        book = codebook
+        extra = [n for n in codes.columns if n not in codebook]
+        absent = [v.name for v in codebook if v.name not in codes.columns]
+        if extra:
+            warnings.append(
+                f"{len(extra)} column(s) are not in the reviewed codebook: {', '.join(extra[:8])}"
+                + (" ..." if len(extra) > 8 else "")
+            )
+        if absent:
+            warnings.append(
+                f"{len(absent)} variable(s) of the reviewed codebook are not in the file: {', '.join(absent[:8])}"
+                + (" ..." if len(absent) > 8 else "")
+            )
+    else:
+        book = own
+    frame = labelled_frame(codes, book)
+    tables: dict[str, pd.DataFrame] = {}
+    if dialect in ("qualtrics", "qualtrics_legacy", "limesurvey"):
+        info = {
+            "name": [names[j] for j in keep],
+            "source_name": [layout.headers[j] for j in keep],
+            "label": [labels[j].strip() for j in keep],
+        }
+        for key, values in layout.extra.items():
+            info[key] = [values[j] if j < len(values) else "" for j in keep]
+        tables["columns"] = pd.DataFrame(info)
+    return Dataset(
+        frame=frame,
+        codebook=book,
+        codes=codes,
+        path=path,
+        tables=tables,
+        warnings=tuple(warnings),
+    )
+
+
+def _statline_values(values: list[Any]) -> tuple[list[Any], list[Any] | None]:
+    """StatLine cells: ``-`` (nil) becomes 0, ``2022*`` becomes 2022 plus a provisional flag."""
+    out: list[Any] = []
+    flags: list[Any] = []
+    any_flag = False
+    for v in values:
+        if isinstance(v, str):
+            t = v.strip()
+            if t in ("-", "\u2013"):
+                out.append("0")
+                flags.append(False)
+                continue
+            m = _PROVISIONAL.match(t)
+            if m:
+                out.append(m.group(1))
+                flags.append(True)
+                any_flag = True
+                continue
+            out.append(t)
+            flags.append(None if t == "" else False)
+        else:
+            out.append(v)
+            flags.append(None if v is None else False)
+    return out, (flags if any_flag else None)
