@@ -1,0 +1,208 @@
+"""Collaboration form: project-based or structural, and for whom.
+
+The first question of a study of formal-informal collaboration: how is the collaboration
+organised, and does that differ between formal and informal respondents? The researchers'
+classification ``collab_form`` (ad hoc / projectmatig / structureel) is cross-tabulated by a
+grouping such as ``respondent_type`` or ``org_side``, through disclosure control.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from analysis.errors import BruggenError
+from analysis.results import Result, tidy, wilson_interval
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from analysis.disclosure import DisclosedTable, Policy
+
+#: The category that counts as structural collaboration.
+STRUCTURAL = "structureel"
+
+_TEXT = {
+    "nl": {
+        "title": "Vorm van de samenwerking naar {by}",
+        "x": "aandeel van de respondenten",
+        "legend": "samenwerking",
+        "overall": "Van de {n} respondenten met een samenwerkingspartner werkt {pct}% structureel samen.",
+        "group": "Onder {group} is dat {pct}% (n = {n}).",
+        "hidden": "Groepen met te weinig respondenten zijn niet apart getoond.",
+        "none": "Er zijn te weinig respondenten om de vorm van de samenwerking te beschrijven.",
+    },
+    "en": {
+        "title": "Form of collaboration by {by}",
+        "x": "share of respondents",
+        "legend": "collaboration",
+        "overall": "Of the {n} respondents with a partner, {pct}% collaborate structurally.",
+        "group": "Among {group} this is {pct}% (n = {n}).",
+        "hidden": "Groups with too few respondents are not shown separately.",
+        "none": "There are too few respondents to describe the form of collaboration.",
+    },
+}
+
+_BY_LABEL = {
+    "nl": {"respondent_type": "type respondent", "org_side": "kant (formeel/informeel)"},
+    "en": {"respondent_type": "respondent type", "org_side": "side (formal/informal)"},
+}
+
+
+class CollaborationProfile(Result):
+    """Distribution of collaboration forms per group (see :func:`collaboration_profile`)."""
+
+    key = "samenwerkingsvorm"
+
+    def __init__(self, disclosed: DisclosedTable, by: str, form: str, n_small_groups: int = 0):
+        self._table = disclosed
+        self.by = by
+        self.form = form
+        #: Groups left out before tabulating because they have fewer respondents than the
+        #: policy's ``min_count`` (their size is not published).
+        self.n_small_groups = n_small_groups
+
+    # -- contract ---------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Share of each form per group, as published (hidden cells and small groups left out).
+
+        Columns: ``term`` (``group: form``), ``estimate`` (share, 0-1), ``ci_low``/``ci_high``
+        (Wilson 95%), ``n`` (group size), plus ``group`` and ``form``.
+        """
+        rows: list[dict[str, Any]] = []
+        for group, form, k, n in self._published_cells():
+            lo, hi = wilson_interval(k, n)
+            rows.append(
+                {
+                    "term": f"{group}: {form}",
+                    "estimate": k / n,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": n,
+                    "group": group,
+                    "form": form,
+                }
+            )
+        return tidy(rows)
+
+    def table(self) -> DisclosedTable:
+        return self._table
+
+    def shares(self) -> pd.DataFrame:
+        """Published row percentages (groups x forms, no totals); hidden or too-small cells are NaN."""
+        data = self._table.figure_data()
+        return data.pivot(index="row", columns="col", values="percent").reindex(
+            index=list(dict.fromkeys(data["row"])), columns=list(dict.fromkeys(data["col"]))
+        )
+
+    def figure(self, lang: str = "nl") -> go.Figure:
+        from analysis.figures import stacked_bar_shares
+
+        t = _TEXT[lang]
+        shares = self.shares()
+        shown = shares.dropna(how="all")
+        note = t["hidden"] if self.n_small_groups or len(shown) < len(shares) else None
+        return stacked_bar_shares(
+            shown, title=self.title(lang), x_title=t["x"], legend_title=t["legend"], note=note
+        )
+
+    def findings(self, lang: str = "nl") -> list[str]:
+        """Sentences on the share of structural collaboration, overall and per group."""
+        t = _TEXT[lang]
+        values, pct, status = self._table.values, self._table.percent, self._table.percent_status
+        if STRUCTURAL not in values.columns or status.iloc[-1][STRUCTURAL] != "shown":
+            return [t["none"]]
+        out = [
+            t["overall"].format(n=_fmt_int(values.iloc[-1, -1], lang), pct=_fmt_pct(pct.iloc[-1][STRUCTURAL]))
+        ]
+        for i, group in enumerate(values.index[:-1]):
+            if status.iloc[i][STRUCTURAL] == "shown":
+                out.append(
+                    t["group"].format(
+                        group=group,
+                        pct=_fmt_pct(pct.iloc[i][STRUCTURAL]),
+                        n=_fmt_int(values.iloc[i, -1], lang),
+                    )
+                )
+        return out
+
+    def _published_cells(self):
+        """(group, form, count, group total) for every published interior cell."""
+        values, status = self._table.values, self._table.status
+        for i, group in enumerate(values.index[:-1]):
+            n = values.iloc[i, -1]
+            if n is None or status.iloc[i, -1] != "shown":
+                continue
+            for j, form in enumerate(values.columns[:-1]):
+                k = values.iloc[i, j]
+                if k is not None and status.iloc[i, j] == "shown":
+                    yield str(group), str(form), int(k), int(n)
+
+    def title(self, lang: str = "nl") -> str:
+        return _TEXT[lang]["title"].format(by=_BY_LABEL[lang].get(self.by, self.by))
+
+
+def collaboration_profile(
+    data: pd.DataFrame,
+    policy: Policy,
+    *,
+    by: str = "respondent_type",
+    form: str = "collab_form",
+    lang: str = "nl",
+) -> CollaborationProfile:
+    """Cross-tabulate the collaboration form by a grouping, through disclosure control.
+
+    Parameters
+    ----------
+    data
+        Respondent-level frame with labelled categoricals (``Dataset.frame``).
+    policy
+        The study's disclosure policy.
+    by
+        Grouping column (``respondent_type``, ``org_side``, ``region``...).
+    form
+        The collaboration-form column.
+    lang
+        Language of the table labels (``nl`` or ``en``).
+
+    Returns
+    -------
+    CollaborationProfile
+        ``to_frame()`` columns: term, estimate (share), std_error, ci_low, ci_high (Wilson),
+        p_value, n, group, form.
+
+    Notes
+    -----
+    Respondents without a value for ``form`` (no partner, or item missing) are left out of
+    the table. Groups with fewer respondents than ``policy.min_count`` are left out before
+    tabulating (a small group inside the table would force wide secondary suppression); the
+    figure and :attr:`CollaborationProfile.n_small_groups` say so, without their size.
+    """
+    import pandas as pd
+
+    from analysis.disclosure import crosstab
+
+    for col in (by, form):
+        if col not in data.columns:
+            raise BruggenError(
+                f"the data have no column {col!r}",
+                hint="check the variable names in the codebook, or pass by=/form= explicitly",
+            )
+    sizes = data[by].value_counts()
+    small = sorted(str(g) for g, n in sizes.items() if n < policy.min_count)
+    data = data[~data[by].astype("string").isin(small)]
+    if isinstance(data[by].dtype, pd.CategoricalDtype):
+        data = data.assign(**{by: data[by].cat.remove_unused_categories()})
+    table = crosstab(
+        data, rows=by, cols=form, policy=policy, percent="row", name=f"samenwerkingsvorm_{by}", lang=lang
+    )
+    return CollaborationProfile(table, by=by, form=form, n_small_groups=len(small))
+
+
+def _fmt_pct(percent: float) -> str:
+    return f"{percent:.0f}"
+
+
+def _fmt_int(n: float, lang: str) -> str:
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if lang == "nl" else text
