@@ -1,0 +1,218 @@
+"""Municipality breakdowns: report a small municipality only as part of a larger group.
+
+A municipality with fewer than ``policy.min_count`` respondents is not reported on
+its own. It is pooled with the other small municipalities of its region; if that
+pool is still too small, with the small municipalities of its size class; failing
+that, into one "other municipalities" group. Pools hold only municipalities that are
+*not* reported alone, so a pool can never be worked out by subtracting published
+municipalities from a published region total. (Do not also publish region totals
+that include municipalities reported alone: ``region - alone = small ones``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.disclosure._text import check_lang
+from analysis.disclosure.policy import Policy
+from analysis.errors import DisclosureError
+
+_LEVEL_NAMES = {
+    "nl": {"region": "regio", "size_class": "grootteklasse", "province": "provincie"},
+    "en": {"region": "region", "size_class": "size class", "province": "province"},
+}
+_OTHER = {"nl": "overige gemeenten", "en": "other municipalities"}
+_ALL = {"nl": "alle gemeenten", "en": "all municipalities"}
+
+
+@dataclass(frozen=True)
+class MunicipalityGrouping:
+    """How each municipality is reported.
+
+    Attributes
+    ----------
+    table
+        One row per municipality: ``municipality``, ``report_group`` (the label to
+        tabulate on), ``level`` (``"municipality"``, a fallback column name,
+        ``"other"`` or ``"all"``), ``sentence_nl``, ``sentence_en`` (empty when the
+        municipality is reported alone). Respondent counts are deliberately absent.
+    lang
+        Language of the ``report_group`` labels.
+    """
+
+    table: pd.DataFrame
+    lang: str = "nl"
+
+    @property
+    def mapping(self) -> dict[Any, str]:
+        """municipality -> report group."""
+        return dict(zip(self.table["municipality"], self.table["report_group"], strict=True))
+
+    def group(self, municipality: Any) -> str:
+        """The group a municipality's figures appear under."""
+        try:
+            return self.mapping[municipality]
+        except KeyError:
+            raise DisclosureError(f"municipality {municipality!r} has no respondents in these data") from None
+
+    def is_alone(self, municipality: Any) -> bool:
+        """Whether the municipality is reported on its own."""
+        row = self.table[self.table["municipality"] == municipality]
+        return bool(len(row)) and row["level"].iat[0] == "municipality"
+
+    def sentence(self, municipality: Any, lang: str = "nl") -> str:
+        """The sentence to print in a municipality's report ('' when reported alone)."""
+        check_lang(lang)
+        row = self.table[self.table["municipality"] == municipality]
+        if not len(row):
+            raise DisclosureError(f"municipality {municipality!r} has no respondents in these data")
+        return str(row[f"sentence_{lang}"].iat[0])
+
+    def apply(self, frame: pd.DataFrame, municipality_col: str, column: str = "report_group") -> pd.DataFrame:
+        """A copy of ``frame`` with a ``column`` holding each record's report group."""
+        return frame.assign(**{column: frame[municipality_col].map(self.mapping)})
+
+
+def municipality_fallback(
+    frame: pd.DataFrame,
+    municipality_col: str,
+    fallbacks: Sequence[str] = ("region", "size_class"),
+    policy: Policy | None = None,
+    *,
+    lang: str = "nl",
+) -> MunicipalityGrouping:
+    """Decide per municipality whether it can be reported alone or must be combined.
+
+    Parameters
+    ----------
+    frame
+        Respondent-level data (one record per respondent), with the municipality
+        column and the fallback columns (e.g. joined from the ``gemeenten`` frame).
+        To apply the rule per respondent type, call this on the subset of that type.
+    municipality_col
+        The municipality column.
+    fallbacks
+        Columns to pool small municipalities on, in order of preference.
+    policy
+        The disclosure policy (``min_count`` respondents to report alone).
+    lang
+        Language of the group labels.
+
+    Returns
+    -------
+    MunicipalityGrouping
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"gemeente": ["Aa"] * 30 + ["Bb"] * 4 + ["Cc"] * 7 + ["Dd"] * 3 + ["Ee"] * 8,
+    ...                    "region": ["Noord"] * 41 + ["Zuid"] * 3 + ["West"] * 8,
+    ...                    "size_class": ["groot"] * 30 + ["klein"] * 22})
+    >>> g = municipality_fallback(df, "gemeente", policy=Policy())
+    >>> g.mapping["Aa"], g.mapping["Bb"], g.mapping["Cc"]
+    ('Aa', 'regio Noord (samengevoegd)', 'regio Noord (samengevoegd)')
+    >>> g.mapping["Dd"], g.mapping["Ee"]
+    ('grootteklasse klein (samengevoegd)', 'grootteklasse klein (samengevoegd)')
+    >>> g.sentence("Bb")
+    'De cijfers van Bb zijn samengevoegd met die van andere gemeenten in regio Noord, omdat Bb minder dan 10 respondenten had.'
+    """
+    policy = policy or Policy()
+    check_lang(lang)
+    missing = [c for c in (municipality_col, *fallbacks) if c not in frame.columns]
+    if missing:
+        raise DisclosureError(
+            f"column(s) not in the data: {', '.join(missing)}",
+            hint="join the municipality frame (region, size class) first, or pass fallbacks=()",
+        )
+    data = frame[frame[municipality_col].notna()]
+    counts = data.groupby(municipality_col, observed=True, sort=True).size()
+    m = policy.min_count
+    fallback_value: dict[str, dict[Any, Any]] = {}
+    for col in fallbacks:
+        per = data.groupby(municipality_col, observed=True, sort=True)[col].agg(lambda s: s.dropna().unique())
+        bad = [k for k, v in per.items() if len(v) > 1]
+        if bad:
+            raise DisclosureError(
+                f"municipality {bad[0]!r} has more than one value of {col!r}",
+                hint=f"each municipality belongs to one {col}; check the municipality frame",
+            )
+        fallback_value[col] = {k: (v[0] if len(v) else None) for k, v in per.items()}
+
+    group: dict[Any, tuple[str, Any]] = {}  # municipality -> (level, value)
+    for muni, n in counts.items():
+        if n >= m:
+            group[muni] = ("municipality", muni)
+    remaining = [muni for muni in counts.index if muni not in group]
+    for col in fallbacks:
+        pools: dict[Any, list[Any]] = {}
+        for muni in remaining:
+            value = fallback_value[col][muni]
+            if value is not None:
+                pools.setdefault(value, []).append(muni)
+        for value, members in pools.items():
+            if sum(int(counts[x]) for x in members) >= m:
+                for x in members:
+                    group[x] = (col, value)
+        remaining = [muni for muni in remaining if muni not in group]
+
+    if remaining:
+        pool = list(remaining)
+        # the leftover pool must itself reach min_count; absorb the smallest groups until it does
+        while sum(int(counts[x]) for x in pool) < m and len(pool) < len(counts):
+            sizes: dict[tuple[str, Any], int] = {}
+            for muni, key in group.items():
+                if muni not in pool:
+                    sizes[key] = sizes.get(key, 0) + int(counts[muni])
+            smallest = min(sizes, key=lambda k: (k[0] == "municipality", sizes[k], str(k[1])))
+            pool += [muni for muni, key in group.items() if key == smallest and muni not in pool]
+        level = "other" if len(pool) < len(counts) else "all"
+        for muni in pool:
+            group[muni] = (level, None)
+
+    rows = []
+    for muni in counts.index:
+        level, value = group[muni]
+        rows.append(
+            {
+                "municipality": muni,
+                "report_group": _label(level, value, lang),
+                "level": level,
+                "sentence_nl": _sentence(muni, level, value, m, "nl"),
+                "sentence_en": _sentence(muni, level, value, m, "en"),
+            }
+        )
+    return MunicipalityGrouping(table=pd.DataFrame(rows), lang=lang)
+
+
+def _level_name(level: str, lang: str) -> str:
+    return _LEVEL_NAMES[lang].get(level, level)
+
+
+def _label(level: str, value: Any, lang: str) -> str:
+    if level == "municipality":
+        return str(value)
+    if level == "other":
+        return _OTHER[lang]
+    if level == "all":
+        return _ALL[lang]
+    combined = "samengevoegd" if lang == "nl" else "combined"
+    return f"{_level_name(level, lang)} {value} ({combined})"
+
+
+def _sentence(muni: Any, level: str, value: Any, m: int, lang: str) -> str:
+    if level == "municipality":
+        return ""
+    if lang == "nl":
+        where = {
+            "other": "andere kleine gemeenten",
+            "all": "alle andere gemeenten",
+        }.get(level, f"andere gemeenten in {_level_name(level, lang)} {value}")
+        return f"De cijfers van {muni} zijn samengevoegd met die van {where}, omdat {muni} minder dan {m} respondenten had."
+    where = {
+        "other": "other small municipalities",
+        "all": "all other municipalities",
+    }.get(level, f"other municipalities in {_level_name(level, lang)} {value}")
+    return f"Figures for {muni} are combined with those of {where}, because {muni} had fewer than {m} respondents."
