@@ -240,6 +240,26 @@ class Codebook:
     def to_json(self) -> str:
         return json.dumps(_plain(self.to_dict()), ensure_ascii=False, indent=2)
 
+    def to_html(self, *, lang: str = "nl", drift: list[Drift] | None = None) -> str:
+        """A self-contained HTML data dictionary (no scripts, no external files).
+
+        Parameters
+        ----------
+        lang
+            ``"nl"`` (default) or ``"en"`` headings.
+        drift
+            Differences with a new delivery to list at the end (from :meth:`diff`).
+
+        Returns
+        -------
+        str
+            One HTML page: per variable its name, label, type, measurement level, value labels,
+            missing codes and scale; multiple-response sets and scales follow.
+        """
+        from analysis.codebook_html import render
+
+        return render(self, lang=lang, drift=drift)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str | Path | None = None) -> Codebook:
         if not isinstance(data, dict) or "dataset" not in data:
@@ -294,19 +314,50 @@ class Codebook:
         return cls.from_dict(data, source=path)
 
     # -- drift ----------------------------------------------------------------------------
-    def diff(self, other: Codebook) -> list[Drift]:
+    def diff(self, other: Codebook, *, detect_renames: bool = False) -> list[Drift]:
         """How ``other`` (a new delivery) differs from this codebook (the reviewed one).
 
-        Returns a list of :class:`Drift` items: variables added or removed, and per variable
-        changes of label, type, value labels and missing codes. Only what a file can carry
-        is compared (scale membership and PII flags live in the YAML alone).
+        Parameters
+        ----------
+        other
+            The codebook of the new file (its own metadata).
+        detect_renames
+            Report a removed and an added variable with the same non-empty label and the
+            same value labels as one ``renamed`` drift (``old -> new``) instead of two.
+
+        Returns
+        -------
+        list of Drift
+            Variables added, removed (or renamed), and per variable changes of label, type,
+            value labels and missing codes. Only what a file can carry is compared (scale
+            membership and PII flags live in the YAML alone).
         """
         out: list[Drift] = []
         mine, theirs = {v.name: v for v in self.variables}, {v.name: v for v in other.variables}
-        for name in mine.keys() - theirs.keys():
-            out.append(Drift(name, "removed", "variable is missing from the new file"))
-        for name in theirs.keys() - mine.keys():
-            out.append(Drift(name, "added", "variable is new in the file"))
+        removed = [n for n in mine if n not in theirs]
+        added = [n for n in theirs if n not in mine]
+        renamed: dict[str, str] = {}
+        if detect_renames:
+            for old in removed:
+                a = mine[old]
+                for new in added:
+                    b = theirs[new]
+                    if (
+                        new not in renamed.values()
+                        and a.label
+                        and a.label == b.label
+                        and a.value_labels == b.value_labels
+                    ):
+                        renamed[old] = new
+                        break
+        for name in removed:
+            if name in renamed:
+                out.append(Drift(name, "renamed", f"{name} -> {renamed[name]}"))
+            else:
+                out.append(Drift(name, "removed", "variable is missing from the new file"))
+        for name in added:
+            if name not in renamed.values():
+                out.append(Drift(name, "added", "variable is new in the file"))
         for name in mine.keys() & theirs.keys():
             a, b = mine[name], theirs[name]
             if a.label != b.label:
