@@ -30,17 +30,43 @@ Examples
 ['40', '<10', 'x', '56']
 """
 
+from analysis.disclosure.kanon import KAnonymityReport, k_anonymity, require_k_anonymity
 from analysis.disclosure.log import SuppressionEntry, SuppressionLog
+from analysis.disclosure.municipality import MunicipalityGrouping, municipality_fallback
 from analysis.disclosure.policy import Policy
+from analysis.disclosure.quotes import (
+    NameList,
+    QuoteSelection,
+    Replacement,
+    SpeakerLabels,
+    pseudonymise,
+    select_quotes,
+    speaker_label,
+)
+from analysis.disclosure.render import appendix_html, write_tables_xlsx
 from analysis.disclosure.tables import DisclosedTable, crosstab, frequency, group_means, suppress_counts
 
 __all__ = [
     "DisclosedTable",
+    "KAnonymityReport",
+    "MunicipalityGrouping",
+    "NameList",
     "Policy",
+    "QuoteSelection",
+    "Replacement",
+    "SpeakerLabels",
     "SuppressionEntry",
     "SuppressionLog",
+    "appendix_html",
     "crosstab",
     "frequency",
     "group_means",
+    "k_anonymity",
+    "municipality_fallback",
+    "pseudonymise",
+    "require_k_anonymity",
+    "select_quotes",
+    "speaker_label",
     "suppress_counts",
+    "write_tables_xlsx",
 ]

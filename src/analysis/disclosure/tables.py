@@ -268,7 +268,10 @@ class DisclosedTable:
                 if pct is not None:
                     cells.append(pct.iat[i, 0])
             elif self.kind == "crosstab" and pct is not None:
-                cells = [f"{counts.iat[i, j]} ({pct.iat[i, j]})" for j in range(counts.shape[1])]
+                cells = [
+                    counts.iat[i, j] if st != "shown" else f"{counts.iat[i, j]} ({pct.iat[i, j]})"
+                    for j, st in enumerate(self.status.iloc[i])
+                ]
             else:
                 cells = list(counts.iloc[i])
             out.append(
