@@ -1,0 +1,470 @@
+"""Synthetic coded interviews as a REFI-QDA project (``interviews.qdpx``).
+
+About thirty invented transcripts are put together from the topic guide and sentence pools in
+:mod:`analysis.example._texts`. Each answer is one coded segment (a ``PlainTextSelection``
+carrying all its codes); quote candidates and identifying details get their own, smaller
+selections (``QUOTE``, ``IDENT``). Positions are Unicode code points from 0, end exclusive:
+``text[start:end]`` is the coded fragment.
+
+Planted (see :func:`planted`): B3 NIET_SERIEUS_GENOMEN comes up in most interviews with
+informal respondents and in few with formal ones, and when it does, A6 TERUGKOPPELING is
+usually coded on the same segment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from lxml import etree
+
+from analysis.example import _texts as tx
+from analysis.example._files import FIXED_ISO
+from analysis.example._survey import RESPONDENT_TYPES
+
+NS = "urn:QDA-XML:project:1.0"
+
+#: Interviewees per respondent type (18 informal, 12 formal).
+DESIGN = {
+    "sleutelpersoon": 8,
+    "informeel_vrijwilliger": 5,
+    "informeel_bestuur": 5,
+    "formeel_professional": 6,
+    "formeel_leidinggevende": 3,
+    "gemeente_beleid": 3,
+}
+#: Planted: probability that an interview has B3 at all, by side.
+P_B3_INTERVIEW = {"informeel": 0.80, "formeel": 0.25}
+#: Planted: A6 on a segment that has B3; on other segments of the collaboration, referral
+#: and relationship topics; never elsewhere.
+P_A6_GIVEN_B3 = 0.75
+P_A6_OTHER = 0.15
+P_LINKED = 0.5
+CODERS = ("Onderzoeker A (synthetisch)", "Onderzoeker B (synthetisch)")
+
+
+def side_of(respondent_type: str) -> str:
+    return (
+        "informeel"
+        if respondent_type in ("informeel_bestuur", "informeel_vrijwilliger", "sleutelpersoon")
+        else "formeel"
+    )
+
+
+@dataclass
+class Segment:
+    topic: str
+    question: str
+    sentences: list[str] = field(default_factory=list)
+    codes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Interview:
+    number: int
+    name: str
+    respondent_type: str
+    municipality_code: str
+    municipality_name: str
+    resp_id: str | None
+    coder: int
+    date: dt.date
+    segments: list[Segment] = field(default_factory=list)
+    text: str = ""
+    selections: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def side(self) -> str:
+        return side_of(self.respondent_type)
+
+    @property
+    def title(self) -> str:
+        return f"Interview {self.number:02d}"
+
+
+class _Guids:
+    """Proper version-4 GUIDs drawn from the study's generator (so they repeat with the seed)."""
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+
+    def __call__(self) -> str:
+        return str(uuid.UUID(bytes=self.rng.bytes(16), version=4)).upper()
+
+
+def make_interviews(
+    rng: np.random.Generator, survey: pd.DataFrame, municipalities: pd.DataFrame
+) -> list[Interview]:
+    """Draw the interviewees and write their transcripts with codings.
+
+    Parameters
+    ----------
+    rng
+        The generator for the interviews.
+    survey
+        The survey frame (interviewees linked to a survey respondent take its type and
+        municipality).
+    municipalities
+        The municipality frame.
+
+    Returns
+    -------
+    list of Interview
+        In interview order, with ``text`` and ``selections`` filled in.
+    """
+    names_by_code = dict(
+        zip(municipalities["municipality_code"], municipalities["municipality_name"], strict=True)
+    )
+    large = municipalities[municipalities["population"] > 50_000]
+    weights = np.sqrt(large["population"].to_numpy(float))
+
+    types = [t for t, k in DESIGN.items() for _ in range(k)]
+    types = [types[i] for i in rng.permutation(len(types))]
+    used_resp: set[str] = set()
+    names = {s: list(rng.permutation(list(pool))) for s, pool in tx.INTERVIEWEE_NAMES.items()}
+    code_of = {v: k for k, v in RESPONDENT_TYPES.items()}
+    interviews = []
+    for i, rtype in enumerate(types, start=1):
+        side = side_of(rtype)
+        resp_id = None
+        if rng.random() < P_LINKED:
+            pool = survey[
+                (survey["respondent_type"] == code_of[rtype])
+                & survey["municipality_code"].isin(large["municipality_code"])
+                & ~survey["resp_id"].isin(used_resp)
+            ]
+            row = pool.iloc[int(rng.integers(len(pool)))]
+            resp_id, muni = str(row["resp_id"]), str(row["municipality_code"])
+            used_resp.add(resp_id)
+        else:
+            muni = str(rng.choice(large["municipality_code"].to_numpy(), p=weights / weights.sum()))
+        official = names_by_code[muni]
+        interviews.append(
+            Interview(
+                number=i,
+                name=str(names[side].pop()),
+                respondent_type=rtype,
+                municipality_code=muni,
+                municipality_name=official,
+                resp_id=resp_id,
+                coder=int(rng.integers(len(CODERS))),
+                date=dt.date(2026, 3, 2) + dt.timedelta(days=int(rng.integers(0, 45))),
+            )
+        )
+    # the practice example goes to the first key person
+    example_nr = next(iv.number for iv in interviews if iv.respondent_type == "sleutelpersoon")
+    for iv in interviews:
+        _draw_segments(rng, iv, practice_example=iv.number == example_nr)
+        _render(rng, iv)
+    return interviews
+
+
+def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example: bool) -> None:
+    side = iv.side
+    fill = {
+        "formeel": str(rng.choice(tx.FILL["formeel"])),
+        "informeel": str(rng.choice(tx.FILL["informeel"])),
+        "gemeenschap": str(rng.choice(tx.FILL["gemeenschap"])),
+        "contact": str(rng.choice(tx.CONTACT_NAMES[side])),
+        "stad": tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name),
+        "wijk": str(rng.choice(tx.NEIGHBOURHOODS)),
+    }
+    used: set[str] = set()
+
+    def sentence(code: str, *, negative_only: bool = False) -> str:
+        pools = tx.SENTENCES[code]
+        pool = list(pools.get(side, ())) + list(pools.get("beide", ()))
+        if negative_only and code == "A6" and side == "informeel":
+            pool = pool[:3]
+        fresh = [s for s in pool if s not in used] or pool
+        s = fresh[int(rng.integers(len(fresh)))]
+        used.add(s)
+        return s.format(**fill)
+
+    for topic, questions, codes in tx.TOPICS:
+        repeats = 2 if topic in tx.EXTRA_TOPICS and rng.random() < 0.5 else 1
+        order = rng.permutation(len(questions))
+        for r in range(repeats):
+            seg = Segment(topic=topic, question=questions[order[r % len(questions)]])
+            pool = tx.TOPIC_POOLS_BY_SIDE.get((topic, side), codes)
+            if topic == "rol":
+                intro = tx.INTRO[iv.respondent_type]
+                seg.sentences.append(intro[int(rng.integers(len(intro)))].format(**fill))
+            k = 2 if rng.random() < 0.4 else 1
+            for code in rng.choice(pool, size=k, replace=False):
+                seg.codes.add(str(code))
+                seg.sentences.append(sentence(str(code)))
+            if "G3" in seg.codes:
+                seg.codes.add("CASEBOX")
+            iv.segments.append(seg)
+        if topic == "verwijzen" and practice_example:
+            seg = Segment(topic="voorbeeld", question=tx.PRACTICE_EXAMPLE_QUESTION)
+            seg.sentences = _split(tx.PRACTICE_EXAMPLE.format(bewoner=tx.PRACTICE_RESIDENT))
+            seg.codes = set(tx.PRACTICE_EXAMPLE_CODES)
+            iv.segments.append(seg)
+
+    # planted: B3 and its co-occurrence with A6
+    eligible = [j for j, s in enumerate(iv.segments) if s.topic in tx.B3_TOPICS]
+    b3: set[int] = set()
+    if rng.random() < P_B3_INTERVIEW[side]:
+        k = min(1 + int(rng.binomial(2, 0.5)), len(eligible))
+        b3 = {eligible[int(j)] for j in rng.choice(len(eligible), size=k, replace=False)}
+    for j, seg in enumerate(iv.segments):
+        if j in b3:
+            if rng.random() < P_A6_GIVEN_B3:
+                seg.codes.add("A6")
+                seg.sentences.append(sentence("A6", negative_only=True))
+            seg.codes.add("B3")
+            seg.sentences.append(sentence("B3"))
+        elif seg.topic in tx.A6_TOPICS and rng.random() < P_A6_OTHER:
+            seg.codes.add("A6")
+            seg.sentences.append(sentence("A6"))
+
+    # identifying details: a place sentence in about half of the interviews
+    if rng.random() < 0.5:
+        candidates = [s for s in iv.segments if s.topic in ("rol", "bereik", "capaciteit")]
+        seg = candidates[int(rng.integers(len(candidates)))]
+        seg.sentences.append(str(rng.choice(tx.PLACE_SENTENCES)).format(**fill))
+
+
+def _split(paragraph: str) -> list[str]:
+    out, current = [], ""
+    for part in paragraph.split(". "):
+        current = part if part.endswith(".") else part + "."
+        out.append(current)
+    return out
+
+
+def _identifying_terms(iv: Interview) -> list[str]:
+    return [
+        *tx.CONTACT_NAMES["informeel"],
+        *tx.CONTACT_NAMES["formeel"],
+        *tx.NEIGHBOURHOODS,
+        tx.PRACTICE_RESIDENT,
+        tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name),
+    ]
+
+
+def _render(rng: np.random.Generator, iv: Interview) -> None:
+    header = (
+        f"{iv.title} ({tx.ROLE_DESCRIPTIONS[iv.respondent_type]})\n"
+        f"Gemeente: {tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name)}\n"
+        f"Datum: {iv.date.isoformat()}\n"
+        f"Respondent: {iv.name} (pseudoniem)\n"
+        "SYNTHETISCH TRANSCRIPT: verzonnen voor de voorbeeldstudie van Bruggen, geen echte persoon.\n\n"
+    )
+    parts = [header]
+    pos = len(header)
+    selections: list[tuple[int, int, tuple[str, ...]]] = []
+    sentence_spans: list[tuple[int, int, str]] = []
+    terms = _identifying_terms(iv)
+    for seg in iv.segments:
+        q = f"I: {seg.question}\n"
+        parts.append(q)
+        pos += len(q)
+        parts.append("R: ")
+        pos += 3
+        start = pos
+        for k, s in enumerate(seg.sentences):
+            if k:
+                parts.append(" ")
+                pos += 1
+            parts.append(s)
+            sentence_spans.append((pos, pos + len(s), s))
+            if any(t in s for t in terms):
+                selections.append((pos, pos + len(s), ("IDENT",)))
+            pos += len(s)
+        selections.append((start, pos, tuple(sorted(seg.codes, key=_code_order))))
+        parts.append("\n\n")
+        pos += 2
+    iv.text = "".join(parts)
+    quotable = [sp for sp in sentence_spans if len(sp[2]) >= 60]
+    for j in sorted(rng.choice(len(quotable), size=min(2, len(quotable)), replace=False)):
+        a, b, _ = quotable[int(j)]
+        selections.append((a, b, ("QUOTE",)))
+    iv.selections = sorted(selections, key=lambda s: (s[0], -s[1], s[2]))
+    for a, b, _ in iv.selections:  # guard: offsets are code points into the text
+        assert iv.text[a:b].strip() == iv.text[a:b] and b > a
+
+
+def _code_order(code: str) -> tuple[int, int, str]:
+    if code in tx.META_CODES:
+        return (1, 0, code)
+    return (0, ord(code[0]), f"{int(code[1:]):03d}")
+
+
+def code_label(code: str) -> str:
+    """The code's name as it appears in the project: ``'A6 TERUGKOPPELING'`` or ``'QUOTE'``."""
+    return code if code in tx.META_CODES else f"{code} {tx.CODES[code][0]}"
+
+
+def code_family(code: str) -> str:
+    return "META" if code in tx.META_CODES else code[0]
+
+
+def codings_frame(interviews: list[Interview]) -> pd.DataFrame:
+    """The codings as a table (one row per code applied to a selection)."""
+    rows = []
+    for iv in interviews:
+        for a, b, codes in iv.selections:
+            for c in codes:
+                rows.append(
+                    {
+                        "document": iv.title,
+                        "case": f"{iv.title} - {iv.name}",
+                        "code": code_label(c),
+                        "code_family": code_family(c),
+                        "start": a,
+                        "end": b,
+                        "text": iv.text[a:b],
+                        "respondent_type": iv.respondent_type,
+                        "org_side": iv.side,
+                        "municipality_code": iv.municipality_code,
+                        "resp_id": iv.resp_id,
+                        "coder": CODERS[iv.coder],
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def project_members(
+    rng: np.random.Generator, interviews: list[Interview], *, seed: int
+) -> list[tuple[str, bytes]]:
+    """The ``.qdpx`` members: ``project.qde`` first, then ``sources/<guid>.txt``."""
+    guid = _Guids(rng)
+    q = f"{{{NS}}}"
+    users = [guid() for _ in CODERS]
+    root = etree.Element(
+        q + "Project",
+        nsmap={None: NS},
+        name="Bruggen voorbeeldstudie: interviews (SYNTHETISCH)",
+        origin=f"Bruggen analysis.example (seed {seed})",
+        creatingUserGUID=users[0],
+        creationDateTime=FIXED_ISO,
+        modifyingUserGUID=users[0],
+        modifiedDateTime=FIXED_ISO,
+    )
+    el_users = etree.SubElement(root, q + "Users")
+    for g, name in zip(users, CODERS, strict=True):
+        etree.SubElement(el_users, q + "User", guid=g, name=name)
+
+    # code book: families as parents, meta-codes at the top level
+    code_guid: dict[str, str] = {}
+    codebook = etree.SubElement(etree.SubElement(root, q + "CodeBook"), q + "Codes")
+    for letter, (fam_name, colour) in tx.FAMILIES.items():
+        parent = etree.SubElement(
+            codebook, q + "Code", guid=guid(), name=fam_name, isCodable="false", color=colour
+        )
+        for code, (name, definition) in tx.CODES.items():
+            if code[0] != letter:
+                continue
+            code_guid[code] = guid()
+            child = etree.SubElement(
+                parent,
+                q + "Code",
+                guid=code_guid[code],
+                name=f"{code} {name}",
+                isCodable="true",
+                color=colour,
+            )
+            etree.SubElement(child, q + "Description").text = definition
+    for code, definition in tx.META_CODES.items():
+        code_guid[code] = guid()
+        el = etree.SubElement(
+            codebook, q + "Code", guid=code_guid[code], name=code, isCodable="true", color="#000000"
+        )
+        etree.SubElement(el, q + "Description").text = definition
+
+    # case variables
+    variables = {
+        "respondent_type": "Text",
+        "org_side": "Text",
+        "municipality_code": "Text",
+        "resp_id": "Text",
+        "gekoppeld_aan_enquete": "Boolean",
+    }
+    var_guid = {name: guid() for name in variables}
+    el_vars = etree.SubElement(root, q + "Variables")
+    for name, kind in variables.items():
+        etree.SubElement(el_vars, q + "Variable", guid=var_guid[name], name=name, typeOfVariable=kind)
+
+    source_guid = [guid() for _ in interviews]
+    el_cases = etree.SubElement(root, q + "Cases")
+    for iv, sg in zip(interviews, source_guid, strict=True):
+        case = etree.SubElement(el_cases, q + "Case", guid=guid(), name=f"{iv.title} - {iv.name}")
+        values = {
+            "respondent_type": iv.respondent_type,
+            "org_side": iv.side,
+            "municipality_code": iv.municipality_code,
+            "resp_id": iv.resp_id,
+            "gekoppeld_aan_enquete": "true" if iv.resp_id else "false",
+        }
+        for name, value in values.items():
+            if value is None:
+                continue
+            vv = etree.SubElement(case, q + "VariableValue")
+            etree.SubElement(vv, q + "VariableRef", targetGUID=var_guid[name])
+            tag = "BooleanValue" if variables[name] == "Boolean" else "TextValue"
+            etree.SubElement(vv, q + tag).text = value
+        etree.SubElement(case, q + "SourceRef", targetGUID=sg)
+
+    el_sources = etree.SubElement(root, q + "Sources")
+    members: list[tuple[str, bytes]] = []
+    for iv, sg in zip(interviews, source_guid, strict=True):
+        stamp = f"{iv.date.isoformat()}T12:00:00Z"
+        user = users[iv.coder]
+        src = etree.SubElement(
+            el_sources,
+            q + "TextSource",
+            guid=sg,
+            name=iv.title,
+            plainTextPath=f"internal://{sg}.txt",
+            creatingUser=user,
+            creationDateTime=stamp,
+            modifyingUser=user,
+            modifiedDateTime=stamp,
+        )
+        etree.SubElement(
+            src, q + "Description"
+        ).text = f"Synthetisch transcript, {tx.ROLE_DESCRIPTIONS[iv.respondent_type]}, pseudoniem {iv.name}."
+        for a, b, codes in iv.selections:
+            sel = etree.SubElement(
+                src,
+                q + "PlainTextSelection",
+                guid=guid(),
+                name=iv.text[a:b][:40],
+                startPosition=str(a),
+                endPosition=str(b),
+                creatingUser=user,
+                creationDateTime=stamp,
+            )
+            for c in codes:
+                coding = etree.SubElement(
+                    sel, q + "Coding", guid=guid(), creatingUser=user, creationDateTime=stamp
+                )
+                etree.SubElement(coding, q + "CodeRef", targetGUID=code_guid[c])
+        members.append((f"sources/{sg}.txt", iv.text.encode("utf-8")))
+    etree.SubElement(root, q + "Description").text = (
+        "SYNTHETISCHE DATA: verzonnen interviews voor de voorbeeldstudie van Bruggen. Geen echte personen; "
+        "alle namen zijn pseudoniemen en staan in namenlijst.txt."
+    )
+    qde = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return [("project.qde", qde), *members]
+
+
+def names_used(interviews: list[Interview]) -> list[str]:
+    """Every person name and place that occurs in a transcript, for ``namenlijst.txt``."""
+    candidates = {
+        *[n for pool in tx.INTERVIEWEE_NAMES.values() for n in pool],
+        *[n for pool in tx.CONTACT_NAMES.values() for n in pool],
+        tx.PRACTICE_RESIDENT,
+        *[w.removeprefix("de ").removeprefix("het ") for w in tx.NEIGHBOURHOODS],
+    }
+    for iv in interviews:
+        candidates.add(iv.municipality_name)
+        candidates.add(tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name))
+    text = "\n".join(iv.text for iv in interviews)
+    return sorted(c for c in candidates if c in text)

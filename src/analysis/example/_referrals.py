@@ -1,0 +1,114 @@
+"""The referral log (``verwijzingen.xlsx``): one row per referral by an informal respondent.
+
+Planted: completion (first contact with the service achieved) depends on warm handover only
+(odds ratio :data:`COMPLETION_OR_WARM`); days to first contact depend on the referrer's
+collaboration form only (gamma, ratio of means :data:`DAYS_RATIO_STRUCTURAL`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from analysis.example._survey import COLLAB_FORMS, INFORMAL_ORG_TYPES
+
+TARGET_ROWS = 1500
+
+TO_ORG_TYPES = {
+    "schuldhulp": 0.25,
+    "wijkteam": 0.24,
+    "veilig_thuis": 0.12,
+    "voedselbank_kindpakket": 0.15,
+    "huisarts_ggz": 0.12,
+    "politie": 0.04,
+    "overig": 0.08,
+}
+OUTCOMES = ("hulp_gestart", "wachtlijst", "afgewezen", "haakt_af", "onbekend")
+
+#: Share of referrals with a warm handover, by the referrer's collaboration form.
+P_WARM = {"ad_hoc": 0.30, "projectmatig": 0.45, "structureel": 0.70}
+#: Planted: completion probability without warm handover, and the odds ratio for warm handover.
+P_COMPLETED_COLD = 0.55
+COMPLETION_OR_WARM = 2.0
+#: Planted: mean days to first contact (ad hoc and project-based), ratio under structural
+#: collaboration, and the gamma shape (CV = 1/sqrt(shape)).
+DAYS_MEAN_BASE = 21.0
+DAYS_RATIO_STRUCTURAL = 0.6
+DAYS_GAMMA_SHAPE = 2.0
+
+P_OUTCOME_COMPLETED = (0.78, 0.12, 0.06, 0.00, 0.04)
+P_OUTCOME_NOT_COMPLETED = (0.00, 0.10, 0.05, 0.50, 0.35)
+
+
+def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFrame:
+    """Draw the referral log.
+
+    Each informal respondent contributes a binomial share of its own ``ref_made_total``, so
+    a respondent never has more rows in the log than referrals reported in the survey.
+
+    Parameters
+    ----------
+    rng
+        The study's random generator.
+    survey
+        The survey frame from :func:`~analysis.example._survey.make_survey`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ref_id, municipality_code, from_resp_id, from_org_type, collab_form,
+        to_org_type, date_referred, date_first_contact, warm_handover, completed, outcome``.
+        ``date_first_contact`` is missing (``None``) when no contact was achieved.
+    """
+    informal = survey[survey["org_side"] == 2]
+    made = informal["ref_made_total"].to_numpy(int)
+    share = TARGET_ROWS / made.sum()
+    per_resp = rng.binomial(made, share)
+    rows = informal.loc[informal.index.repeat(per_resp)].reset_index(drop=True)
+    m = len(rows)
+
+    form = rows["collab_form"].map(COLLAB_FORMS).to_numpy()
+    structural = form == "structureel"
+    warm = rng.random(m) < np.vectorize(P_WARM.get)(form)
+
+    odds = P_COMPLETED_COLD / (1 - P_COMPLETED_COLD) * np.where(warm, COMPLETION_OR_WARM, 1.0)
+    completed = rng.random(m) < odds / (1 + odds)
+
+    mean_days = DAYS_MEAN_BASE * np.where(structural, DAYS_RATIO_STRUCTURAL, 1.0)
+    # ceil() of a gamma variate has mean ~ E[x] + 0.5: draw with mean - 0.5 so whole days keep the mean
+    latent = rng.gamma(DAYS_GAMMA_SHAPE, (mean_days - 0.5) / DAYS_GAMMA_SHAPE)
+    days = np.maximum(np.ceil(latent), 1).astype(int)
+
+    first = dt.date(2025, 1, 1)
+    referred = [first + dt.timedelta(days=int(d)) for d in rng.integers(0, 365, m)]
+    contact = [
+        r + dt.timedelta(days=int(d)) if c else None
+        for r, d, c in zip(referred, days, completed, strict=True)
+    ]
+
+    to_type = rng.choice(list(TO_ORG_TYPES), size=m, p=np.array(list(TO_ORG_TYPES.values())))
+    outcome = np.where(
+        completed,
+        rng.choice(OUTCOMES, size=m, p=P_OUTCOME_COMPLETED),
+        rng.choice(OUTCOMES, size=m, p=P_OUTCOME_NOT_COMPLETED),
+    )
+
+    frame = pd.DataFrame(
+        {
+            "municipality_code": rows["municipality_code"].to_numpy(),
+            "from_resp_id": rows["resp_id"].to_numpy(),
+            "from_org_type": rows["informal_org_type"].map(INFORMAL_ORG_TYPES).to_numpy(),
+            "collab_form": form,
+            "to_org_type": to_type,
+            "date_referred": referred,
+            "date_first_contact": contact,
+            "warm_handover": np.where(warm, "ja", "nee"),
+            "completed": completed.astype(int),
+            "outcome": outcome,
+        }
+    )
+    frame = frame.sort_values(["date_referred", "from_resp_id"], kind="stable").reset_index(drop=True)
+    frame.insert(0, "ref_id", [f"V{i + 1:05d}" for i in range(len(frame))])
+    return frame
