@@ -1,0 +1,370 @@
+"""Survey rules and cross-dataset rules, declared as data.
+
+Within a dataset the rules become great-expectations expectations in the dataset's suite
+(generated, like the codebook checks), so they run and are reported the same way:
+
+``skip_logic``
+    From each variable's ``applies_to`` (a pandas query on the stored codes, such as
+    ``org_side == 2``): outside it the variable is empty (a user-missing code such as
+    9 "n.v.t." counts as empty). Rule ``<dataset>.skip_logic.<variable>``.
+``subcount``
+    A sub-count never exceeds its total, where both are given. Rule
+    ``<dataset>.subcount.<sub>``. The built-in list :data:`SUBCOUNTS` applies to every
+    dataset holding both columns; add your own in study.yml.
+``date_order``
+    A later date is not before an earlier one (first contact not before the referral).
+    Rule ``<dataset>.date_order.<later>``. Built-in: :data:`DATE_ORDER`.
+``consent``
+    Every row has consent: a variable named in :data:`CONSENT_COLUMNS` holds the "ja" code
+    (the value label ``ja``, ``yes``, ``akkoord`` or ``toestemming``). Rule
+    ``<dataset>.consent.<variable>``.
+
+Across datasets (:func:`cross_checks`, run by the gate on the loaded data):
+
+``references``
+    A key column (``unique: true`` in its codebook, such as ``gemeenten.municipality_code``
+    or ``organisatie_enquete.resp_id``) defines the valid values for a column of the same
+    name in every other dataset, and in the tables of a multi-table source (interview
+    ``cases``). Rule ``<dataset>.references.<column>`` (``<dataset>.<table>.references.<column>``
+    for a table).
+``codes``
+    Every code used in a coding of a REFI-QDA project exists in the project's codebook.
+    Rule ``<dataset>.codes.known``.
+
+study.yml may add rules (all optional; without a ``validation:`` section the built-ins apply)::
+
+    validation:
+      builtin: true                      # false: use only the rules below
+      subcounts:                         # [sub, total]: sub <= total
+        - [reach_women, reach_total]
+      date_order:                        # [earlier, later]
+        - [date_referred, date_first_contact]
+      consent: [consent]                 # variables that must hold the "ja" code
+      references:                        # from -> to, as dataset.column or dataset.table.column
+        - {from: verwijzingen.from_resp_id, to: organisatie_enquete.resp_id}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.codebook import Codebook
+    from analysis.ingest import Dataset
+
+#: Built-in sub-count relations ``(sub, total)``, after domain-research §6.3-6.6.
+SUBCOUNTS: tuple[tuple[str, str], ...] = (
+    ("reach_new", "reach_total"),
+    ("reach_women", "reach_total"),
+    ("reach_isolated", "reach_total"),
+    ("reach_unknown_to_services", "reach_total"),
+    ("ref_accompanied", "ref_made_total"),
+    ("ref_completed", "ref_made_total"),
+    ("ref_help_started", "ref_completed"),
+    ("ref_feedback_received", "ref_made_total"),
+)
+#: Built-in date order ``(earlier, later)``.
+DATE_ORDER: tuple[tuple[str, str], ...] = (("date_referred", "date_first_contact"),)
+#: Variables that record consent.
+CONSENT_COLUMNS: tuple[str, ...] = ("consent", "toestemming")
+_YES = re.compile(r"^\s*(ja|yes|akkoord|toestemming|ik geef toestemming)\b", re.IGNORECASE)
+
+
+def _pairs(
+    config: dict[str, Any] | None, key: str, builtin: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    config = config or {}
+    out = list(builtin) if config.get("builtin", True) else []
+    for pair in config.get(key) or []:
+        a, b = (str(x) for x in pair)
+        if (a, b) not in out:
+            out.append((a, b))
+    return out
+
+
+def yes_code(codebook: Codebook, name: str) -> Any | None:
+    """The code of a consent variable whose value label says "ja" (``None`` if none does)."""
+    var = codebook[name]
+    for code, label in sorted(var.valid_labels.items(), key=lambda kv: str(kv[0])):
+        if _YES.match(str(label)) and not re.search(r"\b(geen|niet|no|not)\b", str(label), re.IGNORECASE):
+            return code
+    return None
+
+
+def rule_expectations(codebook: Codebook, config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The survey rules that apply to a codebook, as great-expectations configuration dicts.
+
+    Parameters
+    ----------
+    codebook
+        The dataset's codebook (rules apply where their variables exist).
+    config
+        The study's ``validation:`` section, or ``None`` for the built-in rules.
+
+    Returns
+    -------
+    list of dict
+        ``{"type", "kwargs", "meta": {"generated": true, "check": ...}}``.
+    """
+    out: list[dict[str, Any]] = []
+    config = config or {}
+
+    # skip logic, one expectation per distinct applies_to
+    groups: dict[str, list[str]] = {}
+    for v in codebook.variables:
+        if v.applies_to:
+            groups.setdefault(v.applies_to, []).append(v.name)
+    for condition, cols in groups.items():
+        kwargs: dict[str, Any] = {"column_list": cols, "condition": condition}
+        allowed = {c: list(codebook[c].missing_values) for c in cols if codebook[c].missing_values}
+        if allowed:
+            kwargs["allowed"] = allowed
+        out.append(_gen("expect_columns_values_to_be_null_outside", kwargs, "skip_logic"))
+
+    for check, key, builtin in (
+        ("subcount", "subcounts", SUBCOUNTS),
+        ("date_order", "date_order", DATE_ORDER),
+    ):
+        pairs = [
+            [high, low] for low, high in _pairs(config, key, builtin) if low in codebook and high in codebook
+        ]
+        if pairs:
+            kwargs = {"pairs": pairs}
+            ignore = {
+                c: list(codebook[c].missing_values)
+                for pair in pairs
+                for c in pair
+                if codebook[c].missing_values
+            }
+            if ignore:
+                kwargs["ignore_values"] = ignore
+            out.append(_gen("expect_column_pairs_to_be_ordered", kwargs, check))
+
+    consent = config.get("consent")
+    names = [consent] if isinstance(consent, str) else list(consent or CONSENT_COLUMNS)
+    for name in names:
+        if name not in codebook:
+            continue
+        code = yes_code(codebook, name)
+        kwargs = {"column_list": [name], "value_set": [code] if code is not None else [], "allow_null": False}
+        if code is None:
+            out.append(_gen("expect_columns_values_to_not_be_null", {"column_list": [name]}, "consent"))
+        else:
+            out.append(_gen("expect_columns_values_to_be_in_set", kwargs, "consent"))
+    return out
+
+
+def _gen(type_: str, kwargs: dict[str, Any], check: str) -> dict[str, Any]:
+    return {"type": type_, "kwargs": kwargs, "meta": {"generated": True, "check": check}}
+
+
+# -- cross-dataset rules ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Reference:
+    """Values of ``source`` must occur in ``target``; each is ``(dataset, table, column)``.
+
+    ``table`` is ``None`` for the dataset's main frame.
+    """
+
+    source: tuple[str, str | None, str]
+    target: tuple[str, str | None, str]
+
+    @property
+    def rule(self) -> str:
+        ds, table, col = self.source
+        return f"{ds}.{table}.references.{col}" if table else f"{ds}.references.{col}"
+
+
+@dataclass
+class CrossOutcome:
+    """The result of one cross-dataset check, in the shape the gate reports."""
+
+    rule: str
+    dataset: str
+    column: str | None
+    check: str
+    description: str
+    element_count: int = 0
+    unexpected_count: int = 0
+    index: list[int] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    table: str | None = None
+    error: str | None = None
+
+
+def _parse_ref(text: str) -> tuple[str, str | None, str]:
+    parts = str(text).split(".")
+    if len(parts) == 2:
+        return parts[0], None, parts[1]
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    from analysis.errors import StudyConfigError
+
+    raise StudyConfigError(
+        f"validation.references: {text!r} is not dataset.column or dataset.table.column",
+        hint="write e.g. verwijzingen.municipality_code or interviews.cases.resp_id",
+    )
+
+
+def infer_references(datasets: dict[str, Dataset], config: dict[str, Any] | None = None) -> list[Reference]:
+    """The reference rules of a study: declared ones plus those inferred from key columns.
+
+    A column is a key when its codebook marks it ``unique: true``. Every other dataset (and
+    table of a multi-table source) with a column of the same name must use only values
+    of that key.
+    """
+    config = config or {}
+    refs: list[Reference] = []
+    if config.get("builtin", True):
+        keys = {
+            v.name: name
+            for name, ds in datasets.items()
+            for v in ds.codebook.variables
+            if v.unique and not v.pii
+        }
+        for col, owner in sorted(keys.items()):
+            for name, ds in datasets.items():
+                if name == owner:
+                    continue
+                if col in ds.frame.columns:
+                    refs.append(Reference((name, None, col), (owner, None, col)))
+                for table, frame in sorted(ds.tables.items()):
+                    if col in frame.columns and not _same_frame(frame, ds):
+                        refs.append(Reference((name, table, col), (owner, None, col)))
+    for item in config.get("references") or []:
+        ref = Reference(_parse_ref(item["from"]), _parse_ref(item["to"]))
+        if ref not in refs:
+            refs.append(ref)
+    return refs
+
+
+def _same_frame(frame: pd.DataFrame, ds: Dataset) -> bool:
+    return frame is ds.frame or (
+        frame.shape == ds.frame.shape and list(frame.columns) == list(ds.frame.columns)
+    )
+
+
+def _column(datasets: dict[str, Dataset], where: tuple[str, str | None, str]) -> pd.Series | None:
+    ds_name, table, col = where
+    ds = datasets.get(ds_name)
+    if ds is None:
+        return None
+    if table is None:
+        source = ds.codes if ds.codes is not None and col in ds.codes.columns else ds.frame
+    else:
+        source = ds.tables.get(table)
+    if source is None or col not in source.columns:
+        return None
+    return source[col].reset_index(drop=True)
+
+
+def _norm(s: pd.Series) -> pd.Series:
+    """Values as comparable text: 363.0 and "363" and 363 are the same key."""
+    import pandas as pd
+
+    def one(x: Any) -> Any:
+        if x is None or (isinstance(x, float) and x != x) or x is pd.NA:
+            return None
+        if isinstance(x, float) and x.is_integer():
+            x = int(x)
+        return str(x).strip()
+
+    return s.map(one, na_action="ignore")
+
+
+def check_reference(datasets: dict[str, Dataset], ref: Reference) -> CrossOutcome | None:
+    """Check one reference rule; ``None`` when either side is not part of the study."""
+    from analysis.validate.evaluate import outcome
+
+    source, target = _column(datasets, ref.source), _column(datasets, ref.target)
+    src_ds, table, col = ref.source
+    tgt = ".".join(p for p in ref.target if p)
+    desc = f"elke waarde van {col} bestaat in {tgt}"
+    if ref.source[0] not in datasets or ref.target[0] not in datasets:
+        return None
+    if source is None or target is None:
+        missing = ".".join(p for p in (ref.source if source is None else ref.target) if p)
+        return CrossOutcome(
+            ref.rule, src_ds, col, "references", desc, table=table, error=f"kolom {missing} ontbreekt"
+        )
+    s = _norm(source)
+    valid = set(_norm(target).dropna())
+    bad = s.notna() & ~s.isin(valid)
+    o = outcome(bad, source)
+    return CrossOutcome(
+        ref.rule,
+        src_ds,
+        col,
+        "references",
+        desc,
+        element_count=int(s.notna().sum()),
+        unexpected_count=o["unexpected_count"],
+        index=o["index"],
+        values=o["values"],
+        table=table,
+    )
+
+
+#: Column names a REFI-QDA reader may use for the code of a coding and the codebook's codes.
+CODING_CODE_COLUMNS = ("code", "code_name", "codename")
+CODEBOOK_CODE_COLUMNS = ("name", "code", "code_name")
+CODING_GUID_COLUMNS = ("code_guid", "codeRef", "code_ref")
+CODEBOOK_GUID_COLUMNS = ("guid", "code_guid")
+
+
+def check_codes(name: str, ds: Dataset) -> CrossOutcome | None:
+    """Every code used in a coding exists in the QDA project's codebook (``tables``)."""
+    from analysis.validate.evaluate import outcome
+
+    codes = ds.tables.get("codes")
+    if codes is None:
+        return None
+    codings = ds.tables.get("codings")
+    if codings is None:
+        codings = ds.frame
+    pairs = [(a, b) for a in CODING_GUID_COLUMNS for b in CODEBOOK_GUID_COLUMNS]
+    pairs += [(a, b) for a in CODING_CODE_COLUMNS for b in CODEBOOK_CODE_COLUMNS]
+    for used_col, known_col in pairs:
+        if used_col in codings.columns and known_col in codes.columns:
+            used = _norm(codings[used_col].reset_index(drop=True))
+            known = set(_norm(codes[known_col]).dropna())
+            bad = used.notna() & ~used.isin(known)
+            o = outcome(bad, codings[used_col].reset_index(drop=True))
+            return CrossOutcome(
+                f"{name}.codes.known",
+                name,
+                used_col,
+                "codes",
+                f"elke code in een codering ({used_col}) staat in het codeboek van het project",
+                element_count=int(used.notna().sum()),
+                unexpected_count=o["unexpected_count"],
+                index=o["index"],
+                values=o["values"],
+            )
+    return CrossOutcome(
+        f"{name}.codes.known",
+        name,
+        None,
+        "codes",
+        "elke code in een codering staat in het codeboek van het project",
+        error="de tabellen codes en codings hebben geen kolommen die naar elkaar verwijzen",
+    )
+
+
+def cross_checks(datasets: dict[str, Dataset], config: dict[str, Any] | None = None) -> list[CrossOutcome]:
+    """Run every cross-dataset rule over the datasets that could be read."""
+    out = []
+    for ref in infer_references(datasets, config):
+        result = check_reference(datasets, ref)
+        if result is not None:
+            out.append(result)
+    for name, ds in datasets.items():
+        if ds.tables:
+            result = check_codes(name, ds)
+            if result is not None:
+                out.append(result)
+    return out

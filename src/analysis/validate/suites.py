@@ -1,0 +1,398 @@
+"""Expectation suites generated from codebooks, stored as reviewed JSON.
+
+A researcher rarely writes an expectation by hand: the codebook already says what every
+column may hold. :func:`build_suite` turns a :class:`~analysis.codebook.Codebook` into a
+great-expectations :class:`ExpectationSuite`:
+
+================ ======================================================= ===================
+check            from the codebook                                       expectation
+================ ======================================================= ===================
+``present``      every variable is a column                              expect_table_columns_to_match_set
+``type``         ``type`` (numeric, string, date, ...)                   expect_columns_to_have_types
+``value_set``    ``value_labels`` plus ``missing_values`` (not for       expect_columns_values_to_be_in_set
+                 ``measure: scale``)
+``range``        ``minimum`` / ``maximum`` (user-missing codes allowed)  expect_columns_values_to_be_between
+``required``     ``required`` (only in rows ``applies_to`` selects)      expect_columns_values_to_not_be_null
+``unique``       ``unique``                                              expect_column_values_to_be_unique
+``pattern``      ``pattern`` (``^GM\\d{4}$``)                             expect_column_values_to_match_regex
+================ ======================================================= ===================
+
+plus the survey rules of :mod:`analysis.validate.rules` (skip logic, sub-counts, date order,
+consent). Columns that share a check and its parameters share one expectation (all Likert
+items in one ``value_set`` expectation), which keeps the gate fast; the gate still reports
+each column under its own rule name.
+
+The suite is stored as ``data/expectations/<dataset>.json`` and reviewed like code.
+Generated expectations carry ``"meta": {"generated": true, ...}``; anything else in the file
+is a hand-written addition (any great-expectations 1.x expectation) and survives
+regeneration::
+
+    python -m analysis.validate.suites --study study.yml            # all datasets
+    python -m analysis.validate.suites --study study.yml gemeenten  # one
+
+The JSON is written with sorted keys and without great-expectations' random ids, so a
+regeneration that changes nothing changes no bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.errors import CodebookError
+
+if TYPE_CHECKING:
+    from great_expectations import ExpectationSuite
+
+    from analysis.codebook import Codebook, Variable
+    from analysis.study import Study
+
+#: Checks that belong to one column; the gate names them ``<dataset>.<column>.<check>``.
+COLUMN_CHECKS = ("present", "type", "value_set", "range", "required", "unique", "pattern")
+#: Checks that belong to a rule; the gate names them ``<dataset>.<check>.<key>``.
+RULE_CHECKS = ("skip_logic", "subcount", "date_order", "consent")
+
+HEADER = (
+    "Bruggen expectation suite. Expectations with meta.generated = true are rewritten from the "
+    "codebook by `python -m analysis.validate.suites --study study.yml`; add your own expectations "
+    "(any great-expectations 1.x expectation, optionally with meta.rule = a stable rule name) and "
+    "they are kept."
+)
+
+
+def import_gx():
+    """Import great-expectations once, with usage statistics off, and register our expectations."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    import great_expectations as gx
+
+    from analysis.validate import expectations  # noqa: F401  (registers the custom expectations)
+
+    return gx
+
+
+# -- generation (plain dicts; no great-expectations needed) ----------------------------------
+def _gen(type_: str, kwargs: dict[str, Any], check: str) -> dict[str, Any]:
+    return {"type": type_, "kwargs": kwargs, "meta": {"generated": True, "check": check}}
+
+
+def _sort_key(value: Any) -> tuple:
+    return (isinstance(value, str), value if not isinstance(value, str) else str(value))
+
+
+def value_set(var: Variable) -> list | None:
+    """The codes a variable may hold, or ``None`` when its labels do not close the set.
+
+    A variable whose value labels describe all its values (nominal and ordinal variables,
+    scale items) gets a value set: the labelled codes plus the user-missing codes. A count
+    with a label for 0 only (``measure: scale``) does not.
+    """
+    if not var.value_labels or var.measure == "scale" or var.type in ("date", "datetime", "time"):
+        return None
+    codes = set(var.value_labels) | set(var.missing_values)
+    return sorted(codes, key=_sort_key)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def generated_expectations(codebook: Codebook, rules: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The generated expectations of a codebook, as great-expectations configuration dicts.
+
+    Parameters
+    ----------
+    codebook
+        The dataset's reviewed codebook.
+    rules
+        The study's ``validation:`` section (see :mod:`analysis.validate.rules`); ``None``
+        uses the built-in rules only.
+
+    Returns
+    -------
+    list of dict
+        ``{"type", "kwargs", "meta"}`` per expectation, in a stable order.
+    """
+    from analysis.validate import rules as survey_rules
+
+    variables = list(codebook.variables)
+    out: list[dict[str, Any]] = []
+    if not variables:
+        return out
+    out.append(
+        _gen(
+            "expect_table_columns_to_match_set",
+            {"column_set": [v.name for v in variables], "exact_match": False},
+            "present",
+        )
+    )
+    out.append(_gen("expect_columns_to_have_types", {"types": {v.name: v.type for v in variables}}, "type"))
+
+    groups: dict[Any, list[str]] = {}
+    for v in variables:
+        vs = value_set(v)
+        if vs is not None:
+            groups.setdefault(json.dumps(vs), []).append(v.name)
+    for key, cols in groups.items():
+        out.append(
+            _gen(
+                "expect_columns_values_to_be_in_set",
+                {"column_list": cols, "value_set": json.loads(key)},
+                "value_set",
+            )
+        )
+
+    ranges: dict[tuple, list[Variable]] = {}
+    for v in variables:
+        if (v.minimum is None and v.maximum is None) or v.type != "numeric" or value_set(v) is not None:
+            continue
+        ranges.setdefault((v.minimum, v.maximum), []).append(v)
+    for (lo, hi), vs in ranges.items():
+        kwargs: dict[str, Any] = {"column_list": [v.name for v in vs]}
+        if lo is not None:
+            kwargs["min_value"] = _plain(lo)
+        if hi is not None:
+            kwargs["max_value"] = _plain(hi)
+        ignore = {v.name: list(v.missing_values) for v in vs if v.missing_values}
+        if ignore:
+            kwargs["ignore_values"] = ignore
+        ignore_r = {v.name: [list(r) for r in v.missing_ranges] for v in vs if v.missing_ranges}
+        if ignore_r:
+            kwargs["ignore_ranges"] = ignore_r
+        out.append(_gen("expect_columns_values_to_be_between", kwargs, "range"))
+
+    required: dict[str | None, list[str]] = {}
+    for v in variables:
+        if v.required:
+            required.setdefault(v.applies_to, []).append(v.name)
+    for condition, cols in sorted(required.items(), key=lambda kv: (kv[0] is not None, kv[0] or "")):
+        kwargs = {"column_list": cols}
+        if condition:
+            kwargs["condition"] = condition
+        out.append(_gen("expect_columns_values_to_not_be_null", kwargs, "required"))
+
+    for v in variables:
+        if v.unique:
+            out.append(_gen("expect_column_values_to_be_unique", {"column": v.name}, "unique"))
+    for v in variables:
+        if v.pattern:
+            out.append(
+                _gen("expect_column_values_to_match_regex", {"column": v.name, "regex": v.pattern}, "pattern")
+            )
+
+    out.extend(survey_rules.rule_expectations(codebook, rules))
+    return out
+
+
+# -- great-expectations objects ----------------------------------------------------------------
+def to_suite(name: str, expectations: list[dict[str, Any]]) -> ExpectationSuite:
+    """A great-expectations suite from configuration dicts (built in one go: fast)."""
+    gx = import_gx()
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    objs = []
+    for e in expectations:
+        try:
+            config = ExpectationConfiguration(
+                type=e["type"], kwargs=dict(e.get("kwargs") or {}), meta=dict(e.get("meta") or {})
+            )
+            objs.append(config.to_domain_obj())
+        except Exception as exc:
+            raise CodebookError(
+                f"suite {name!r}: expectation {e.get('type')!r} with {e.get('kwargs')} is not valid ({exc})",
+                hint="fix or remove it in data/expectations/<dataset>.json",
+            ) from None
+    return gx.ExpectationSuite(name=name, expectations=objs)
+
+
+def build_suite(codebook: Codebook, rules: dict[str, Any] | None = None) -> ExpectationSuite:
+    """Build a dataset's expectation suite from its codebook (and the study's rules).
+
+    Parameters
+    ----------
+    codebook
+        The reviewed codebook; the suite is named after ``codebook.dataset``.
+    rules
+        The study's ``validation:`` section, if any.
+
+    Returns
+    -------
+    great_expectations.ExpectationSuite
+
+    Examples
+    --------
+    >>> from analysis.codebook import Codebook, Variable
+    >>> book = Codebook("demo", (Variable("trust_1", value_labels={1: "oneens", 5: "eens"}, measure="ordinal"),))
+    >>> suite = build_suite(book)                               # doctest: +SKIP
+    >>> [e.expectation_type for e in suite.expectations][:2]     # doctest: +SKIP
+    ['expect_table_columns_to_match_set', 'expect_columns_to_have_types']
+    """
+    return to_suite(codebook.dataset, generated_expectations(codebook, rules))
+
+
+def suite_to_dict(suite: ExpectationSuite | dict[str, Any]) -> dict[str, Any]:
+    """A suite as the plain JSON-ready dict that :func:`write_suite` stores (no random ids)."""
+    if isinstance(suite, dict):
+        name, exps = suite["name"], suite["expectations"]
+    else:
+        name = suite.name
+        exps = []
+        for e in suite.expectations:
+            cfg = e.configuration.to_json_dict()
+            exps.append(
+                {"type": cfg["type"], "kwargs": cfg.get("kwargs") or {}, "meta": cfg.get("meta") or {}}
+            )
+    cleaned = []
+    for e in exps:
+        item = {"type": e["type"], "kwargs": _json_ready(e.get("kwargs") or {})}
+        if e.get("meta"):
+            item["meta"] = _json_ready(e["meta"])
+        cleaned.append(item)
+    return {"name": name, "meta": {"notes": HEADER}, "expectations": cleaned}
+
+
+def _json_ready(obj: Any) -> Any:
+    return json.loads(json.dumps(obj, default=str))
+
+
+def dumps(suite: ExpectationSuite | dict[str, Any]) -> str:
+    """Serialise a suite byte-stably: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(suite_to_dict(suite), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_suite(suite: ExpectationSuite | dict[str, Any], path: str | Path) -> Path:
+    """Write a suite to ``path`` (usually ``data/expectations/<dataset>.json``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(suite), encoding="utf-8")
+    return path
+
+
+def read_suite_dict(path: str | Path) -> dict[str, Any]:
+    """The stored suite as a plain dict (``name``, ``expectations``)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CodebookError(
+            "expectation suite not found",
+            path=path,
+            hint="generate it: python -m analysis.validate.suites --study study.yml",
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise CodebookError(
+            f"not valid JSON: {exc}", path=path, hint="fix the file or regenerate it"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
+        raise CodebookError(
+            "not an expectation suite: the top level needs an 'expectations' list",
+            path=path,
+            hint="regenerate it: python -m analysis.validate.suites --study study.yml",
+        )
+    data.setdefault("name", path.stem)
+    return data
+
+
+def load_suite(path: str | Path) -> ExpectationSuite:
+    """Read a stored suite (generated and hand-written expectations) into great-expectations."""
+    data = read_suite_dict(path)
+    try:
+        return to_suite(str(data["name"]), data["expectations"])
+    except CodebookError as exc:
+        raise CodebookError(exc.message, path=path, hint=exc.hint) from None
+
+
+def hand_written(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expectations of a stored suite that were not generated."""
+    return [e for e in data.get("expectations", []) if not (e.get("meta") or {}).get("generated")]
+
+
+def merged(codebook: Codebook, existing: dict[str, Any] | None, rules: dict[str, Any] | None = None) -> dict:
+    """Freshly generated expectations followed by the hand-written ones of ``existing``."""
+    exps = generated_expectations(codebook, rules)
+    if existing:
+        exps += hand_written(existing)
+    return {"name": codebook.dataset, "expectations": exps}
+
+
+def is_current(data: dict[str, Any], codebook: Codebook, rules: dict[str, Any] | None = None) -> bool:
+    """Whether a stored suite's generated part matches what the codebook generates now."""
+    stored = [e for e in suite_to_dict(data)["expectations"] if (e.get("meta") or {}).get("generated")]
+    fresh = suite_to_dict({"name": codebook.dataset, "expectations": generated_expectations(codebook, rules)})
+    return stored == fresh["expectations"]
+
+
+def regenerate(
+    codebook: Codebook, path: str | Path, rules: dict[str, Any] | None = None
+) -> tuple[Path, bool]:
+    """Rewrite the generated part of a stored suite, keeping hand-written additions.
+
+    Returns
+    -------
+    (path, changed)
+        The file and whether its bytes changed.
+    """
+    path = Path(path)
+    existing = read_suite_dict(path) if path.exists() else None
+    before = path.read_bytes() if path.exists() else b""
+    text = dumps(merged(codebook, existing, rules))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if text.encode("utf-8") != before:
+        path.write_text(text, encoding="utf-8")
+        return path, True
+    return path, False
+
+
+def suite_path(study: Study, name: str) -> Path:
+    """Where a dataset's suite lives: ``suite:`` in study.yml, else ``data/expectations/<name>.json``."""
+    entry = study.entry(name)
+    return entry.suite or (study.root / "data" / "expectations" / f"{name}.json")
+
+
+def regenerate_study(study: Study, names: list[str] | None = None) -> list[tuple[Path, bool]]:
+    """Regenerate the suites of a study's datasets (all, or ``names``) from their codebooks."""
+    rules = study.section("validation") or None
+    out = []
+    for name in names or list(study.datasets):
+        book = study.codebook(name)
+        if book is None:
+            raise CodebookError(
+                f"dataset {name!r} has no codebook, so no suite can be generated",
+                path=study.source,
+                hint=f"add `codebook: data/codebooks/{name}.yml` to the dataset in study.yml",
+            )
+        out.append(regenerate(book, suite_path(study, name), rules))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.validate.suites``: regenerate suites from codebooks."""
+    from analysis.errors import BruggenError
+    from analysis.study import Study
+
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.validate.suites",
+        description="Regenerate data/expectations/<dataset>.json from the codebooks; "
+        "hand-written expectations are kept.",
+    )
+    parser.add_argument("datasets", nargs="*", help="dataset names (default: all)")
+    parser.add_argument(
+        "--study", "-s", default=None, help="study.yml (default: $BRUGGEN_STUDY or ./study.yml)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        study = Study.from_yaml(args.study)
+        for path, changed in regenerate_study(study, args.datasets or None):
+            print(f"{'wrote' if changed else 'unchanged'} {path}")
+    except BruggenError as exc:
+        print(f"error: {exc}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
