@@ -173,6 +173,7 @@ def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example:
         "wijk": str(rng.choice(tx.NEIGHBOURHOODS)),
     }
     used: set[str] = set()
+    asked: set[str] = set()
 
     def sentence(code: str, *, negative_only: bool = False) -> str:
         pools = tx.SENTENCES[code]
@@ -194,9 +195,15 @@ def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example:
                 intro = tx.INTRO[iv.respondent_type]
                 seg.sentences.append(intro[int(rng.integers(len(intro)))].format(**fill))
             k = 2 if rng.random() < 0.4 else 1
-            for code in rng.choice(pool, size=k, replace=False):
-                seg.codes.add(str(code))
-                seg.sentences.append(sentence(str(code)))
+            weights = np.array([tx.CODE_WEIGHT.get(c, 1.0) for c in pool])
+            drawn = [str(c) for c in rng.choice(pool, size=k, replace=False, p=weights / weights.sum())]
+            question = tx.QUESTION_BY_CODE.get(drawn[0])
+            if question and question not in asked:
+                seg.question = question
+            asked.add(seg.question)
+            for code in drawn:
+                seg.codes.add(code)
+                seg.sentences.append(sentence(code))
             if "G3" in seg.codes:
                 seg.codes.add("CASEBOX")
             iv.segments.append(seg)

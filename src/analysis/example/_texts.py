@@ -129,7 +129,7 @@ TOPICS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         (
             "Hoe ziet de samenwerking met de andere partij eruit?",
             "Met wie werkt u samen, en hoe is dat geregeld?",
-            "Zijn er afspraken over de samenwerking vastgelegd?",
+            "Kunt u de samenwerking eens beschrijven?",
         ),
         ("A1", "A2", "A3", "A4", "A10", "A8"),
     ),
@@ -150,7 +150,7 @@ TOPICS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         "relatie",
         (
             "Hoe ervaart u het contact met de andere partij?",
-            "Wat gebeurt er nadat u een signaal heeft doorgegeven?",
+            "Hoe is de verhouding tussen jullie organisaties?",
             "Hoe wordt er naar uw inbreng gekeken?",
         ),
         ("B1", "B2", "B4", "B5", "B7"),
@@ -208,6 +208,22 @@ INTRO: dict[str, tuple[str, ...]] = {
         "Ik werk bij de gemeente als beleidsmedewerker sociaal domein.",
     ),
 }
+#: Interviewer questions that fit a segment's first code better than the topic's generic ones.
+QUESTION_BY_CODE: dict[str, str] = {
+    "A1": "Zijn er afspraken over de samenwerking vastgelegd?",
+    "A2": "Hoe is de financiering geregeld?",
+    "A4": "Hoe vaak hebben jullie overleg?",
+    "A8": "Wat gebeurt er als er mensen vertrekken?",
+    "A9": "Heeft u scholing of begeleiding gehad?",
+    "F1": "Wat maakt het onderwerp zelfbeschikking in deze gemeenschap lastig?",
+    "F2": "Speelt het verschil tussen generaties een rol?",
+    "F3": "Welke rol speelt het beleid?",
+    "A7": "Welke rol spelen de gemeente en het management?",
+    "G2": "Als u één ding mocht veranderen, wat zou dat zijn?",
+    "G3": "Wat werkt er goed?",
+}
+#: Relative weight of a code when it is drawn from its topic's pool (default 1).
+CODE_WEIGHT: dict[str, float] = {"G3": 0.35}
 #: Topics where an extra answer segment may follow, and where A6 can come up without B3.
 EXTRA_TOPICS = ("samenwerking", "verwijzen", "relatie")
 A6_TOPICS = ("samenwerking", "verwijzen", "relatie")
@@ -382,7 +398,7 @@ SENTENCES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "B6": {
         "informeel": (
-            "Ik ben sleutelpersoon, maar eigenlijk ook tolk, maatschappelijk werker en vriendin.",
+            "Eigenlijk ben ik ook tolk, maatschappelijk werker en vriendin tegelijk.",
             "Wat mag je van een vrijwilliger verwachten? Dat is nooit goed afgesproken.",
             "Het is niet duidelijk waar mijn taak ophoudt en die van het wijkteam begint.",
         ),
@@ -417,7 +433,7 @@ SENTENCES: dict[str, dict[str, tuple[str, ...]]] = {
             "Ik spreek de taal en ik ken de gewoontes, dus mensen voelen zich bij mij veilig.",
             "Ik ben zelf ook ooit nieuw in Nederland geweest, daarom begrijp ik wat ze meemaken.",
             "Ik werk al jaren als sleutelpersoon in {gemeenschap}.",
-            "Ik zit in het bestuur van de vereniging, en daarnaast doe ik spreekuren.",
+            "Mensen kennen mij al jaren, ik ben een bekend gezicht in de wijk.",
         ),
         "formeel": (
             "Sleutelpersonen hebben een positie in {gemeenschap} die wij als instelling nooit krijgen.",
@@ -605,6 +621,8 @@ SENTENCES: dict[str, dict[str, tuple[str, ...]]] = {
         "beide": (
             "Een goed voorbeeld is ons spreekuur samen met het wijkteam in het buurthuis: laagdrempelig en met een vaste professional.",
             "Wat goed werkt is de koffieochtend waar een schuldhulpverlener één keer per maand aanschuift.",
+            "Een mooi voorbeeld is de vrouwengroep waar een wijkverpleegkundige vaste gast is geworden; vrouwen stellen daar vragen die ze nergens anders durven te stellen.",
+            "Bij ons werkt het duo-spreekuur goed: een sleutelpersoon en een schuldhulpverlener samen, zonder afspraak.",
         ),
     },
 }
