@@ -121,22 +121,44 @@ def _read_raw(path: Path, *, encoding: str | None):
         kwargs["user_missing"] = True
         if encoding:
             kwargs["encoding"] = encoding
-    if encoding:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ReadError(
-                f"{encoding!r} is not an encoding Bruggen knows",
-                path=path,
-                hint="use a standard name such as windows-1252, latin-1 or utf-8 (or leave it out: "
-                "SPSS files declare their own encoding)",
-            ) from None
+    if encoding and "encoding" in kwargs:
+        kwargs["encoding"] = _iconv_name(encoding, path)
     try:
-        return fn(str(path), **kwargs)
+        df, meta = fn(str(path), **kwargs)
     except Exception as exc:  # pyreadstat raises ReadstatError, PyreadstatError and plain errors
         raise ReadError(_explain(exc, path), path=path, hint=_hint(exc, path)) from None
+    broken = [i + 1 for i, name in enumerate(meta.column_names) if not isinstance(name, str) or not name]
+    if broken:
+        raise ReadError(
+            f"the names of variable(s) {', '.join(map(str, broken[:5]))} cannot be decoded"
+            + (f" as {encoding}" if encoding else ""),
+            path=path,
+            hint="leave out the encoding option (SPSS files declare their own), or name the one the "
+            "file was written in, e.g. windows-1252",
+        )
+    return df, meta
+
+
+def _iconv_name(encoding: str, path: Path) -> str:
+    """The name ReadStat's iconv knows for a Python encoding name (``latin-1`` -> ``ISO-8859-1``)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ReadError(
+            f"{encoding!r} is not an encoding Bruggen knows",
+            path=path,
+            hint="use a standard name such as windows-1252, latin-1 or utf-8 (or leave it out: "
+            "SPSS files declare their own encoding)",
+        ) from None
+    if name.startswith("iso8859-"):
+        return "ISO-8859-" + name.split("-", 1)[1]
+    if name.startswith("cp125"):
+        return "WINDOWS-" + name[2:]
+    if name == "utf-8":
+        return "UTF-8"
+    return encoding
 
 
 def _head(path: Path) -> bytes:
@@ -162,7 +184,12 @@ def _explain(exc: Exception, path: Path) -> str:
             else ("this is not an SPSS data file (it lacks the $FL2/$FL3 signature SPSS writes)")
         )
     low = text.lower()
-    if "encoding" in low or "iconv" in low or ("convert" in low and "charac" in low):
+    if (
+        "encoding" in low
+        or "iconv" in low
+        or "character set" in low
+        or ("convert" in low and "charac" in low)
+    ):
         return f"the file's text could not be decoded ({text})"
     if "unable to read from file" in low:
         return "the file ends too early: it is truncated or damaged (an incomplete download or copy?)"
@@ -193,7 +220,7 @@ def _hint(exc: Exception, path: Path) -> str:
             "open the file in SPSS with its password and save an unencrypted copy "
             "(File > Save As, untick 'Encrypt file with password'), then point study.yml at that copy"
         )
-    if "encoding" in text or "iconv" in text:
+    if "encoding" in text or "iconv" in text or "character set" in text:
         return "name the encoding in study.yml (e.g. encoding: windows-1252) and read it again"
     if path.suffix.lower() in (".sav", ".zsav") and head and not head.startswith((b"$FL2", b"$FL3")):
         return "check that the file has the right extension, or ask the supplier for an SPSS export"
@@ -369,6 +396,15 @@ def write(dataset: Dataset, path: str | Path) -> Path:
             hint="use .sav, .zsav or .por",
         )
     book = dataset.codebook
+    if book.mr_sets:
+        import warnings
+
+        warnings.warn(
+            f"{path.name}: the multiple-response sets ({', '.join(book.mr_sets)}) are not written; "
+            "pyreadstat cannot write them. They stay in the codebook YAML.",
+            UserWarning,
+            stacklevel=2,
+        )
     df = _codes_for_writing(dataset)
     column_labels = {c: (book[c].label if c in book and book[c].label else None) for c in df.columns}
     formats: dict[str, str] = {}
