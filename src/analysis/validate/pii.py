@@ -67,13 +67,17 @@ EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-
 # A national prefix (0, +31, 0031, with an optional "(0)"), then nine digits of which the
 # first is not 0, separated by at most two of space, hyphen or closing parenthesis.
 PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)31[ \-]?(?:\(0\)[ \-]?)?|\(?0)[1-9](?:[ \-)]{0,2}\d){8}(?![\d]|[.,]\d)"
+    r"(?<![\w+\-/])(?:(?:\+|00)31[ \-]?(?:\(0\)[ \-]?)?|\(?0)[1-9](?:[ \-)]{0,2}\d){8}(?![\w\-/]|[.,]\d)"
 )
 BSN = re.compile(r"(?<![\w.,\-/])(?:\d{9}|\d{4}\.\d{2}\.\d{3})(?![\w\-/]|[.,]\d)")
 IBAN = re.compile(r"(?<![A-Za-z0-9])NL ?\d{2} ?[A-Za-z]{4}(?: ?\d){10}(?!\d)", re.IGNORECASE)
 _POSTCODE = r"[1-9]\d{3}(?: ?(?!SA|SD|SS)[A-Z]{2}|(?!sa|sd|ss)[a-z]{2})"
 _HOUSE = r"\d{1,5}(?: ?[A-Za-z](?![A-Za-z]))?"
 ADDRESS = re.compile(rf"(?<![\w])(?:{_POSTCODE},? +{_HOUSE}|{_HOUSE},? +{_POSTCODE})(?![\w])")
+
+
+#: A GUID (REFI-QDA identifiers): skipped, its hex digits are no phone number.
+UUID = r"\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?"
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,24 @@ _PREFILTER = {
 }
 
 
+def looks_like_free_text(values: pd.Series, min_words: float = 5.0) -> bool:
+    """Whether a text column holds running text (answers of ``min_words`` words on average).
+
+    A names list holds places as well as people ("Amsterdam", "Den Haag"), which short label
+    columns (``municipality_name``, ``region``) legitimately contain; names are therefore
+    looked for in columns marked ``pii: true`` and in columns of running text only.
+    """
+    import pandas as pd
+
+    s = pd.Series(values)
+    text = s[
+        s.map(lambda x: isinstance(x, str) and x.strip() != "", na_action="ignore").fillna(False).astype(bool)
+    ]
+    if text.empty:
+        return False
+    return float(text.astype(str).str.count(r"[^\W\d_]+").mean()) >= min_words
+
+
 def scan_series(
     values: pd.Series, names: re.Pattern[str] | Iterable[str] | None = None
 ) -> dict[str, list[int]]:
@@ -220,6 +242,7 @@ def scan_series(
     s = pd.Series(values).reset_index(drop=True)
     is_text = s.map(lambda x: isinstance(x, str) and x != "", na_action="ignore").fillna(False).astype(bool)
     text = s[is_text].astype(str)
+    text = text[~text.str.fullmatch(UUID)]
     if text.empty:
         return {}
     candidates = pd.Series(False, index=text.index)
