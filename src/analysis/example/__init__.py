@@ -211,6 +211,7 @@ def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
                 "filter": "org_side == 2 (informeel)",
             },
             "true_value": sv.REACH_RATE_RATIO_STRUCTURAL,
+            "realisation": "random draws (gamma-Poisson mixture, normal municipality effects)",
             "null_value": 1.0,
             "scale": "rate ratio",
             "parameters": {
@@ -238,6 +239,10 @@ def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
                 "filter": "none",
             },
             "true_value": rf.COMPLETION_OR_WARM,
+            "realisation": (
+                "fixed margins: within each warm_handover group exactly round(n * p) referrals are completed "
+                "(which ones is random), so the sample odds ratio equals the planted one up to rounding"
+            ),
             "null_value": 1.0,
             "scale": "odds ratio",
             "parameters": {
@@ -262,6 +267,10 @@ def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
                 "filter": "completed == 1 (date_first_contact filled in)",
             },
             "true_value": rf.DAYS_RATIO_STRUCTURAL,
+            "realisation": (
+                "stratified (Latin hypercube) gamma draws within each group of completed referrals, so the "
+                "sample means sit close to the planted means"
+            ),
             "null_value": 1.0,
             "scale": "ratio of mean days",
             "parameters": {
@@ -395,6 +404,7 @@ def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
                 "filter": "selections with at least one A-G code",
             },
             "true_value": iv.P_A6_GIVEN_B3,
+            "realisation": "fixed margin: round(0.75 * number of B3 segments) of them carry A6 (which ones is random)",
             "null_value": "P(A6 | no B3)",
             "scale": "conditional probability P(A6 | B3) per segment",
             "parameters": {
@@ -417,6 +427,7 @@ def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
                 "filter": "none",
             },
             "true_value": round(iv.P_B3_INTERVIEW["informeel"] - iv.P_B3_INTERVIEW["formeel"], 10),
+            "realisation": "fixed margins: round(p * n) interviews per side have B3 (which ones is random)",
             "null_value": 0.0,
             "scale": "difference in proportions (informeel minus formeel)",
             "p_informeel": iv.P_B3_INTERVIEW["informeel"],

@@ -73,6 +73,8 @@ class Interview:
     coder: int
     date: dt.date
     segments: list[Segment] = field(default_factory=list)
+    fill: dict[str, str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
     text: str = ""
     selections: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
 
@@ -158,13 +160,28 @@ def make_interviews(
     example_nr = next(iv.number for iv in interviews if iv.respondent_type == "sleutelpersoon")
     for iv in interviews:
         _draw_segments(rng, iv, practice_example=iv.number == example_nr)
+    _plant_b3_a6(rng, interviews)
+    for iv in interviews:
+        _add_place_sentence(rng, iv)
         _render(rng, iv)
     return interviews
 
 
+def _sentence(rng: np.random.Generator, iv: Interview, code: str, *, negative_only: bool = False) -> str:
+    """A sentence for ``code`` in the interviewee's voice, not yet used in this interview."""
+    pools = tx.SENTENCES[code]
+    pool = list(pools.get(iv.side, ())) + list(pools.get("beide", ()))
+    if negative_only and code == "A6" and iv.side == "informeel":
+        pool = pool[:3]  # "no feedback" sentences only, next to B3
+    fresh = [s for s in pool if s not in iv.used] or pool
+    s = fresh[int(rng.integers(len(fresh)))]
+    iv.used.add(s)
+    return s.format(**iv.fill)
+
+
 def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example: bool) -> None:
     side = iv.side
-    fill = {
+    iv.fill = fill = {
         "formeel": str(rng.choice(tx.FILL["formeel"])),
         "informeel": str(rng.choice(tx.FILL["informeel"])),
         "gemeenschap": str(rng.choice(tx.FILL["gemeenschap"])),
@@ -172,18 +189,7 @@ def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example:
         "stad": tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name),
         "wijk": str(rng.choice(tx.NEIGHBOURHOODS)),
     }
-    used: set[str] = set()
     asked: set[str] = set()
-
-    def sentence(code: str, *, negative_only: bool = False) -> str:
-        pools = tx.SENTENCES[code]
-        pool = list(pools.get(side, ())) + list(pools.get("beide", ()))
-        if negative_only and code == "A6" and side == "informeel":
-            pool = pool[:3]
-        fresh = [s for s in pool if s not in used] or pool
-        s = fresh[int(rng.integers(len(fresh)))]
-        used.add(s)
-        return s.format(**fill)
 
     for topic, questions, codes in tx.TOPICS:
         repeats = 2 if topic in tx.EXTRA_TOPICS and rng.random() < 0.5 else 1
@@ -203,7 +209,7 @@ def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example:
             asked.add(seg.question)
             for code in drawn:
                 seg.codes.add(code)
-                seg.sentences.append(sentence(code))
+                seg.sentences.append(_sentence(rng, iv, code))
             if "G3" in seg.codes:
                 seg.codes.add("CASEBOX")
             iv.segments.append(seg)
@@ -213,28 +219,50 @@ def _draw_segments(rng: np.random.Generator, iv: Interview, *, practice_example:
             seg.codes = set(tx.PRACTICE_EXAMPLE_CODES)
             iv.segments.append(seg)
 
-    # planted: B3 and its co-occurrence with A6
-    eligible = [j for j, s in enumerate(iv.segments) if s.topic in tx.B3_TOPICS]
-    b3: set[int] = set()
-    if rng.random() < P_B3_INTERVIEW[side]:
-        k = min(1 + int(rng.binomial(2, 0.5)), len(eligible))
-        b3 = {eligible[int(j)] for j in rng.choice(len(eligible), size=k, replace=False)}
-    for j, seg in enumerate(iv.segments):
-        if j in b3:
-            if rng.random() < P_A6_GIVEN_B3:
-                seg.codes.add("A6")
-                seg.sentences.append(sentence("A6", negative_only=True))
-            seg.codes.add("B3")
-            seg.sentences.append(sentence("B3"))
-        elif seg.topic in tx.A6_TOPICS and rng.random() < P_A6_OTHER:
-            seg.codes.add("A6")
-            seg.sentences.append(sentence("A6"))
 
-    # identifying details: a place sentence in about half of the interviews
+def _plant_b3_a6(rng: np.random.Generator, interviews: list[Interview]) -> None:
+    """Plant B3 (by side) and A6 (given B3) with fixed margins.
+
+    The number of interviews with B3 is ``round(p * n)`` per side, and the number of B3
+    segments that also carry A6 is ``round(P_A6_GIVEN_B3 * #B3 segments)``; which ones is
+    random. So the sample shares equal the planted ones up to rounding, whatever the seed.
+    A6 on other segments of the eligible topics stays a Bernoulli(:data:`P_A6_OTHER`) draw.
+    """
+    b3_segments: list[tuple[Interview, int]] = []
+    for side, p in P_B3_INTERVIEW.items():
+        group = [iv for iv in interviews if iv.side == side]
+        chosen = rng.choice(len(group), size=round(p * len(group)), replace=False)
+        for i in sorted(int(c) for c in chosen):
+            iv = group[i]
+            eligible = [j for j, s in enumerate(iv.segments) if s.topic in tx.B3_TOPICS]
+            k = min(1 + int(rng.binomial(2, 0.5)), len(eligible))
+            b3_segments += [
+                (iv, eligible[int(j)]) for j in sorted(rng.choice(len(eligible), size=k, replace=False))
+            ]
+    b3_segments.sort(key=lambda s: (s[0].number, s[1]))
+    with_a6 = set(
+        rng.choice(len(b3_segments), size=round(P_A6_GIVEN_B3 * len(b3_segments)), replace=False).tolist()
+    )
+    b3_at = {(iv.number, j): k in with_a6 for k, (iv, j) in enumerate(b3_segments)}
+    for iv in interviews:
+        for j, seg in enumerate(iv.segments):
+            if (iv.number, j) in b3_at:
+                if b3_at[(iv.number, j)]:
+                    seg.codes.add("A6")
+                    seg.sentences.append(_sentence(rng, iv, "A6", negative_only=True))
+                seg.codes.add("B3")
+                seg.sentences.append(_sentence(rng, iv, "B3"))
+            elif seg.topic in tx.A6_TOPICS and rng.random() < P_A6_OTHER:
+                seg.codes.add("A6")
+                seg.sentences.append(_sentence(rng, iv, "A6"))
+
+
+def _add_place_sentence(rng: np.random.Generator, iv: Interview) -> None:
+    """Identifying detail (a neighbourhood or the city) in about half of the interviews."""
     if rng.random() < 0.5:
         candidates = [s for s in iv.segments if s.topic in ("rol", "bereik", "capaciteit")]
         seg = candidates[int(rng.integers(len(candidates)))]
-        seg.sentences.append(str(rng.choice(tx.PLACE_SENTENCES)).format(**fill))
+        seg.sentences.append(str(rng.choice(tx.PLACE_SENTENCES)).format(**iv.fill))
 
 
 def _split(paragraph: str) -> list[str]:

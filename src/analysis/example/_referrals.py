@@ -3,6 +3,10 @@
 Planted: completion (first contact with the service achieved) depends on warm handover only
 (odds ratio :data:`COMPLETION_OR_WARM`); days to first contact depend on the referrer's
 collaboration form only (gamma, ratio of means :data:`DAYS_RATIO_STRUCTURAL`).
+
+Both are realised with little sampling error by design: completion has fixed margins within
+each handover group, and days are stratified (Latin hypercube) gamma draws per group. Which
+rows complete, and which row gets which delay, is random.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.example._survey import COLLAB_FORMS, INFORMAL_ORG_TYPES
 
@@ -73,13 +78,24 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
     structural = form == "structureel"
     warm = rng.random(m) < np.vectorize(P_WARM.get)(form)
 
-    odds = P_COMPLETED_COLD / (1 - P_COMPLETED_COLD) * np.where(warm, COMPLETION_OR_WARM, 1.0)
-    completed = rng.random(m) < odds / (1 + odds)
+    # completion: fixed margins within each handover group (round(n * p) completed, at random)
+    completed = np.zeros(m, dtype=bool)
+    for is_warm in (False, True):
+        idx = np.flatnonzero(warm == is_warm)
+        odds = P_COMPLETED_COLD / (1 - P_COMPLETED_COLD) * (COMPLETION_OR_WARM if is_warm else 1.0)
+        k = round(len(idx) * odds / (1 + odds))
+        completed[rng.choice(idx, size=k, replace=False)] = True
 
-    mean_days = DAYS_MEAN_BASE * np.where(structural, DAYS_RATIO_STRUCTURAL, 1.0)
-    # ceil() of a gamma variate has mean ~ E[x] + 0.5: draw with mean - 0.5 so whole days keep the mean
-    latent = rng.gamma(DAYS_GAMMA_SHAPE, (mean_days - 0.5) / DAYS_GAMMA_SHAPE)
-    days = np.maximum(np.ceil(latent), 1).astype(int)
+    # days to first contact: stratified (Latin hypercube) gamma draws per collaboration group,
+    # so each group's sample mean sits close to its planted mean
+    days = np.zeros(m, dtype=int)
+    for is_structural in (False, True):
+        idx = np.flatnonzero((structural == is_structural) & completed)  # only these have a contact date
+        mean = DAYS_MEAN_BASE * (DAYS_RATIO_STRUCTURAL if is_structural else 1.0)
+        u = (rng.permutation(len(idx)) + rng.random(len(idx))) / len(idx)
+        # ceil() of a gamma variate has mean ~ E[x] + 0.5: draw with mean - 0.5 so whole days keep the mean
+        latent = stats.gamma.ppf(u, DAYS_GAMMA_SHAPE, scale=(mean - 0.5) / DAYS_GAMMA_SHAPE)
+        days[idx] = np.maximum(np.ceil(latent), 1).astype(int)
 
     first = dt.date(2025, 1, 1)
     referred = [first + dt.timedelta(days=int(d)) for d in rng.integers(0, 365, m)]
