@@ -142,6 +142,7 @@ def read(
         separator = "\t" if suffix == ".tsv" else _sniff_separator(text)
         rows = _csv_rows(text, separator, path)
         merged = []
+    decimal = _decimal_mark(rows, separator)
     rows = _trim(rows)
     if not rows:
         raise ReadError(
@@ -158,7 +159,7 @@ def read(
     if dialect == "codings":
         from analysis.ingest import qda
 
-        codes = _plain_frame(names, data, None, "plain", separator, warnings)
+        codes = _plain_frame(names, data, None, "plain", decimal, warnings)
         return qda.read_codings_table(codes, path=path, dataset=dataset, warnings=warnings)
     return _build(
         path=path,
@@ -169,7 +170,7 @@ def read(
         data=data,
         codebook=codebook,
         dataset=dataset,
-        separator=separator,
+        decimal=decimal,
         encoding=used_encoding,
         warnings=warnings,
     )
@@ -271,24 +272,44 @@ def _binary_hint(kind: str) -> str:
 
 
 def _sniff_separator(text: str) -> str:
-    """The separator that splits the first lines into the most, equally many, fields."""
-    sample = "\n".join(text[:65_536].splitlines()[:30])
-    best, best_width = ",", 1
-    for sep in (",", ";", "\t", "|"):
+    """The separator that splits the header and the first rows into equally many fields.
+
+    A separator that splits the header wins over one that does not; then one whose rows agree
+    with the header's width; then the widest (ties go to ``,`` then ``;``, tab, ``|``). A
+    one-column file is read with a separator that keeps every row one field wide, so ``3,5``
+    stays a Dutch decimal.
+    """
+    lines = text[:65_536].splitlines()
+    sample = "\n".join(lines[:30])
+    best: tuple[int, int, int, int] | None = None
+    choice = ","
+    for order, sep in enumerate((",", ";", "\t", "|")):
         try:
-            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep)][:-1] or [
-                len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep)
-            ]
+            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep) if r]
         except csv.Error:
             continue
-        widths = [w for w in widths if w > 0]
         if not widths:
             continue
-        width = widths[0]
-        consistent = sum(w == width for w in widths) >= max(1, int(0.9 * len(widths)))
-        if consistent and width > best_width:
-            best, best_width = sep, width
-    return best
+        if len(lines) > 30:
+            widths = widths[:-1] or widths  # the last sampled line may be cut short
+        header = widths[0]
+        agree = sum(w == header for w in widths) >= len(widths) - len(widths) // 10
+        score = (int(header > 1), int(agree), header, -order)
+        if best is None or score > best:
+            best, choice = score, sep
+    return choice
+
+
+def _decimal_mark(rows: list[list[Any]], separator: str | None) -> str:
+    """``","`` when a text file not separated by commas writes numbers with decimal commas."""
+    if separator in (None, ","):
+        return "."
+    pattern = re.compile(r"^\s*[+-]?\d{1,3}(?:\.\d{3})*,\d+\s*$|^\s*[+-]?\d+,\d+\s*$")
+    for row in rows[1:2000]:
+        for cell in row:
+            if isinstance(cell, str) and pattern.match(cell):
+                return ","
+    return "."
 
 
 def _csv_rows(text: str, separator: str, path: Path) -> list[list[Any]]:
@@ -564,10 +585,11 @@ def safe_name(heading: str) -> str:
     ``A8[SQ001]`` -> ``A8_SQ001``, ``Duration (in seconds)`` -> ``Duration_in_seconds``,
     ``2022`` -> ``v_2022``. Letters with accents are kept.
     """
-    name = re.sub(r"\W+", "_", heading.strip()).strip("_")
+    cleaned = "".join(c if ("a" + c).isidentifier() else "_" for c in heading.strip())
+    name = re.sub(r"_+", "_", cleaned).strip("_")
     if not name:
         return ""
-    if name[0].isdigit():
+    if not name[0].isidentifier():
         name = "v_" + name
     return name
 
@@ -623,13 +645,17 @@ def _is_missing(x: Any) -> bool:
     return x is None or (isinstance(x, str) and x.strip() == "") or (isinstance(x, float) and x != x)
 
 
-def _parse_numbers(texts: list[str], separator: str | None) -> list[float] | None:
-    """Numbers from text cells (decimal point, or decimal comma when the separator allows)."""
+def _parse_numbers(texts: list[str], decimal: str | None) -> list[float] | None:
+    """Numbers from text cells.
+
+    In a file that writes decimal commas (``decimal=","``) a dot groups thousands
+    (``1.234,5``); otherwise the dot is the decimal mark.
+    """
     stripped = [t.strip() for t in texts]
+    if decimal == "," and all(_NUM_COMMA.match(t) for t in stripped):
+        return [float(t.replace(".", "").replace(",", ".")) for t in stripped]
     if all(_NUM_POINT.match(t) for t in stripped):
         return [float(t) for t in stripped]
-    if separator != "," and any("," in t for t in stripped) and all(_NUM_COMMA.match(t) for t in stripped):
-        return [float(t.replace(".", "").replace(",", ".")) for t in stripped]
     return None
 
 
@@ -642,7 +668,7 @@ def _convert(
     *,
     want: str | None,
     symbols: set[str],
-    separator: str | None,
+    decimal: str | None,
     name: str,
     warnings: list[str],
 ) -> tuple[pd.Series, str]:
@@ -683,13 +709,13 @@ def _convert(
             [], "float64" if kind == "numeric" and not coded else ("str" if kind == "string" else None)
         ), kind
     if want in (None, "numeric") and not (want is None and _leading_zero(texts)):
-        numbers = _parse_numbers(texts, separator)
+        numbers = _parse_numbers(texts, decimal)
         if numbers is not None:
             if all(_INT.match(t.strip()) for t in texts) and all(abs(x) < 2**53 for x in numbers):
                 return assemble([int(x) for x in numbers], "Int64"), "numeric"
             return assemble(numbers, "float64"), "numeric"
         if want == "numeric":
-            bad = [t for t in texts if _parse_numbers([t], separator) is None]
+            bad = [t for t in texts if _parse_numbers([t], decimal) is None]
             warnings.append(
                 f"variable {name!r}: the codebook says numeric, but {len(bad)} value(s) are not numbers "
                 f"(e.g. {bad[0]!r}); the column is kept as text"
@@ -767,7 +793,7 @@ def _plain_frame(
     data: list[list[Any]],
     codebook: Codebook | None,
     dialect: str,
-    separator: str | None,
+    decimal: str | None,
     warnings: list[str],
 ) -> pd.DataFrame:
     import pandas as pd
@@ -780,7 +806,7 @@ def _plain_frame(
             _column_values(data, j),
             want=var.type if var is not None else None,
             symbols=symbols,
-            separator=separator,
+            decimal=decimal,
             name=name,
             warnings=warnings,
         )
@@ -798,14 +824,14 @@ def _build(
     data: list[list[Any]],
     codebook: Codebook | None,
     dataset: str | None,
-    separator: str | None,
+    decimal: str | None,
     encoding: str | None,
     warnings: list[str],
 ) -> Dataset:
     import pandas as pd
 
     labels = layout.labels + [""] * (len(names) - len(layout.labels))
-    # Columns with neither a heading nor a value (a trailing separator on every line) are dropped.
+    # Columns with neither a heading nor a value (a trailing decimal on every line) are dropped.
     keep = [
         j
         for j in range(len(names))
@@ -833,7 +859,7 @@ def _build(
             values,
             want=var.type if var is not None else None,
             symbols=symbols,
-            separator=separator,
+            decimal=decimal,
             name=name,
             warnings=warnings,
         )
