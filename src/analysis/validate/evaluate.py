@@ -72,7 +72,19 @@ def rows_where(df: pd.DataFrame, condition: str | None) -> pd.Series:
     mask = df.eval(condition)
     if not isinstance(mask, pd.Series):
         mask = pd.Series(bool(mask), index=df.index)
-    return mask.astype("boolean").fillna(False).astype(bool)
+    return mask.astype("boolean").fillna(False).astype(bool) & ~undecided(df, condition)
+
+
+def undecided(df: pd.DataFrame, condition: str) -> pd.Series:
+    """Rows where a variable the condition names is missing (so it cannot be decided)."""
+    import re
+
+    import pandas as pd
+
+    names = [c for c in dict.fromkeys(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition)) if c in df.columns]
+    if not names:
+        return pd.Series(False, index=df.index)
+    return df[names].isna().any(axis=1)
 
 
 def _missing_code_mask(s: pd.Series, codes: list | None, ranges: list | None) -> pd.Series:
@@ -171,7 +183,7 @@ def null_outside(
     inside = df.eval(condition)
     if not isinstance(inside, pd.Series):
         inside = pd.Series(bool(inside), index=df.index)
-    outside = (inside.astype("boolean") == False).fillna(False).astype(bool)  # noqa: E712
+    outside = (inside.astype("boolean") == False).fillna(False).astype(bool) & ~undecided(df, condition)  # noqa: E712
     sub = df.loc[outside]
     out = {}
     for col in column_list:

@@ -145,7 +145,10 @@ def rule_expectations(codebook: Codebook, config: dict[str, Any] | None = None) 
             out.append(_gen("expect_column_pairs_to_be_ordered", kwargs, check))
 
     consent = config.get("consent")
-    names = [consent] if isinstance(consent, str) else list(consent or CONSENT_COLUMNS)
+    if consent is None:
+        names = list(CONSENT_COLUMNS) if config.get("builtin", True) else []
+    else:
+        names = [consent] if isinstance(consent, str) else list(consent)
     for name in names:
         if name not in codebook:
             continue

@@ -1,0 +1,130 @@
+"""Survey and cross-dataset rules, and the vectorised checks behind them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.codebook import Codebook, Variable
+from analysis.ingest import Dataset
+from analysis.validate import evaluate, rules
+
+from .conftest import survey_codebook
+
+
+def test_in_set_counts_per_column_and_keeps_user_missing_codes():
+    df = pd.DataFrame({"a": [1.0, 8.0, 7.0, None], "b": [5.0, 9.0, 1.0, 6.0]})
+    out = evaluate.in_set(df, ["a", "b", "absent"], [1, 2, 3, 4, 5, 8, 9])
+    assert out["a"]["unexpected_count"] == 1 and out["a"]["index"] == [2] and out["a"]["values"] == [7]
+    assert out["b"]["unexpected_count"] == 1 and out["b"]["index"] == [3]
+    assert "absent" not in out
+
+
+def test_between_allows_missing_codes_and_flags_text():
+    df = pd.DataFrame({"n": [0, 5, 99999, -1], "t": ["1", "x", None, "3"]})
+    out = evaluate.between(df, ["n", "t"], 0, 100, ignore_values={"n": [99999]})
+    assert out["n"]["index"] == [3]
+    assert out["t"]["index"] == [1]
+
+
+def test_null_outside_is_skip_logic():
+    df = pd.DataFrame({"side": [1, 2, 1, 2, None], "formal": [3, 4, None, 9, 5]})
+    out = evaluate.null_outside(df, ["formal"], "side == 1", allowed={"formal": [9]})
+    # row 1: informal with a formal answer; row 3: 9 = n.v.t. counts as empty; row 4: side unknown
+    assert out["formal"]["index"] == [1]
+
+
+def test_pairs_ordered_for_counts_and_dates():
+    df = pd.DataFrame(
+        {
+            "total": [10, 5, None, 3],
+            "sub": [4, 6, 2, 99],
+            "d1": pd.to_datetime(["2024-01-05", "2024-01-05", None, "2024-02-01"]),
+            "d2": pd.to_datetime(["2024-01-07", "2024-01-01", "2024-01-01", None]),
+        }
+    )
+    out = evaluate.pairs_ordered(df, [["total", "sub"], ["d2", "d1"]], ignore_values={"sub": [99]})
+    assert out["total>=sub"]["index"] == [1]
+    assert out["d2>=d1"]["index"] == [1]
+
+
+def test_column_types():
+    df = pd.DataFrame(
+        {"n": [1.0, 2.0], "s": ["a", "b"], "d": pd.to_datetime(["2024-01-01", None]), "e": [None, None]}
+    )
+    out = evaluate.column_types(df, {"n": "numeric", "s": "numeric", "d": "date", "e": "string"})
+    assert {k: v["unexpected_count"] == 0 for k, v in out.items()} == {
+        "n": True,
+        "s": False,
+        "d": True,
+        "e": True,
+    }
+
+
+def test_consent_needs_the_yes_code():
+    exps = rules.rule_expectations(survey_codebook())
+    consent = [e for e in exps if e["meta"]["check"] == "consent"]
+    assert consent[0]["kwargs"] == {"column_list": ["consent"], "value_set": [1], "allow_null": False}
+
+
+def test_skip_logic_allows_not_applicable_codes():
+    book = Codebook(
+        "x",
+        (
+            Variable("side", value_labels={1: "f", 2: "i"}, measure="nominal"),
+            Variable("item", value_labels={1: "a", 9: "n.v.t."}, missing_values=[9], applies_to="side == 2"),
+        ),
+    )
+    (skip,) = rules.rule_expectations(book)
+    assert skip["kwargs"] == {"column_list": ["item"], "condition": "side == 2", "allowed": {"item": [9]}}
+
+
+def _ds(name, frame, variables, tables=None):
+    return Dataset(frame=frame, codebook=Codebook(name, tuple(variables)), codes=frame, tables=tables or {})
+
+
+def test_references_are_inferred_from_key_columns():
+    frame = _ds(
+        "gemeenten",
+        pd.DataFrame({"municipality_code": ["GM0363", "GM0344"]}),
+        [Variable("municipality_code", type="string", unique=True)],
+    )
+    log = _ds(
+        "verwijzingen",
+        pd.DataFrame({"municipality_code": ["GM0363", "GM9999", None]}),
+        [Variable("municipality_code", type="string")],
+    )
+    out = rules.cross_checks({"gemeenten": frame, "verwijzingen": log})
+    (ref,) = out
+    assert ref.rule == "verwijzingen.references.municipality_code"
+    assert ref.unexpected_count == 1 and ref.index == [1] and ref.values == ["GM9999"]
+
+
+def test_declared_reference_and_table_references():
+    survey = _ds(
+        "enquete",
+        pd.DataFrame({"resp_id": ["R0001", "R0002"]}),
+        [Variable("resp_id", type="string", unique=True)],
+    )
+    cases = pd.DataFrame({"name": ["a", "b"], "resp_id": ["R0002", "R0404"]})
+    codings = pd.DataFrame({"code": ["A1 X", "Z9 ONBEKEND"], "code_guid": ["g1", "g9"]})
+    codes = pd.DataFrame({"guid": ["g1", "g2"], "name": ["A1 X", "A2 Y"]})
+    qda = _ds(
+        "interviews",
+        codings,
+        [Variable("code", type="string")],
+        tables={"cases": cases, "codings": codings, "codes": codes},
+    )
+    log = _ds(
+        "verwijzingen",
+        pd.DataFrame({"from_resp_id": ["R0001", "R0003"]}),
+        [Variable("from_resp_id", type="string")],
+    )
+    config = {"references": [{"from": "verwijzingen.from_resp_id", "to": "enquete.resp_id"}]}
+    out = {
+        o.rule: o
+        for o in rules.cross_checks({"enquete": survey, "interviews": qda, "verwijzingen": log}, config)
+    }
+    assert out["interviews.cases.references.resp_id"].index == [1]
+    assert out["verwijzingen.references.from_resp_id"].index == [1]
+    assert out["interviews.codes.known"].column == "code_guid"
+    assert out["interviews.codes.known"].index == [1]
