@@ -32,7 +32,8 @@ Method
    two-way table with margins is totally unimodular, so these LP bounds are attained
    by integer tables. If a range is narrower than ``min_range`` (default 1: the value
    must not be unique), the smallest published non-zero cell sharing a line with the
-   failing cell is hidden as well, step 2 is repeated, and the audit runs again. Each
+   failing cell is hidden as well, step 2 is repeated, and the audit runs again (hiding
+   a cell only relaxes the attacker's constraints, so cells found safe stay safe). Each
    repair hides one more cell, so the loop ends; if no published non-zero cell is left
    and a cell is still exposed, :class:`~analysis.errors.DisclosureError` is raised.
 
@@ -159,12 +160,12 @@ def suppress(
         for c in line.cells:
             cell_lines[c].append(li)
 
+    safe: set[int] = set()  # hiding more cells only widens ranges, so a safe cell stays safe
     while True:
         _close(v, status, lines, cell_lines, protects)
-        exposed = exposed_cells(v, status, lines, min_count, min_range=min_range)
-        if not exposed:
+        target = _first_exposed(v, status, lines, min_count, min_range, safe)
+        if target is None:
             return Suppression(status=status, protects=protects)
-        target = exposed[0]
         pick = _repair_candidate(v, status, lines, cell_lines, target)
         if pick is None:
             raise DisclosureError(
@@ -220,15 +221,30 @@ def _repair_candidate(v, status, lines, cell_lines, target) -> int | None:
     return None
 
 
+def _first_exposed(v, status, lines, min_count, min_range, safe: set[int]) -> int | None:
+    for c in np.flatnonzero(status != SHOWN):
+        c = int(c)
+        if c in safe:
+            continue
+        lo, hi = feasible_ranges(v, status, lines, min_count, cells=[c])[c]
+        if hi - lo < min_range - _EPS:
+            return c
+        safe.add(c)
+    return None
+
+
 def feasible_ranges(
     values: Sequence[int] | np.ndarray,
     status: Sequence[int] | np.ndarray,
     lines: Sequence[Line],
     min_count: int,
+    *,
+    cells: Sequence[int] | None = None,
 ) -> dict[int, tuple[float, float]]:
-    """The attacker's range ``(lo, hi)`` for every hidden cell (``hi`` may be ``inf``).
+    """The attacker's range ``(lo, hi)`` for hidden cells (``hi`` may be ``inf``).
 
-    See the module notes for what the attacker is assumed to know.
+    See the module notes for what the attacker is assumed to know. ``cells`` limits
+    the computation to some hidden cells (default: all).
     """
     from scipy.optimize import linprog
 
@@ -237,6 +253,7 @@ def feasible_ranges(
     hidden = [int(c) for c in np.flatnonzero(st != SHOWN)]
     if not hidden:
         return {}
+    wanted = set(hidden if cells is None else cells)
     col = {c: k for k, c in enumerate(hidden)}
     a_rows, b = [], []
     for line in lines:
@@ -260,6 +277,8 @@ def feasible_ranges(
     b_eq = np.array(b) if b else None
     out: dict[int, tuple[float, float]] = {}
     for k, c in enumerate(hidden):
+        if c not in wanted:
+            continue
         obj = np.zeros(len(hidden))
         obj[k] = 1.0
         lo = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
