@@ -115,7 +115,9 @@ def validate(
     gate.write(result, reports or s.reports_dir)
     gate.print_summary(result, out)
     if not result.passed:
-        raise typer.Exit(1)
+        # SystemExit, not typer.Exit: main() runs the app with standalone_mode=False, where
+        # click turns typer.Exit into a return value and the process would exit 0.
+        sys.exit(1)
 
 
 @app.command()
