@@ -47,7 +47,8 @@ class DisclosedTable:
     values
         Published numbers (object dtype): an ``int`` (counts, rounded if the policy
         rounds) or ``float`` (means) where shown, ``None`` where hidden. The last
-        row (and for a crosstab the last column) is the total.
+        row (and for a crosstab the last column) is the total, labelled in the
+        table's language (``"Totaal"``); labels are strings.
     status
         Same shape: ``"shown"``, ``"primary"`` or ``"secondary"``.
     percent
@@ -343,6 +344,18 @@ def suppress_counts(
     -------
     DisclosedTable
 
+    Notes
+    -----
+    Suppression (see :mod:`analysis.disclosure.suppression`) is decided on the exact
+    counts. If ``policy.round_to`` is set, every *published* cell and margin is then
+    rounded on its own to the nearest multiple (half up); totals are not recomputed
+    from rounded parts, so they may differ from the sum of the rounded cells, and a
+    footnote says so. Percentages are computed from the published (rounded) counts,
+    so they reveal nothing the counts do not. A percentage is shown only if its
+    count and denominator are published and the denominator is at least
+    ``policy.min_denominator``; if the denominator is hidden the percentage shows
+    ``"x"`` (not ``"n te klein"``, which would reveal the size of the hidden cell).
+
     Examples
     --------
     >>> counts = pd.DataFrame({"ja": [3, 40], "nee": [25, 30]}, index=["formeel", "informeel"])
@@ -369,9 +382,9 @@ def suppress_counts(
     result = suppress(ext.ravel(), lines, policy.min_count)
     status = result.status.reshape(ext.shape)
 
-    row_labels = [_label(x) for x in counts.index] + ["__total__"]
-    col_labels = [_label(x) for x in counts.columns] + ["__total__"]
     total = TEXT[lang]["total"]
+    row_labels = [_label(x) for x in counts.index] + [total]
+    col_labels = [_label(x) for x in counts.columns] + [total]
 
     def cell_label(flat: int) -> tuple[str, str]:
         i, j = divmod(flat, n_cols + 1)
@@ -537,8 +550,8 @@ def frequency(
     arr = counts.to_numpy(dtype=np.int64)
     ext = np.append(arr, arr.sum())
     result = suppress(ext, one_way_lines(len(arr)), policy.min_count)
-    labels = [_label(x) for x in counts.index] + ["__total__"]
     total = TEXT[check_lang(lang)]["total"]
+    labels = [_label(x) for x in counts.index] + [total]
     shown_labels = [*labels[:-1], total]
     name = name or column
     entries = [
@@ -706,7 +719,7 @@ def group_means(
                 )
             )
     n_pub = _publish(ext if total else n, n_status, policy)
-    index = _unique([*labels, "__total__"] if total else labels)
+    index = _unique([*labels, total_label] if total else labels)
     values = pd.DataFrame(
         {
             "n": list(n_pub),
