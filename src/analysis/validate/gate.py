@@ -858,7 +858,6 @@ def write(result: ValidationResult, reports_dir: str | Path) -> list[Path]:
 def print_summary(result: ValidationResult, console: Console) -> None:
     """A short rich summary: the verdict, counts, and the failing rules."""
     from rich.markup import escape
-    from rich.table import Table
 
     n_fail, n_warn = len(result.failures), len(result.warnings)
     if result.passed:
@@ -873,20 +872,13 @@ def print_summary(result: ValidationResult, console: Console) -> None:
             + (f", {n_warn} waarschuwing(en)" if n_warn else "")
             + "."
         )
-    rows = result.failures[:25] + result.warnings[: max(0, 10 - min(len(result.failures), 10))]
-    if rows:
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        table.add_column("status")
-        table.add_column("regel")
-        table.add_column("wat")
-        for c in rows:
-            colour = "red" if c.status == FAILED else "yellow"
-            table.add_row(
-                f"[{colour}]{STATUS_NL[c.status]}[/]", escape(c.rule), escape(c.message or c.description)
-            )
-        console.print(table)
-        if len(result.failures) > 25:
-            console.print(f"… en nog {len(result.failures) - 25} mislukte controles.")
+    shown = result.failures[:25] + result.warnings[:10]
+    for c in shown:
+        colour, mark = ("red", "✗") if c.status == FAILED else ("yellow", "!")
+        console.print(f"[{colour}]{mark}[/] [bold]{escape(c.rule)}[/]", highlight=False, soft_wrap=True)
+        console.print(f"    {escape(c.message or c.description)}", highlight=False)
+    if len(result.failures) > 25:
+        console.print(f"… en nog {len(result.failures) - 25} mislukte controles.")
     console.print("Zie reports/validatie.html voor alle controles.")
 
 
