@@ -128,7 +128,36 @@ def _study_codebook(
             f"`bruggen codebook {name} --format yaml -o data/codebooks/{name}.yml`, review it and commit it",
         )
         return raw.codebook, None, warnings, heading
-    return reviewed, reviewed.diff(raw.codebook, detect_renames=True), raw.warnings, heading
+    own = raw.codebook
+    suffix = entry.path.suffix.lower()
+    if suffix not in (".sav", ".zsav", ".por"):
+        own = _fill_gaps(own, reviewed, labels_from_file=suffix not in (".qdpx", ".qde", ".docx", ".txt"))
+    return reviewed, reviewed.diff(own, detect_renames=True), raw.warnings, heading
+
+
+def _fill_gaps(own: Codebook, reviewed: Codebook, *, labels_from_file: bool = True) -> Codebook:
+    """Compare only what a CSV, workbook or project can carry.
+
+    Such files hold names, types and (for survey exports) question texts, but no value labels
+    or missing codes; what the file cannot say is taken from the reviewed codebook, so that
+    only real differences remain. The columns of a QDA project's codings table are Bruggen's
+    own, so their labels are never drift (``labels_from_file=False``).
+    """
+    from dataclasses import replace
+
+    variables = []
+    for var in own:
+        ref = reviewed.get(var.name)
+        if ref is not None:
+            var = replace(
+                var,
+                label=(var.label or ref.label) if labels_from_file else ref.label,
+                value_labels=var.value_labels or ref.value_labels,
+                missing_values=var.missing_values or ref.missing_values,
+                missing_ranges=var.missing_ranges or ref.missing_ranges,
+            )
+        variables.append(var)
+    return replace(own, variables=tuple(variables))
 
 
 def _export(book: Codebook, fmt: str, drift: list[Drift] | None) -> str:

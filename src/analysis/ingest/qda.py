@@ -12,6 +12,7 @@ source_guid        the source's GUID
 code               the code's name
 code_guid          the code's GUID
 code_path          the code with its parents, ``parent/child``
+code_family        the top-level code of ``code_path`` (the code itself when it has no parent)
 start, end         character offsets into the source's plain text (``PlainTextSelection``
                    ``startPosition``/``endPosition``); ``NA`` for a whole-document coding or
                    a picture, PDF-area, audio or video selection (see ``position``)
@@ -63,6 +64,7 @@ CODING_COLUMNS = (
     "code",
     "code_guid",
     "code_path",
+    "code_family",
     "start",
     "end",
     "text",
@@ -595,6 +597,7 @@ def _to_dataset(p: _Project, path: Path, name: str, codebook: Codebook | None) -
             "code": code.get("name"),
             "code_guid": c["code_guid"],
             "code_path": code.get("path"),
+            "code_family": code.get("path").split("/", 1)[0] if code.get("path") else None,
             "start": c["start"],
             "end": c["end"],
             "text": c["text"],
@@ -680,6 +683,7 @@ _LABELS = {
     "code": "Code",
     "code_guid": "GUID of the code",
     "code_path": "Code with its parents (parent/child)",
+    "code_family": "Top-level code (family) of the code",
     "start": "First character of the coded passage (0-based)",
     "end": "Character after the coded passage",
     "text": "Coded passage",
@@ -872,6 +876,8 @@ def read_codings_table(
     if "code_path" not in df.columns:
         df["code_path"] = df["code"].str.replace("::", "/", regex=False)
         df["code"] = df["code_path"].str.rsplit("/", n=1).str[-1]
+    if "code_family" not in df.columns:
+        df["code_family"] = df["code_path"].str.split("/", n=1).str[0]
     if "text" not in df.columns:
         df["text"] = pd.Series(pd.NA, index=df.index, dtype="str")
     if "case" not in df.columns:
