@@ -110,12 +110,13 @@ def test_synthetic_project_codings_table(tmp_path):
     ds = read(make_qdpx(tmp_path / "interviews.qdpx"), dataset="interviews")
     f = ds.frame
     assert ds.warnings == ()
-    assert list(f.columns[:9]) == list(qda.CODING_COLUMNS)
+    assert list(f.columns[: len(qda.CODING_COLUMNS)]) == list(qda.CODING_COLUMNS)
     assert {"respondent_type", "municipality_code", "resp_id"} <= set(f.columns)
     assert len(f) == 3
     first = f.iloc[0]
     assert first["document"] == "interview_01.docx"
     assert first["code"] == "vertrouwen" and first["code_path"] == "samenwerking/vertrouwen"
+    assert first["code_family"] == "samenwerking"
     assert first["text"] == "Het vertrouwen in de wijkteams groeit"
     assert TEXT1[first["start"] : first["end"]] == first["text"]  # offsets count characters
     assert f.iloc[1]["text"] == "‘té’ langzaam"
@@ -199,7 +200,7 @@ def test_atlasti8_project_with_missing_sources():
 @pytest.mark.realdata
 def test_atlasti23_minimal_project_without_codings():
     ds = read(real("atlasti23_minimal.qdpx"))
-    assert ds.frame.empty and list(ds.frame.columns[:9]) == list(qda.CODING_COLUMNS)
+    assert ds.frame.empty and list(ds.frame.columns[: len(qda.CODING_COLUMNS)]) == list(qda.CODING_COLUMNS)
     assert any("no codings" in w for w in ds.warnings)
     codes = ds.tables["codes"]
     assert codes["path"].tolist() == [
@@ -337,9 +338,10 @@ def test_codings_table_detected_from_columns(tmp_path):
         encoding="utf-8",
     )
     ds = read(path)
-    assert list(ds.frame.columns[:9]) == list(qda.CODING_COLUMNS)
+    assert list(ds.frame.columns[: len(qda.CODING_COLUMNS)]) == list(qda.CODING_COLUMNS)
     assert ds.frame["code"].tolist() == ["vertrouwen", "afstand", "diet Coke"]
     assert ds.frame["code_path"].tolist() == ["samenwerking/vertrouwen", "afstand", "Coke/diet Coke"]
+    assert ds.frame["code_family"].tolist() == ["samenwerking", "afstand", "Coke"]
     assert ds.frame["start"].dtype == "Int64" and ds.frame["end"].tolist() == [20, 45, 5]
     assert ds.frame["respondent_type"].tolist() == ["formeel", "formeel", "informeel"]
     assert len(ds.tables["sources"]) == 2 and len(ds.tables["codes"]) == 3
