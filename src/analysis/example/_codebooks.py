@@ -10,6 +10,7 @@ from typing import Any
 
 from analysis.codebook import Codebook, Variable
 from analysis.example import _survey as sv
+from analysis.example import _texts as tx
 from analysis.example._referrals import OUTCOMES, TO_ORG_TYPES
 
 SYNTHETIC_NOTE = (
@@ -381,24 +382,34 @@ def municipalities_codebook(seed: int) -> Codebook:
 
 
 def interviews_codebook(seed: int) -> Codebook:
-    """The codebook of the codings table of ``interviews.qdpx`` (one row per coding)."""
+    """The codebook of the codings table that ``analysis.ingest.qda`` reads from ``interviews.qdpx``.
+
+    One row per coding; the columns follow :data:`analysis.ingest.qda.CODING_COLUMNS`, then the
+    case variables, then the coding's provenance.
+    """
+    guid = r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$"
+
+    def text(name: str, label: str, **kw: Any) -> Variable:
+        return _v(name, label, type="string", measure="nominal", **kw)
+
     variables = (
-        _v("document", "Naam van het interview (bron)", type="string", measure="nominal", required=True),
-        _v("case", "Geïnterviewde (case)", type="string", measure="nominal", required=True),
-        _v(
-            "code",
-            "Code (bijv. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')",
-            type="string",
-            measure="nominal",
+        text("document", "Naam van het interview (bron)", required=True),
+        text("source_guid", "GUID van de bron", required=True, pattern=guid),
+        text("code", "Code (bijv. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')", required=True),
+        text("code_guid", "GUID van de code", required=True, pattern=guid),
+        text(
+            "code_path",
+            "Code met bovenliggende codefamilie ('B RELATIEKWALITEIT/B3 NIET_SERIEUS_GENOMEN')",
             required=True,
         ),
-        _v(
+        text(
             "code_family",
-            "Codefamilie (A-G, of META)",
-            type="string",
-            measure="nominal",
+            "Codefamilie: de bovenste code van code_path (A-G), of de metacode zelf",
+            value_labels={
+                **{name: name.split(" ", 1)[1].replace("_", " ").lower() for name, _ in tx.FAMILIES.values()},
+                **{code: "metacode" for code in tx.META_CODES},
+            },
             required=True,
-            pattern=r"^([A-G]|META)$",
         ),
         _v(
             "start",
@@ -408,39 +419,45 @@ def interviews_codebook(seed: int) -> Codebook:
             minimum=0,
         ),
         _v("end", "Eindpositie van het fragment (exclusief)", measure="scale", required=True, minimum=1),
-        _v("text", "Gecodeerd fragment", type="string", measure="nominal", pii=True),
-        _v(
+        text("text", "Gecodeerd fragment", required=True, pii=True),
+        text("case", "Geïnterviewde (case)", required=True),
+        text(
             "respondent_type",
             "Type respondent",
-            type="string",
-            measure="nominal",
             value_labels={v: v for v in sv.RESPONDENT_TYPES.values()},
             required=True,
         ),
-        _v(
+        text(
             "org_side",
             "Kant van de samenwerking",
-            type="string",
-            measure="nominal",
             value_labels={v: v for v in sv.ORG_SIDE.values()},
             required=True,
         ),
+        text("municipality_code", "Gemeente (CBS-code)", required=True, pattern=MUNICIPALITY_PATTERN),
         _v(
-            "municipality_code",
-            "Gemeente (CBS-code)",
-            type="string",
+            "gekoppeld_aan_enquete",
+            "De geïnterviewde heeft ook de organisatie-enquête ingevuld (resp_id)",
+            type="boolean",
             measure="nominal",
             required=True,
-            pattern=MUNICIPALITY_PATTERN,
         ),
-        _v(
+        text(
             "resp_id",
-            "Respondentnummer in de organisatie-enquête (indien gekoppeld)",
-            type="string",
-            measure="nominal",
+            "Respondentnummer in de organisatie-enquête (alleen als gekoppeld)",
             pattern=r"^R\d{4,}$",
+            applies_to="gekoppeld_aan_enquete == True",
         ),
-        _v("coder", "Codeur", type="string", measure="nominal", required=True),
+        text("coder", "Codeur", required=True),
+        text("created", "Tijdstip van codering (ISO 8601)", required=True),
+        text("selection_guid", "GUID van het gecodeerde fragment", required=True, pattern=guid),
+        text(
+            "selection_type",
+            "Soort fragment",
+            value_labels={"PlainTextSelection": "tekstfragment"},
+            required=True,
+        ),
+        text("position", "Positie in audio/video of op een afbeelding (leeg bij tekst)"),
+        text("coding_guid", "GUID van de codering", required=True, unique=True, pattern=guid),
     )
     return Codebook(
         dataset="interviews",
@@ -449,6 +466,8 @@ def interviews_codebook(seed: int) -> Codebook:
         encoding="UTF-8",
         notes=SYNTHETIC_NOTE.format(seed=seed)
         + " Verzonnen transcripten met pseudoniemen; alle gebruikte namen en plaatsen staan in "
-        "data/raw/namenlijst.txt. Posities volgen REFI-QDA: tekens (codepunten) in de platte tekst, "
-        "begin bij 0, eind exclusief (text = bron[start:end]).",
+        "data/raw/namenlijst.txt. Eén rij per codering. Posities volgen REFI-QDA: tekens (codepunten) in de "
+        "platte tekst, begin bij 0, eind exclusief (text = bron[start:end]). Een antwoord is één fragment met "
+        "al zijn inhoudelijke codes (families A-G); QUOTE en IDENT staan op kleinere fragmenten (zinnen) "
+        "daarbinnen, CASEBOX op het hele antwoord.",
     )

@@ -336,35 +336,6 @@ def code_label(code: str) -> str:
     return code if code in tx.META_CODES else f"{code} {tx.CODES[code][0]}"
 
 
-def code_family(code: str) -> str:
-    return "META" if code in tx.META_CODES else code[0]
-
-
-def codings_frame(interviews: list[Interview]) -> pd.DataFrame:
-    """The codings as a table (one row per code applied to a selection)."""
-    rows = []
-    for iv in interviews:
-        for a, b, codes in iv.selections:
-            for c in codes:
-                rows.append(
-                    {
-                        "document": iv.title,
-                        "case": f"{iv.title} - {iv.name}",
-                        "code": code_label(c),
-                        "code_family": code_family(c),
-                        "start": a,
-                        "end": b,
-                        "text": iv.text[a:b],
-                        "respondent_type": iv.respondent_type,
-                        "org_side": iv.side,
-                        "municipality_code": iv.municipality_code,
-                        "resp_id": iv.resp_id,
-                        "coder": CODERS[iv.coder],
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
 def project_members(
     rng: np.random.Generator, interviews: list[Interview], *, seed: int
 ) -> list[tuple[str, bytes]]:
