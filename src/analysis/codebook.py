@@ -232,7 +232,11 @@ class Codebook:
 
     def to_yaml(self, path: str | Path | None = None) -> str:
         """Serialise to YAML (and write it to ``path`` when given)."""
-        text = yaml.safe_dump(_plain(self.to_dict()), sort_keys=False, allow_unicode=True, width=100)
+        data = _plain(self.to_dict())
+        # YAML reads NEL, LS and PS as line breaks; a label holding one is written escaped
+        # (the whole file then uses \x.. escapes) so that it reads back unchanged.
+        readable = not any(ch in json.dumps(data, ensure_ascii=False) for ch in "\x85\u2028\u2029")
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=readable, width=100)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
