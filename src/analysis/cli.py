@@ -115,9 +115,7 @@ def validate(
     gate.write(result, reports or s.reports_dir)
     gate.print_summary(result, out)
     if not result.passed:
-        # SystemExit, not typer.Exit: main() runs the app with standalone_mode=False, where
-        # click turns typer.Exit into a return value and the process would exit 0.
-        sys.exit(1)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -169,7 +167,9 @@ def main() -> None:
     from analysis.errors import ValidationFailed
 
     try:
-        app(standalone_mode=False)
+        # standalone_mode=False lets BruggenError reach us; click then *returns* the code
+        # of a typer.Exit instead of exiting, so pass it on.
+        code = app(standalone_mode=False)
     except BruggenError as exc:
         if _state["debug"]:
             raise
@@ -183,6 +183,7 @@ def main() -> None:
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         exc.show()
         sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _escape(text: str) -> str:

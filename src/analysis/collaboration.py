@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from analysis.errors import BruggenError
+from analysis.errors import BruggenError, DisclosureError
 from analysis.results import Result, tidy, wilson_interval
 
 if TYPE_CHECKING:
@@ -54,13 +54,18 @@ class CollaborationProfile(Result):
 
     key = "samenwerkingsvorm"
 
-    def __init__(self, disclosed: DisclosedTable, by: str, form: str, n_small_groups: int = 0):
+    def __init__(self, disclosed: DisclosedTable | None, by: str, form: str, n_small_groups: int = 0):
         self._table = disclosed
         self.by = by
         self.form = form
         #: Groups left out before tabulating because they have fewer respondents than the
         #: policy's ``min_count`` (their size is not published).
         self.n_small_groups = n_small_groups
+
+    @property
+    def empty(self) -> bool:
+        """Every group was too small: there is no table or figure to publish."""
+        return self._table is None
 
     # -- contract ---------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
@@ -70,6 +75,8 @@ class CollaborationProfile(Result):
         (Wilson 95%), ``n`` (group size), plus ``group`` and ``form``.
         """
         rows: list[dict[str, Any]] = []
+        if self.empty:
+            return tidy(rows)
         for group, form, k, n in self._published_cells():
             lo, hi = wilson_interval(k, n)
             rows.append(
@@ -86,6 +93,11 @@ class CollaborationProfile(Result):
         return tidy(rows)
 
     def table(self) -> DisclosedTable:
+        if self._table is None:
+            raise DisclosureError(
+                "every group has fewer respondents than the disclosure threshold: there is no table",
+                hint="report on a coarser grouping (e.g. org_side) or a larger area",
+            )
         return self._table
 
     def shares(self) -> pd.DataFrame:
@@ -109,6 +121,8 @@ class CollaborationProfile(Result):
     def findings(self, lang: str = "nl") -> list[str]:
         """Sentences on the share of structural collaboration, overall and per group."""
         t = _TEXT[lang]
+        if self.empty:
+            return [t["none"]]
         values, pct, status = self._table.values, self._table.percent, self._table.percent_status
         if STRUCTURAL not in values.columns or status.iloc[-1][STRUCTURAL] != "shown":
             return [t["none"]]
@@ -193,6 +207,8 @@ def collaboration_profile(
     data = data[~data[by].astype("string").isin(small)]
     if isinstance(data[by].dtype, pd.CategoricalDtype):
         data = data.assign(**{by: data[by].cat.remove_unused_categories()})
+    if data[[by, form]].dropna().empty:
+        return CollaborationProfile(None, by=by, form=form, n_small_groups=len(small))
     table = crosstab(
         data, rows=by, cols=form, policy=policy, percent="row", name=f"samenwerkingsvorm_{by}", lang=lang
     )

@@ -74,7 +74,8 @@ def stacked_bar_shares(
     layout = theme()
     layout.update(
         barmode="stack",
-        title={"text": title, "x": 0, "font": {"size": 16}},
+        meta={"title": title},  # the report's caption shows the title; keep it for notebooks' hover
+        title=None,
         xaxis={**layout["xaxis"], "title": x_title, "range": [0, 100], "ticksuffix": "%"},
         yaxis={**layout["yaxis"], "autorange": "reversed"},
         legend={**layout["legend"], "title": {"text": legend_title}},
