@@ -3,9 +3,12 @@
 :func:`run` reads every dataset of a study and runs, lazily (every failure is collected,
 not just the first):
 
-1. the dataset's expectation suite (``data/expectations/<dataset>.json``, generated from the
-   codebook plus hand-written additions; see :mod:`analysis.validate.suites`), through
-   great-expectations on the stored codes, so value sets see the user-missing codes;
+1. the dataset's expectation suite through great-expectations, on the stored codes (so value
+   sets see the user-missing codes): the generated expectations derived from the current
+   codebook, plus the hand-written ones of ``data/expectations/<dataset>.json`` (see
+   :mod:`analysis.validate.suites`). When the file's generated part no longer matches the
+   codebook, the gate says so (a warning, ``<dataset>.suite.up_to_date``) and checks against
+   the codebook: a stale file never lets bad data through nor blocks good data;
 2. the survey rules inside that suite (skip logic, sub-counts, date order, consent; see
    :mod:`analysis.validate.rules`);
 3. the personal-data scan of text columns and transcripts (:mod:`analysis.validate.pii`);
@@ -378,8 +381,8 @@ def _expectations(
             data = suites.read_suite_dict(path)
         except Exception as exc:
             return (
-                [],
-                "",
+                suites.generated_expectations(codebook, config),
+                "codeboek",
                 [
                     Check(
                         rule=f"{name}.suite",
@@ -401,11 +404,12 @@ def _expectations(
             description=f"de suite {rel} past bij het codeboek",
             message=""
             if current
-            else f"De suite {rel} is niet opnieuw gegenereerd na een wijziging van het codeboek; "
-            "de opgeslagen (gereviewde) versie is gebruikt. Draai: python -m analysis.validate.suites "
-            "--study study.yml",
+            else f"De suite {rel} is niet opnieuw gegenereerd na een wijziging van het codeboek. "
+            "De gegenereerde controles zijn voor deze run uit het huidige codeboek afgeleid; werk het "
+            "bestand bij met: python -m analysis.validate.suites --study study.yml",
         )
-        return list(data["expectations"]), rel, [check]
+        # generated checks always follow the current codebook; hand-written ones come from the file
+        return suites.merged(codebook, data, config)["expectations"], rel, [check]
     exps = suites.generated_expectations(codebook, config)
     return exps, "codeboek", []
 
