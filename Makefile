@@ -26,8 +26,8 @@ help: ## Show this help
 install: $(STAMP) ## Create .venv and install the pinned environment (requirements.lock)
 
 .PHONY: report
-report: $(STAMP) ## Validate the example study and render its HTML reports into reports/
-	$(BIN)/bruggen report --study $(STUDY)
+report: $(STAMP) ## Validate the example study and render its reports (study + per municipality) into reports/
+	$(BIN)/bruggen report --study $(STUDY) --gemeente all
 
 .PHONY: validate
 validate: $(STAMP) ## Run the validation gate; writes reports/validatie.html and .json

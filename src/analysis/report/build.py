@@ -90,9 +90,16 @@ def write_outputs(outputs: list[Output], folder: Path) -> list[Path]:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(output.content)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         written.append(target)
     return written
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
