@@ -93,7 +93,7 @@ def write_study(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
         _files.write_zip(
             out / "interviews.qdpx", _interviews.project_members(r_guids, interviews, seed=seed)
         ),
-        _write_text(out / "namenlijst.txt", "\n".join(_interviews.names_used(interviews)) + "\n"),
+        _write_text(out / "namenlijst.txt", _interviews.names_used(interviews)),
         _write_text(out / "PLANTED.yml", _planted_yaml(seed)),
         _write_text(out / "README.md", README.format(seed=seed)),
     ]

@@ -461,16 +461,25 @@ def project_members(
     return [("project.qde", qde), *members]
 
 
-def names_used(interviews: list[Interview]) -> list[str]:
-    """Every person name and place that occurs in a transcript, for ``namenlijst.txt``."""
-    candidates = {
+def names_used(interviews: list[Interview]) -> str:
+    """``namenlijst.txt``: every person name, neighbourhood and place that occurs in a transcript.
+
+    Written in the sections :class:`analysis.disclosure.NameList` reads, so quotes get
+    ``[naam]``, ``[wijk]`` or ``[plaats]`` as fits.
+    """
+    text = "\n".join(iv.text for iv in interviews)
+    people = {
         *[n for pool in tx.INTERVIEWEE_NAMES.values() for n in pool],
         *[n for pool in tx.CONTACT_NAMES.values() for n in pool],
         tx.PRACTICE_RESIDENT,
-        *[w.removeprefix("de ").removeprefix("het ") for w in tx.NEIGHBOURHOODS],
     }
+    districts = {w.removeprefix("de ").removeprefix("het ") for w in tx.NEIGHBOURHOODS}
+    places = set()
     for iv in interviews:
-        candidates.add(iv.municipality_name)
-        candidates.add(tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name))
-    text = "\n".join(iv.text for iv in interviews)
-    return sorted(c for c in candidates if c in text)
+        places.add(iv.municipality_name)
+        places.add(tx.SPOKEN_NAMES.get(iv.municipality_name, iv.municipality_name))
+    lines = ["# Namen en plaatsen in de (synthetische) interviews; Bruggen vervangt ze in citaten."]
+    for header, entries in (("[namen]", people), ("[wijken]", districts), ("[plaatsen]", places)):
+        lines.append(header)
+        lines.extend(sorted(c for c in entries if c in text))
+    return "\n".join(lines) + "\n"
