@@ -194,7 +194,7 @@ def looks_like_free_text(values: pd.Series, min_words: float = 5.0) -> bool:
 
     s = pd.Series(values)
     text = s[
-        s.map(lambda x: isinstance(x, str) and x.strip() != "", na_action="ignore").fillna(False).astype(bool)
+        s.map(lambda x: isinstance(x, str) and x.strip() != "").astype(bool)
     ]
     if text.empty:
         return False
@@ -230,7 +230,7 @@ def scan_series(
     if names is not None and not isinstance(names, re.Pattern):
         names = compile_names(names)
     s = pd.Series(values).reset_index(drop=True)
-    is_text = s.map(lambda x: isinstance(x, str) and x != "", na_action="ignore").fillna(False).astype(bool)
+    is_text = s.map(lambda x: isinstance(x, str) and x != "").astype(bool)
     text = s[is_text].astype(str)
     text = text[~text.str.fullmatch(UUID)]
     if text.empty:
