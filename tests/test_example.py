@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from analysis.codebook import Codebook
+from analysis.disclosure import NameList
 from analysis.example import write_study
 
 ROOT = Path(__file__).resolve().parents[1]
