@@ -128,3 +128,13 @@ def test_declared_reference_and_table_references():
     assert out["verwijzingen.references.from_resp_id"].index == [1]
     assert out["interviews.codes.known"].column == "code_guid"
     assert out["interviews.codes.known"].index == [1]
+
+
+def test_scale_items_must_share_one_scale():
+    book = survey_codebook()
+    assert rules.scale_checks(book) == [("trust", ["trust_1", "trust_2"], "")]
+    seven = book.with_variable(
+        Variable("trust_2", measure="ordinal", value_labels={i: str(i) for i in range(1, 8)}, scale="trust")
+    )
+    ((_scale, _items, problem),) = rules.scale_checks(seven)
+    assert problem and "trust_2" in problem

@@ -287,6 +287,7 @@ def run(study: Study) -> ValidationResult:
         if expectations:
             result = engine.validate(frame, name, _runnable(expectations, frame))
             checks += _from_gx(name, result, frame, ds.codebook, ids)
+        checks += _scale_checks(name, ds.codebook)
         checks += _pii_checks(name, ds, frame, ids, names_pattern, fail_on)
         infos.append(DatasetInfo(name, relpath, True, len(frame), len(frame.columns), origin))
 
@@ -697,6 +698,22 @@ def _column_check(
         examples=examples,
         values=values,
     )
+
+
+def _scale_checks(name: str, codebook: Codebook) -> list[Check]:
+    from analysis.validate import rules
+
+    return [
+        Check(
+            rule=f"{name}.scale.{scale}",
+            dataset=name,
+            check="scale",
+            status=FAILED if problem else PASSED,
+            description=f"de items van schaal {scale} ({', '.join(items)}) hebben dezelfde antwoordschaal",
+            message=(problem[0].upper() + problem[1:] + ". Pas het codeboek aan.") if problem else "",
+        )
+        for scale, items, problem in rules.scale_checks(codebook)
+    ]
 
 
 # -- personal data ----------------------------------------------------------------------------------

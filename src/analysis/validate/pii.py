@@ -193,9 +193,7 @@ def looks_like_free_text(values: pd.Series, min_words: float = 5.0) -> bool:
     import pandas as pd
 
     s = pd.Series(values)
-    text = s[
-        s.map(lambda x: isinstance(x, str) and x.strip() != "").astype(bool)
-    ]
+    text = s[s.map(lambda x: isinstance(x, str) and x.strip() != "").astype(bool)]
     if text.empty:
         return False
     return float(text.astype(str).str.count(r"[^\W\d_]+").mean()) >= min_words

@@ -14,6 +14,11 @@ Within a dataset the rules become great-expectations expectations in the dataset
 ``date_order``
     A later date is not before an earlier one (first contact not before the referral).
     Rule ``<dataset>.date_order.<later>``. Built-in: :data:`DATE_ORDER`.
+``scale``
+    The items of a multi-item scale (``scale:`` in the codebook) are declared on one scale:
+    the same valid codes (or bounds) and the same missing codes, so a scale score never
+    mixes a 1-5 item with a 1-7 one. Each item's values are held to that scale by its own
+    ``value_set`` (or ``range``) check. Rule ``<dataset>.scale.<scale>``.
 ``consent``
     Every row has consent: a variable named in :data:`CONSENT_COLUMNS` holds the "ja" code
     (the value label ``ja``, ``yes``, ``akkoord`` or ``toestemming``). Rule
@@ -158,6 +163,37 @@ def rule_expectations(codebook: Codebook, config: dict[str, Any] | None = None) 
             out.append(_gen("expect_columns_values_to_not_be_null", {"column_list": [name]}, "consent"))
         else:
             out.append(_gen("expect_columns_values_to_be_in_set", kwargs, "consent"))
+    return out
+
+
+def scale_checks(codebook: Codebook) -> list[tuple[str, list[str], str]]:
+    """Per scale: ``(scale, items, problem)``; ``problem`` is empty when the items agree.
+
+    Items agree when they have the same valid codes (value labels without the missing
+    codes), the same bounds and the same missing codes.
+    """
+    out = []
+    for scale, items in codebook.scales().items():
+
+        def declared(v):
+            return (
+                tuple(sorted(map(str, v.valid_labels))),
+                (v.minimum, v.maximum),
+                tuple(sorted(map(str, v.missing_values))),
+            )
+
+        forms: dict[tuple, list[str]] = {}
+        for v in items:
+            forms.setdefault(declared(v), []).append(v.name)
+        problem = ""
+        if len(forms) > 1:
+            groups = sorted(forms.items(), key=lambda kv: -len(kv[1]))
+            odd = [n for _, names in groups[1:] for n in names]
+            problem = (
+                f"de items van schaal {scale} hebben niet dezelfde antwoordcodes, grenzen of "
+                f"missende codes; afwijkend: {', '.join(odd)}"
+            )
+        out.append((scale, [v.name for v in items], problem))
     return out
 
 
