@@ -35,3 +35,14 @@ def chromium() -> str:
     if os.environ.get("CI"):
         pytest.fail("Chromium is not installed; .ci/run should install it (apt-get install chromium)")
     pytest.skip("Chromium is not installed (apt-get install chromium)")
+
+
+def copy_example(folder: Path) -> Path:
+    """Copy the example study (study.yml and data/: raw files, codebooks, suites) into ``folder``.
+
+    Tests change and render the copy; the repository's data/raw is never touched.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "study.yml", folder / "study.yml")
+    shutil.copytree(ROOT / "data", folder / "data", ignore=shutil.ignore_patterns("processed"))
+    return folder / "study.yml"

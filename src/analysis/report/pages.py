@@ -108,12 +108,10 @@ def _report(
     ctx: Context, survey: pd.DataFrame, *, name: str, title: str, subtitle: str, note: str = ""
 ) -> Iterator[Output]:
     from analysis.collaboration import collaboration_profile
-    from analysis.disclosure import SuppressionLog, appendix_html, crosstab
+    from analysis.disclosure import SuppressionLog, appendix_html
 
     t, lang = ctx.t, ctx.lang
-    response = crosstab(
-        survey, rows="respondent_type", cols="org_side", policy=ctx.policy, name="respons", lang=lang
-    )
+    response, response_caption = _response_table(ctx, survey, municipal=name.startswith("gemeenten/"))
     profile = collaboration_profile(survey, ctx.policy, by="respondent_type", lang=lang)
     by_side = collaboration_profile(survey, ctx.policy, by="org_side", lang=lang)
     tables = {"respons": response}
@@ -131,7 +129,7 @@ def _report(
         id="methode",
         title=t["method"],
         paragraphs=(t["method_text"],),
-        blocks=(Block(response.to_html(lang=lang), caption=t["response"]),),
+        blocks=(Block(response.to_html(lang=lang), caption=response_caption),),
     )
     findings = Section(
         id="samenwerking",
@@ -154,6 +152,19 @@ def _report(
     )
     yield Output(f"{name}.html", render(page).encode("utf-8"))
     yield Output(f"{name}-tabellen.xlsx", _xlsx_bytes(tables, lang))
+
+
+def _response_table(ctx: Context, survey: pd.DataFrame, *, municipal: bool):
+    """Response by region and side for the study; by side alone within one municipality."""
+    from analysis.disclosure import crosstab, frequency
+
+    if municipal:
+        table = frequency(survey, "org_side", ctx.policy, name="respons", lang=ctx.lang)
+        return table, ctx.t["response_side"]
+    places = ctx.frame[["municipality_code", "region"]]
+    joined = survey.merge(places, on="municipality_code", how="left", validate="many_to_one")
+    table = crosstab(joined, rows="region", cols="org_side", policy=ctx.policy, name="respons", lang=ctx.lang)
+    return table, ctx.t["response"]
 
 
 def _xlsx_bytes(tables: dict[str, Any], lang: str) -> bytes:

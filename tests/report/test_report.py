@@ -1,0 +1,158 @@
+"""The rendered reports: complete, deterministic, safe to publish, and working in a real browser.
+
+The reports of a copy of the example study are built once per session (the study report and
+one per municipality) and then read back: in headless Chromium, as HTML, and as the tables
+workbook a researcher pastes into appendices.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from conftest import ROOT, copy_example
+
+from analysis.report.build import build_reports
+from analysis.study import Study
+
+pytestmark = pytest.mark.slow
+
+SMALL = "GM0088"  # Schiermonnikoog: three respondents in the example study
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("study")
+    study = Study.from_yaml(copy_example(folder))
+    paths = build_reports(study, municipalities=["all"])
+    return study, paths
+
+
+@pytest.fixture(scope="module")
+def survey(built):
+    study, _ = built
+    return study.get("organisatie_enquete")
+
+
+def _html_files(paths):
+    return [p for p in paths if p.suffix == ".html"]
+
+
+def _table_cells(html: str) -> list[str]:
+    """The cells of the published data tables (not the appendix's tally of suppressed cells)."""
+    tables = re.findall(r'<div class="bruggen-table".*?</table>', html, flags=re.S)
+    return [cell for table in tables for cell in re.findall(r"<td>([^<]*)</td>", table)]
+
+
+def test_the_study_and_every_municipality_get_a_report_and_a_workbook(built, survey):
+    study, paths = built
+    names = {p.relative_to(study.reports_dir).as_posix() for p in paths}
+    assert {"rapport.html", "rapport-tabellen.xlsx"} <= names
+    for code in survey.frame["municipality_code"].unique():
+        assert f"gemeenten/{code}.html" in names
+        assert f"gemeenten/{code}-tabellen.xlsx" in names
+
+
+def test_reports_say_the_data_are_synthetic(built):
+    _, paths = built
+    for path in _html_files(paths):
+        assert "synthetische (verzonnen) voorbeelddata" in path.read_text(encoding="utf-8")
+
+
+def test_same_input_gives_the_same_bytes(built, tmp_path):
+    study, paths = built
+    again = build_reports(Study.from_yaml(copy_example(tmp_path)), municipalities=["GM0363"])
+    first = {p.relative_to(study.reports_dir): p.read_bytes() for p in paths}
+    for path in again:
+        rel = path.relative_to(tmp_path / "reports")
+        assert path.read_bytes() == first[rel], f"{rel} differs between two builds"
+
+
+def test_every_count_in_every_table_is_zero_or_at_least_the_threshold(built):
+    """No published count is below min_count, in the HTML tables and in the workbooks."""
+    study, paths = built
+    threshold = study.section("disclosure")["min_count"]
+    for path in paths:
+        if path.suffix == ".html":
+            cells = _table_cells(path.read_text(encoding="utf-8"))
+        else:
+            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
+            cells = [str(v) for name, sheet in sheets.items() if name != "toelichting" for v in sheet.stack()]
+        assert cells, f"{path.name} has no table cells"
+        for cell in cells:
+            count = re.match(r"^\s*(\d[\d.]*)\s*(\(|$)", cell)
+            if count:
+                n = int(count.group(1).replace(".", ""))
+                assert n == 0 or n >= threshold, f"{path.name}: published count {n} < {threshold}"
+
+
+def test_reports_carry_no_respondent_level_data(built, survey):
+    _, paths = built
+    ids = set(survey.frame["resp_id"])
+    remarks = [r for r in survey.frame["open_remarks"].dropna() if len(r) > 20]
+    assert remarks, "the example study has open answers to look for"
+    for path in _html_files(paths):
+        html = path.read_text(encoding="utf-8")
+        body = html.split("</script>", 1)[1]  # past the inlined plotly.js bundle
+        assert not re.search(r"\bR\d{4}\b", body), f"{path.name} contains a respondent ID"
+        assert not any(r in html for r in remarks), f"{path.name} contains an open-text answer"
+        assert not any(i in body for i in ids)
+
+
+def test_figures_only_hold_published_percentages(built):
+    """Figure data come from the disclosed table: every value is a shown percentage (0-100)."""
+    _, paths = built
+    for path in _html_files(paths):
+        html = path.read_text(encoding="utf-8")
+        for data in re.findall(r'Plotly\.newPlot\("[^"]+", (\[.*?\]), \{', html):
+            for trace in json.loads(data):
+                values = [v for v in trace["x"] if v is not None]
+                assert all(0 <= v <= 100 for v in values)
+
+
+def test_a_municipality_with_three_respondents_gets_combined_figures(built, survey):
+    study, _ = built
+    assert (survey.frame["municipality_code"] == SMALL).sum() == 3
+    html = (study.reports_dir / "gemeenten" / f"{SMALL}.html").read_text(encoding="utf-8")
+    assert "Schiermonnikoog" in html
+    assert "samengevoegd" in html
+    # the combined group is larger than the threshold: its response table shows no "3"
+    assert "<td>3</td>" not in html
+
+
+def test_english_report(tmp_path):
+    study = Study.from_yaml(copy_example(tmp_path))
+    (path,) = [p for p in build_reports(study, lang="en") if p.suffix == ".html"]
+    html = path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert "synthetic (invented) example data" in html
+    assert "Form of collaboration" in html
+
+
+def test_the_report_renders_in_headless_chromium(built, chromium):
+    from browser import render
+
+    study, _ = built
+    page = render(chromium, study.reports_dir / "rapport.html")
+    assert not [line for line in page.console if "Uncaught" in line or "ERROR" in line], page.console
+    # plotly drew its SVGs: one per figure
+    assert page.dom.count('class="main-svg"') >= 2
+    assert "Vorm van de samenwerking" in page.dom
+
+
+def test_unknown_municipality_is_a_clear_error(tmp_path):
+    from analysis.errors import StudyConfigError
+
+    study = Study.from_yaml(copy_example(tmp_path))
+    with pytest.raises(StudyConfigError, match="GM9999"):
+        build_reports(study, municipalities=["GM9999"])
+    assert not (tmp_path / "reports" / "rapport.html").exists()
+
+
+def test_the_repository_keeps_no_rendered_reports():
+    tracked = [p for p in (ROOT / "reports").iterdir() if p.name != ".gitkeep"]
+    ignored = (ROOT / ".gitignore").read_text()
+    assert "reports/*" in ignored and "!reports/.gitkeep" in ignored
+    assert all(p.suffix in {".html", ".json", ".xlsx", ""} for p in tracked)
