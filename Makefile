@@ -60,8 +60,11 @@ notebooks: $(STAMP) ## Execute every notebook with a real kernel (outputs are no
 	$(BIN)/python -m pytest tests/test_notebooks.py
 
 .PHONY: reference
-reference: ## Recompute the R reference numbers in tests/reference (needs R; see tests/reference/README.md)
-	cd tests/reference && for f in *.R; do echo "Rscript $$f"; Rscript "$$f" || exit 1; done
+reference: $(STAMP) ## Recompute the R and PSPP reference numbers in tests/reference (needs r-base-core, pspp)
+	$(BIN)/python tests/reference/bruggen_roundtrip.py
+	$(BIN)/python tests/reference/suppression_make_tables.py
+	@for f in tests/reference/*.R; do echo "Rscript $$f"; Rscript "$$f" || exit 1; done
+	@for f in tests/reference/*.sps; do echo "pspp $$f"; pspp -O format=csv -o "$${f%.sps}.csv" "$$f" || exit 1; done
 
 .PHONY: benchmark
 benchmark: $(STAMP) ## Print the speed and memory tables in benchmarks/

@@ -27,11 +27,10 @@ class Result:
 
     #: Short machine name, used for figure ids and the tables workbook sheet.
     key: str = "result"
-    #: Title per language.
-    titles: dict[str, str] = {}
 
     def title(self, lang: str = "nl") -> str:
-        return self.titles.get(lang) or self.titles.get("nl") or self.key
+        """The caption of the result's figure and table, in the report language."""
+        return self.key
 
     def to_frame(self) -> pd.DataFrame:
         raise NotImplementedError

@@ -146,7 +146,11 @@ class Study:
 
     def path(self, key: str, default: str) -> Path:
         """A folder or file named under ``paths:`` in study.yml, resolved against the root."""
-        return _resolve(self.root, self.section("paths").get(key, default))  # type: ignore[return-value]
+        return self.resolve(self.section("paths").get(key, default))
+
+    def resolve(self, value: str | Path) -> Path:
+        """A path from study.yml: ``~`` expanded, relative paths taken from the study's folder."""
+        return _resolve(self.root, str(value))  # type: ignore[return-value]
 
     @property
     def reports_dir(self) -> Path:

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -110,8 +109,7 @@ class NameList:
         value = study.section("privacy").get("names_file")
         if not value:
             return cls()
-        path = Path(value)
-        path = path if path.is_absolute() else study.root / path
+        path = study.resolve(value)
         if not path.exists():
             raise StudyConfigError(
                 "the names file named under 'privacy: names_file' does not exist",
@@ -119,6 +117,11 @@ class NameList:
                 hint="create it (one name or place per line) or remove the setting",
             )
         return cls.parse(path.read_text(encoding="utf-8"), source=path)
+
+    @property
+    def entries(self) -> tuple[str, ...]:
+        """Every name, district and place, in file order per section."""
+        return (*self.names, *self.districts, *self.places)
 
     def pseudonymise(self, text: str) -> tuple[str, tuple[Replacement, ...]]:
         """:func:`pseudonymise` with this list."""

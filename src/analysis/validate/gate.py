@@ -343,8 +343,7 @@ def _names(study: Study, privacy: dict[str, Any]) -> tuple[re.Pattern[str] | Non
     value = privacy.get("names_file")
     if not value:
         return None, []
-    path = Path(value)
-    path = path if path.is_absolute() else study.root / path
+    path = study.resolve(value)
     if not path.exists():
         return None, [
             Check(

@@ -133,13 +133,11 @@ def compile_names(names: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def read_names(path: str | Path) -> list[str]:
-    """Names from a names file: one per line; empty lines and ``#`` comments are skipped."""
-    out = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            out.append(line)
-    return out
+    """Every name, district and place in a names file (the format of :class:`analysis.disclosure.NameList`)."""
+    from analysis.disclosure import NameList
+
+    path = Path(path)
+    return list(NameList.parse(path.read_text(encoding="utf-8"), source=path).entries)
 
 
 def scan_text(text: str, names: re.Pattern[str] | Iterable[str] | None = None) -> list[Finding]:
