@@ -420,7 +420,7 @@ def interviews_codebook(seed: int) -> Codebook:
         ),
         _v("end", "Eindpositie van het fragment (exclusief)", measure="scale", required=True, minimum=1),
         text("text", "Gecodeerd fragment", required=True, pii=True),
-        text("case", "Geïnterviewde (case)", required=True),
+        text("case", "Geïnterviewde (case; een pseudoniem, nooit publiceren)", required=True, pii=True),
         text(
             "respondent_type",
             "Type respondent",
