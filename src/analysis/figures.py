@@ -99,6 +99,48 @@ def stacked_bar_shares(
     return fig
 
 
+def heatmap(data: pd.DataFrame, *, x_title: str, value_title: str) -> go.Figure:
+    """A heat map of a disclosed two-way table.
+
+    Parameters
+    ----------
+    data
+        :meth:`analysis.disclosure.DisclosedTable.figure_data`: ``row``, ``col``, ``count`` (NaN
+        where hidden) and ``label`` (the published text, "<10" or "x", shown in the cell).
+    x_title, value_title
+        Axis and colour-bar titles in the report language.
+    """
+    import plotly.graph_objects as go
+
+    rows = list(dict.fromkeys(data["row"]))
+    cols = list(dict.fromkeys(data["col"]))
+    counts = data.pivot(index="row", columns="col", values="count").reindex(index=rows, columns=cols)
+    labels = data.pivot(index="row", columns="col", values="label").reindex(index=rows, columns=cols)
+    z = [[None if v != v else float(v) for v in row] for row in counts.to_numpy()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[str(c) for c in cols],
+            y=[str(r) for r in rows],
+            text=labels.to_numpy().tolist(),
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorscale=[[0, "#eef4f8"], [1, PALETTE[0]]],
+            colorbar={"title": {"text": value_title}},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    layout = theme()
+    layout.update(
+        xaxis={**layout["xaxis"], "title": x_title, "side": "top"},
+        yaxis={**layout["yaxis"], "autorange": "reversed"},
+        height=140 + 34 * len(rows),
+    )
+    fig.update_layout(**layout)
+    return fig
+
+
 def to_html(fig: go.Figure, div_id: str) -> str:
     """A deterministic ``<div>`` + ``<script>`` for a figure; plotly.js is included once per page."""
     spec = fig.to_plotly_json()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -101,15 +102,22 @@ def test_reports_carry_no_respondent_level_data(built, survey):
         assert not any(i in body for i in ids)
 
 
-def test_figures_only_hold_published_percentages(built):
-    """Figure data come from the disclosed table: every value is a shown percentage (0-100)."""
-    _, paths = built
+def test_figures_only_hold_published_values(built):
+    """Figure data come from disclosed tables: shown percentages (bars) or shown counts (heat maps)."""
+    study, paths = built
+    threshold = study.section("disclosure")["min_count"]
+    kinds = set()
     for path in _html_files(paths):
         html = path.read_text(encoding="utf-8")
         for data in re.findall(r'Plotly\.newPlot\("[^"]+", (\[.*?\]), \{', html):
             for trace in json.loads(data):
-                values = [v for v in trace["x"] if v is not None]
-                assert all(0 <= v <= 100 for v in values)
+                kinds.add(trace["type"])
+                if trace["type"] == "bar":
+                    assert all(0 <= v <= 100 for v in trace["x"] if v is not None)
+                else:
+                    cells = [v for row in trace["z"] for v in row if v is not None]
+                    assert all(v == 0 or v >= threshold for v in cells)
+    assert kinds == {"bar", "heatmap"}
 
 
 def test_a_municipality_with_three_respondents_gets_combined_figures(built, survey):
@@ -156,3 +164,51 @@ def test_the_repository_keeps_no_rendered_reports():
     ignored = (ROOT / ".gitignore").read_text()
     assert "reports/*" in ignored and "!reports/.gitkeep" in ignored
     assert all(p.suffix in {".html", ".json", ".xlsx", ""} for p in tracked)
+
+
+def _quotes(html: str) -> list[tuple[str, str]]:
+    return [
+        (unescape(text), unescape(speaker))
+        for text, speaker in re.findall(
+            r'<blockquote class="citaat"><p>\u201c(.*?)\u201d</p><footer>\((.*?)\)</footer>', html
+        )
+    ]
+
+
+def test_quotes_are_pseudonymised_and_labelled_by_a_large_enough_group(built):
+    from analysis.disclosure import NameList
+
+    study, _ = built
+    html = (study.reports_dir / "rapport.html").read_text(encoding="utf-8")
+    quotes = _quotes(html)
+    assert quotes, "the study report quotes the interviews"
+    listed = NameList.from_study(study).entries
+    for text, speaker in quotes:
+        assert not any(re.search(rf"\b{re.escape(n)}\b", text) for n in listed), text
+        # the label names only the side (a group of at least min_count persons), numbered consistently
+        assert re.fullmatch(r"(formeel|informeel) \d+", speaker), speaker
+    assert len({s for _, s in quotes}) == len(quotes), "one quote per speaker"
+
+
+def test_no_transcript_sentence_appears_except_in_a_selected_quote(built):
+    study, paths = built
+    sources = study.get("interviews").tables["sources"]
+    sentences = {
+        s.strip() for text in sources["text"] for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 30
+    }
+    assert len(sentences) > 100
+    for path in _html_files(paths):
+        html = unescape(path.read_text(encoding="utf-8"))
+        quoted = [text for text, _ in _quotes(path.read_text(encoding="utf-8"))]
+        for sentence in sentences:
+            if sentence in html:
+                assert any(sentence in q for q in quoted), (
+                    f"{path.name} shows an unselected transcript sentence"
+                )
+
+
+def test_municipality_reports_quote_no_one(built):
+    _, paths = built
+    for path in _html_files(paths):
+        if path.parent.name == "gemeenten":
+            assert not _quotes(path.read_text(encoding="utf-8")), path.name

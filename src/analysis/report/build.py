@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 SURVEY = "organisatie_enquete"
 #: The municipality frame (names, region, size class).
 FRAME = "gemeenten"
+#: The coded interviews (REFI-QDA).
+INTERVIEWS = "interviews"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from analysis.report.build import FRAME, SURVEY, Output
+from analysis.figures import to_html
+from analysis.report.build import FRAME, INTERVIEWS, SURVEY, Output
 from analysis.report.i18n import texts
 from analysis.report.render import Block, Page, Section, render
 
@@ -116,8 +117,6 @@ def _report(
     by_side = collaboration_profile(survey, ctx.policy, by="org_side", lang=lang)
     tables = {"respons": response}
     tables.update({r.key + "_" + r.by: r.table() for r in (profile, by_side) if not r.empty})
-    log = SuppressionLog.combine(table.log for table in tables.values())
-
     summary = Section(
         id="samenvatting",
         title=t["summary"],
@@ -131,12 +130,14 @@ def _report(
         paragraphs=(t["method_text"],),
         blocks=(Block(response.to_html(lang=lang), caption=response_caption),),
     )
+    interviews = _interview_section(ctx, tables) if not name.startswith("gemeenten/") else None
     findings = Section(
         id="samenwerking",
         title=t["collaboration"],
         paragraphs=tuple(profile.findings(lang)),
         blocks=_result_blocks(profile, lang, f"{name}-samenwerkingsvorm"),
     )
+    log = SuppressionLog.combine(table.log for table in tables.values())
     appendix = Section(
         id="bijlagen",
         title=t["appendix"],
@@ -146,12 +147,38 @@ def _report(
     page = Page(
         title=title,
         subtitle=subtitle,
-        sections=(summary, intro, method, findings, appendix),
+        sections=tuple(s for s in (summary, intro, method, findings, interviews, appendix) if s is not None),
         lang=lang,
         synthetic=ctx.study.synthetic,
     )
     yield Output(f"{name}.html", render(page).encode("utf-8"))
     yield Output(f"{name}-tabellen.xlsx", _xlsx_bytes(tables, lang))
+
+
+def _interview_section(ctx: Context, tables: dict[str, Any]) -> Section:
+    """Themes per side (code matrix) and a few pseudonymised quotes from the coded interviews."""
+    from analysis.disclosure import NameList
+    from analysis.interviews import code_matrix, select_report_quotes
+    from analysis.report.render import quote_html
+
+    t, lang = ctx.t, ctx.lang
+    codings = ctx.study.get(INTERVIEWS).frame
+    matrix = code_matrix(codings, ctx.policy, by="org_side", lang=lang)
+    tables[matrix.key] = matrix.table()
+    quotes = select_report_quotes(codings, ctx.policy, NameList.from_study(ctx.study))
+    blocks = [
+        Block(to_html(matrix.figure(lang), div_id="thema-matrix"), caption=matrix.title(lang)),
+        Block(matrix.table().to_html(lang=lang)),
+    ]
+    if len(quotes.quotes):
+        html = "\n".join(quote_html(q.text, q.speaker) for q in quotes.quotes.itertuples())
+        blocks.append(Block(html, caption=t["quotes_caption"]))
+    return Section(
+        id="interviews",
+        title=t["interviews"],
+        paragraphs=(t["interviews_text"], *matrix.findings(lang)),
+        blocks=tuple(blocks),
+    )
 
 
 def _response_table(ctx: Context, survey: pd.DataFrame, *, municipal: bool):
@@ -181,8 +208,6 @@ def _xlsx_bytes(tables: dict[str, Any], lang: str) -> bytes:
 
 def _result_blocks(result, lang: str, div_id: str) -> tuple[Block, ...]:
     """A result's figure and table, or nothing when every group was too small to publish."""
-    from analysis.figures import to_html
-
     if result.empty:
         return ()
     figure = to_html(result.figure(lang), div_id=div_id.replace("/", "-"))

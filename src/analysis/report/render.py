@@ -76,6 +76,16 @@ def render(page: Page) -> str:
     )
 
 
+def quote_html(text: str, speaker: str) -> str:
+    """A quote as a block quote with its (pseudonymous) speaker label; both are escaped."""
+    from markupsafe import escape
+
+    return (
+        f'<blockquote class="citaat"><p>\u201c{escape(text)}\u201d</p>'
+        f"<footer>({escape(speaker)})</footer></blockquote>"
+    )
+
+
 def _safe_script(js: str):
     """Mark the plotly bundle as safe HTML, guarding against an early ``</script>``."""
     from markupsafe import Markup

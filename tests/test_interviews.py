@@ -1,0 +1,122 @@
+"""The coded interviews: code matrix through disclosure control, and quotes that may be published."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.disclosure import NameList, Policy
+from analysis.interviews import META_CODES, code_matrix, select_report_quotes
+from analysis.study import Study
+
+
+def _codings(n_formal: int = 12, n_informal: int = 12) -> pd.DataFrame:
+    """A small codings table: every person has a QUOTE on B3 and one A6 segment; person 0 an IDENT."""
+    rows = []
+    for side, n in (("formeel", n_formal), ("informeel", n_informal)):
+        for i in range(n):
+            doc = f"{side}-{i}"
+            text = f"Fatma zei dat haar signaal niet serieus werd genomen in Lombok ({side} {i})."
+            rows += [
+                dict(
+                    document=doc,
+                    case=f"{doc}-case",
+                    org_side=side,
+                    code="B3 NIET_SERIEUS_GENOMEN",
+                    code_family="B RELATIEKWALITEIT",
+                    start=0,
+                    end=80,
+                    text=text,
+                ),
+                dict(
+                    document=doc,
+                    case=f"{doc}-case",
+                    org_side=side,
+                    code="QUOTE",
+                    code_family="QUOTE",
+                    start=0,
+                    end=80,
+                    text=text,
+                ),
+                dict(
+                    document=doc,
+                    case=f"{doc}-case",
+                    org_side=side,
+                    code="A6 TERUGKOPPELING",
+                    code_family="A SAMENWERKINGSSTRUCTUUR",
+                    start=100,
+                    end=160,
+                    text="Terugkoppeling ...",
+                ),
+            ]
+            if i == 0:
+                rows.append(
+                    dict(
+                        document=doc,
+                        case=f"{doc}-case",
+                        org_side=side,
+                        code="IDENT",
+                        code_family="IDENT",
+                        start=10,
+                        end=20,
+                        text="haar signaal",
+                    )
+                )
+    return pd.DataFrame(rows)
+
+
+def test_code_matrix_counts_segments_per_family_and_side_without_meta_codes():
+    table = code_matrix(_codings(), Policy()).table()
+    values = table.values
+    assert not set(values.index) & set(META_CODES)
+    assert values.loc["B RELATIEKWALITEIT", "formeel"] == 12
+    assert values.loc["A SAMENWERKINGSSTRUCTUUR", "informeel"] == 12
+    assert values.iloc[-1, -1] == 48  # 24 persons x (B3 + A6)
+
+
+def test_code_matrix_suppresses_small_cells():
+    table = code_matrix(_codings(n_formal=4), Policy()).table()
+    assert table.status.loc["B RELATIEKWALITEIT", "formeel"] == "primary"
+    assert table.values.loc["B RELATIEKWALITEIT", "formeel"] is None
+
+
+def test_quotes_skip_identifying_segments_replace_names_and_label_by_side():
+    names = NameList(names=("Fatma",), districts=("Lombok",))
+    selection = select_report_quotes(_codings(), Policy(), names, max_quotes=30)
+    quotes = selection.quotes
+    assert len(quotes) == 22  # 24 persons, minus the two whose quote overlaps an IDENT coding
+    assert quotes["text"].str.contains(r"\[naam\] zei").all()
+    assert quotes["text"].str.contains(r"\[wijk\]").all()
+    assert not quotes["text"].str.contains("Fatma|Lombok").any()
+    assert quotes["speaker"].str.fullmatch(r"(formeel|informeel) \d+").all()
+    assert quotes["speaker"].is_unique
+
+
+def test_quotes_from_a_group_below_the_threshold_are_refused():
+    selection = select_report_quotes(_codings(n_formal=4), Policy(), NameList(), max_quotes=30)
+    assert not selection.quotes["speaker"].str.startswith("formeel").any()
+    assert len(selection.refused) == 3  # four formal persons, one of whom only has an IDENT-blocked quote
+    assert selection.refused["reason"].str.contains("fewer than 10").all()
+
+
+def test_quotes_are_the_same_on_every_run():
+    names = NameList(names=("Fatma",))
+    first = select_report_quotes(_codings(), Policy(), names)
+    again = select_report_quotes(_codings().sample(frac=1, random_state=3), Policy(), names)
+    pd.testing.assert_frame_equal(first.quotes, again.quotes)
+
+
+def test_planted_effect_not_taken_seriously_is_coded_more_for_informal_respondents():
+    """PLANTED.yml: B3 occurs in about 80% of informal and 25% of formal interviews."""
+    codings = Study.from_yaml().get("interviews").frame
+    table = code_matrix(codings, Policy(min_count=1), level="code").table().values
+    persons = codings.drop_duplicates("case")["org_side"].value_counts()
+    per_person = {side: table.loc["B3 NIET_SERIEUS_GENOMEN", side] / persons[side] for side in persons.index}
+    assert per_person["informeel"] > 2 * per_person["formeel"]
+
+
+def test_missing_column_is_a_clear_error():
+    from analysis.errors import BruggenError
+
+    with pytest.raises(BruggenError, match="no column 'respondent_type'"):
+        code_matrix(_codings(), Policy(), by="respondent_type")
