@@ -38,7 +38,8 @@ def survey(built):
 
 
 def _html_files(paths):
-    return [p for p in paths if p.suffix == ".html"]
+    """The report pages (the validation report beside them is for the researcher, not for publication)."""
+    return [p for p in paths if p.suffix == ".html" and p.name != "validatie.html"]
 
 
 def _table_cells(html: str) -> list[str]:
@@ -50,7 +51,7 @@ def _table_cells(html: str) -> list[str]:
 def test_the_study_and_every_municipality_get_a_report_and_a_workbook(built, survey):
     study, paths = built
     names = {p.relative_to(study.reports_dir).as_posix() for p in paths}
-    assert {"rapport.html", "rapport-tabellen.xlsx"} <= names
+    assert {"rapport.html", "rapport-tabellen.xlsx", "validatie.html", "validatie.json"} <= names
     for code in survey.frame["municipality_code"].unique():
         assert f"gemeenten/{code}.html" in names
         assert f"gemeenten/{code}-tabellen.xlsx" in names
@@ -76,6 +77,8 @@ def test_every_count_in_every_table_is_zero_or_at_least_the_threshold(built):
     study, paths = built
     threshold = study.section("disclosure")["min_count"]
     for path in paths:
+        if path.name.startswith("validatie"):
+            continue
         if path.suffix == ".html":
             cells = _table_cells(path.read_text(encoding="utf-8"))
         else:
@@ -132,7 +135,7 @@ def test_a_municipality_with_three_respondents_gets_combined_figures(built, surv
 
 def test_english_report(tmp_path):
     study = Study.from_yaml(copy_example(tmp_path))
-    (path,) = [p for p in build_reports(study, lang="en") if p.suffix == ".html"]
+    (path,) = _html_files(build_reports(study, lang="en"))
     html = path.read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "synthetic (invented) example data" in html

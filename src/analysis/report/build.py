@@ -9,19 +9,18 @@ Files written (under the study's ``reports`` folder):
 
 - ``rapport.html``: the study report;
 - ``rapport-tabellen.xlsx``: its published tables, with the same suppression;
-- ``gemeenten/<code>.html`` (+ ``-tabellen.xlsx``): one per municipality when asked for.
+- ``gemeenten/<code>.html`` (+ ``-tabellen.xlsx``): one per municipality when asked for;
+- ``validatie.html`` and ``validatie.json``: the validation report the reports rest on.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.errors import StudyConfigError
+from analysis.outputs import write_outputs
 
 if TYPE_CHECKING:
     from analysis.study import Study
@@ -32,14 +31,6 @@ SURVEY = "organisatie_enquete"
 FRAME = "gemeenten"
 #: The coded interviews (REFI-QDA).
 INTERVIEWS = "interviews"
-
-
-@dataclass(frozen=True)
-class Output:
-    """One rendered file, waiting to be written."""
-
-    relpath: str
-    content: bytes
 
 
 def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | None = None) -> list[Path]:
@@ -79,29 +70,5 @@ def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | 
         )
     for code in codes:
         outputs.extend(pages.municipality_report(context, code))
+    outputs.extend(gate.outputs(validation))
     return write_outputs(outputs, study.reports_dir)
-
-
-def write_outputs(outputs: list[Output], folder: Path) -> list[Path]:
-    """Write every output atomically (temporary file, then rename) and return the paths."""
-    written = []
-    for output in outputs:
-        target = folder / output.relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(output.content)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

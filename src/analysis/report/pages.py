@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analysis.figures import to_html
-from analysis.report.build import FRAME, INTERVIEWS, SURVEY, Output
+from analysis.outputs import Output
+from analysis.report.build import FRAME, INTERVIEWS, SURVEY
 from analysis.report.i18n import texts
 from analysis.report.render import Block, Page, Section, render
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ValidationFailed
+from analysis.outputs import Output, write_outputs
 from analysis.validate import pii, suites
 
 if TYPE_CHECKING:
@@ -864,15 +865,17 @@ def _dedupe(checks: list[Check]) -> list[Check]:
 
 
 # -- output ---------------------------------------------------------------------------------------------
+def outputs(result: ValidationResult) -> list[Output]:
+    """``validatie.html`` and ``validatie.json``, rendered (byte-stable for the same input)."""
+    return [
+        Output("validatie.html", render_html(result).encode("utf-8")),
+        Output("validatie.json", result.to_json().encode("utf-8")),
+    ]
+
+
 def write(result: ValidationResult, reports_dir: str | Path) -> list[Path]:
-    """Write ``validatie.json`` and ``validatie.html`` into ``reports_dir`` (byte-stable)."""
-    folder = Path(reports_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    json_path = folder / "validatie.json"
-    html_path = folder / "validatie.html"
-    json_path.write_text(result.to_json(), encoding="utf-8")
-    html_path.write_text(render_html(result), encoding="utf-8")
-    return [html_path, json_path]
+    """Write ``validatie.html`` and ``validatie.json`` into ``reports_dir``, each whole or not at all."""
+    return write_outputs(outputs(result), reports_dir)
 
 
 def print_summary(result: ValidationResult, console: Console) -> None:
