@@ -9,7 +9,6 @@ the defect's rule, and make ``bruggen report`` refuse without writing into ``rep
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import copy_example
 from typer.testing import CliRunner
 
 from analysis.cli import app
@@ -28,14 +28,6 @@ FILES = ("organisatie_enquete.sav", "verwijzingen.xlsx", "gemeenten.csv", "inter
 pytestmark = pytest.mark.skipif(
     not all((RAW / f).exists() for f in FILES), reason="the example study is not generated (bruggen example)"
 )
-
-
-def copy_example(folder: Path) -> Path:
-    """Copy study.yml and data/ (raw files, codebooks, suites) into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "study.yml", folder / "study.yml")
-    shutil.copytree(ROOT / "data", folder / "data", ignore=shutil.ignore_patterns("processed"))
-    return folder / "study.yml"
 
 
 # -- ways to change a copy ------------------------------------------------------------------------
