@@ -63,11 +63,18 @@ def example(
         Path, typer.Option("--out", "-o", help="Folder to write the example study's raw files into.")
     ] = Path("data/raw"),
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 2019,
+    codebooks: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the codebooks (default: 'codebooks' beside the --out folder)."),
+    ] = None,
 ) -> None:
-    """(Re)generate the synthetic example study: survey, referral log, municipality frame, interviews."""
+    """(Re)generate the synthetic example study: survey, referral log, municipality frame, interviews.
+
+    Writes the raw files, PLANTED.yml and a names list into --out; the codebooks into --codebooks.
+    """
     from analysis import example as ex
 
-    written = ex.write_study(out_dir, seed=seed)
+    written = ex.write_study(out_dir, seed=seed, codebooks_dir=codebooks)
     for path in written:
         out.print(f"wrote {path}")
 

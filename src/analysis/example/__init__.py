@@ -46,16 +46,20 @@ DEFAULT_SEED = 2019
 FILE_LABEL = "SYNTHETISCHE DATA - voorbeeldstudie Bruggen (seed {seed})"
 
 
-def write_study(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
+def write_study(
+    out_dir: str | Path, seed: int = DEFAULT_SEED, codebooks_dir: str | Path | None = None
+) -> list[Path]:
     """Generate the synthetic example study and write its files.
 
     Parameters
     ----------
     out_dir
-        Folder for the raw files (created if needed), normally ``data/raw``. The codebooks go
-        to the sibling folder ``codebooks`` (``data/codebooks``).
+        Folder for the raw files (created if needed), normally ``data/raw``.
     seed
         Random seed. The same seed gives byte-identical files.
+    codebooks_dir
+        Folder for the codebooks; default the sibling folder ``codebooks`` of ``out_dir``
+        (``data/codebooks`` for ``data/raw``).
 
     Returns
     -------
@@ -69,7 +73,7 @@ def write_study(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    books_dir = out.parent / "codebooks"
+    books_dir = Path(codebooks_dir) if codebooks_dir is not None else out.parent / "codebooks"
     books_dir.mkdir(parents=True, exist_ok=True)
 
     rng = np.random.default_rng(seed)
