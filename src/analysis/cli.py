@@ -26,7 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 console = Console(stderr=True)
 out = Console()
@@ -95,7 +95,7 @@ def codebook(
     """Show a file's codebook, export it, or show how it drifted from the study's reviewed codebook.
 
     Given a dataset name of the study (e.g. organisatie_enquete), compares the raw file's own
-    metadata with data/codebooks/<dataset>.yml and lists renamed variables, changed labels and
+    metadata with `data/codebooks/DATASET.yml` and lists renamed variables, changed labels and
     new codes.
     """
     from analysis import codebook_cli
