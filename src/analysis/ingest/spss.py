@@ -31,6 +31,7 @@ from analysis.codebook import Codebook, Variable
 from analysis.errors import BruggenError, ReadError
 from analysis.ingest.dataset import Dataset
 from analysis.ingest.labels import labelled_frame
+from analysis.ingest.sniff import file_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,7 +178,7 @@ def _explain(exc: Exception, path: Path) -> str:
     if not head:
         return "the file is empty"
     if path.suffix.lower() in (".sav", ".zsav") and not head.startswith((b"$FL2", b"$FL3")):
-        kind = _sniff_kind(head)
+        kind = file_kind(head, text=True)
         return (
             f"this is not an SPSS data file (it starts like {kind})"
             if kind
@@ -194,22 +195,6 @@ def _explain(exc: Exception, path: Path) -> str:
     if "unable to read from file" in low:
         return "the file ends too early: it is truncated or damaged (an incomplete download or copy?)"
     return f"the SPSS file is damaged or uses features Bruggen cannot read ({text})"
-
-
-def _sniff_kind(head: bytes) -> str | None:
-    if head.startswith(b"PK\x03\x04"):
-        return "a ZIP archive, e.g. an Excel workbook"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Excel/Office file"
-    if head.startswith(b"%PDF"):
-        return "a PDF"
-    if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
-        return "an XML or HTML file"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "a text file, e.g. a CSV export"
 
 
 def _hint(exc: Exception, path: Path) -> str:

@@ -46,6 +46,7 @@ from analysis.codebook import Codebook, Variable
 from analysis.errors import ReadError
 from analysis.ingest.dataset import Dataset
 from analysis.ingest.labels import labelled_frame
+from analysis.ingest.sniff import file_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -209,7 +210,7 @@ def _decode(path: Path, encoding: str | None, warnings: list[str]) -> tuple[str,
         return text.lstrip("\ufeff"), encoding
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16").lstrip("\ufeff"), "utf-16"
-    kind = _binary_kind(data[:4096])
+    kind = file_kind(data[:4096])
     if kind:
         raise ReadError(
             f"this is not a text table but {kind}",
@@ -235,28 +236,6 @@ def _decode(path: Path, encoding: str | None, warnings: list[str]) -> tuple[str,
         "give its encoding (options: {encoding: ...} in study.yml)"
     )
     return text, "windows-1252"
-
-
-def _binary_kind(head: bytes) -> str | None:
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "a ZIP archive (an Excel workbook or a REFI-QDA project renamed?)"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Office file (.xls) or a password-protected workbook"
-    if head.startswith((b"$FL2", b"$FL3")):
-        return "an SPSS data file"
-    if head.startswith(b"%PDF"):
-        return "a PDF document"
-    if head.startswith(b"\x1f\x8b"):
-        return "a gzip-compressed file"
-    if head.startswith(b"PAR1"):
-        return "a parquet file"
-    if b"\x00" in head:
-        nul_odd = head[1::2].count(0)
-        nul_even = head[0::2].count(0)
-        if max(nul_odd, nul_even) > len(head) // 4:
-            return "UTF-16 text without a byte-order mark"
-        return "a binary file"
-    return None
 
 
 def _binary_hint(kind: str) -> str:
@@ -330,7 +309,7 @@ def _xlsx_rows(path: Path, sheet: str | int | None, warnings: list[str]) -> tupl
 
     head = path.read_bytes()[:8]
     if not head.startswith(b"PK"):
-        kind = _binary_kind(head) or "a text file (a CSV renamed?)"
+        kind = file_kind(head) or "a text file (a CSV renamed?)"
         raise ReadError(
             f"this is not an Excel workbook but {kind}",
             path=path,
