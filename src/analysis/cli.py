@@ -155,12 +155,17 @@ def report(
 
 @app.command()
 def lab(
+    study: StudyOption = None,
     port: Annotated[int | None, typer.Option(help="Port for JupyterLab.")] = None,
 ) -> None:
-    """Start JupyterLab in notebooks/ with the project's kernel."""
+    """Start JupyterLab in the study's notebooks/ folder with the project's kernel."""
+    import os
     import subprocess
 
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--notebook-dir", "notebooks"]
+    folder = _study(study).root / "notebooks"
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--notebook-dir", str(folder)]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
+        cmd.append("--allow-root")
     if port:
         cmd += ["--port", str(port)]
     raise typer.Exit(subprocess.call(cmd))
