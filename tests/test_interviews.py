@@ -10,6 +10,9 @@ from analysis.interviews import META_CODES, code_matrix, select_report_quotes
 from analysis.study import Study
 
 
+COLUMNS = ["document", "case", "org_side", "code", "code_family", "start", "end", "text"]
+
+
 def _codings(n_formal: int = 12, n_informal: int = 12) -> pd.DataFrame:
     """A small codings table: every person has a QUOTE on B3 and one A6 segment; person 0 an IDENT."""
     rows = []
@@ -17,52 +20,15 @@ def _codings(n_formal: int = 12, n_informal: int = 12) -> pd.DataFrame:
         for i in range(n):
             doc = f"{side}-{i}"
             text = f"Fatma zei dat haar signaal niet serieus werd genomen in Lombok ({side} {i})."
+            person = (doc, f"{doc}-case", side)
             rows += [
-                dict(
-                    document=doc,
-                    case=f"{doc}-case",
-                    org_side=side,
-                    code="B3 NIET_SERIEUS_GENOMEN",
-                    code_family="B RELATIEKWALITEIT",
-                    start=0,
-                    end=80,
-                    text=text,
-                ),
-                dict(
-                    document=doc,
-                    case=f"{doc}-case",
-                    org_side=side,
-                    code="QUOTE",
-                    code_family="QUOTE",
-                    start=0,
-                    end=80,
-                    text=text,
-                ),
-                dict(
-                    document=doc,
-                    case=f"{doc}-case",
-                    org_side=side,
-                    code="A6 TERUGKOPPELING",
-                    code_family="A SAMENWERKINGSSTRUCTUUR",
-                    start=100,
-                    end=160,
-                    text="Terugkoppeling ...",
-                ),
+                (*person, "B3 NIET_SERIEUS_GENOMEN", "B RELATIEKWALITEIT", 0, 80, text),
+                (*person, "QUOTE", "QUOTE", 0, 80, text),
+                (*person, "A6 TERUGKOPPELING", "A SAMENWERKINGSSTRUCTUUR", 100, 160, "Terugkoppeling ..."),
             ]
             if i == 0:
-                rows.append(
-                    dict(
-                        document=doc,
-                        case=f"{doc}-case",
-                        org_side=side,
-                        code="IDENT",
-                        code_family="IDENT",
-                        start=10,
-                        end=20,
-                        text="haar signaal",
-                    )
-                )
-    return pd.DataFrame(rows)
+                rows.append((*person, "IDENT", "IDENT", 10, 20, "haar signaal"))
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def test_code_matrix_counts_segments_per_family_and_side_without_meta_codes():
