@@ -9,7 +9,6 @@ from analysis.disclosure import NameList, Policy
 from analysis.interviews import META_CODES, code_matrix, select_report_quotes
 from analysis.study import Study
 
-
 COLUMNS = ["document", "case", "org_side", "code", "code_family", "start", "end", "text"]
 
 
