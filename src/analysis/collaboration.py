@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, DisclosureError
-from analysis.results import Result, tidy, wilson_interval
+from analysis.results import Result, group_name, tidy, wilson_interval
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,11 +41,6 @@ _TEXT = {
         "hidden": "Groups with too few respondents are not shown separately.",
         "none": "There are too few respondents to describe the form of collaboration.",
     },
-}
-
-_BY_LABEL = {
-    "nl": {"respondent_type": "type respondent", "org_side": "kant (formeel/informeel)"},
-    "en": {"respondent_type": "respondent type", "org_side": "side (formal/informal)"},
 }
 
 
@@ -153,7 +148,7 @@ class CollaborationProfile(Result):
                     yield str(group), str(form), int(k), int(n)
 
     def title(self, lang: str = "nl") -> str:
-        return _TEXT[lang]["title"].format(by=_BY_LABEL[lang].get(self.by, self.by))
+        return _TEXT[lang]["title"].format(by=group_name(self.by, lang))
 
 
 def collaboration_profile(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError
-from analysis.results import Result, tidy
+from analysis.results import Result, group_name, tidy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,10 +41,6 @@ _TEXT = {
         "none": "There are too few coded segments to describe the themes.",
     },
 }
-_BY_LABEL = {
-    "nl": {"org_side": "kant", "respondent_type": "type respondent"},
-    "en": {"org_side": "side", "respondent_type": "respondent type"},
-}
 
 
 class CodeMatrix(Result):
@@ -58,7 +54,7 @@ class CodeMatrix(Result):
         self.level = level
 
     def title(self, lang: str = "nl") -> str:
-        return _TEXT[lang]["title"].format(by=_BY_LABEL[lang].get(self.by, self.by))
+        return _TEXT[lang]["title"].format(by=group_name(self.by, lang))
 
     def table(self) -> DisclosedTable:
         return self._table
@@ -85,9 +81,7 @@ class CodeMatrix(Result):
 
         data = self._table.figure_data(lang)
         t = _TEXT[lang]
-        return heatmap(
-            data, x_title=t["x"].format(by=_BY_LABEL[lang].get(self.by, self.by)), value_title=t["cells"]
-        )
+        return heatmap(data, x_title=t["x"].format(by=group_name(self.by, lang)), value_title=t["cells"])
 
     def findings(self, lang: str = "nl") -> list[str]:
         t = _TEXT[lang]

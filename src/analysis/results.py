@@ -49,6 +49,18 @@ class Result:
         return self.table().to_html()
 
 
+#: How grouping variables are named in report text, per language.
+GROUP_NAMES = {
+    "nl": {"respondent_type": "type respondent", "org_side": "kant (formeel/informeel)", "region": "regio"},
+    "en": {"respondent_type": "respondent type", "org_side": "side (formal/informal)", "region": "region"},
+}
+
+
+def group_name(variable: str, lang: str = "nl") -> str:
+    """A grouping variable's name in report text (``org_side`` -> "kant (formeel/informeel)")."""
+    return GROUP_NAMES.get(lang, {}).get(variable, variable)
+
+
 def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Build a tidy result frame with exactly :data:`TIDY_COLUMNS` (missing ones as NaN)."""
     import numpy as np
