@@ -215,3 +215,23 @@ def test_municipality_reports_quote_no_one(built):
     for path in _html_files(paths):
         if path.parent.name == "gemeenten":
             assert not _quotes(path.read_text(encoding="utf-8")), path.name
+
+
+def test_a_study_with_only_a_survey_gets_a_report_without_the_other_chapters(tmp_path):
+    import yaml
+
+    from analysis.errors import StudyConfigError
+
+    path = copy_example(tmp_path)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["datasets"] = {"organisatie_enquete": config["datasets"]["organisatie_enquete"]}
+    config.pop("validation")
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    study = Study.from_yaml(path)
+    (page,) = _html_files(build_reports(study))
+    html = page.read_text(encoding="utf-8")
+    assert "Vorm van de samenwerking" in html
+    assert "Respons naar kant" in html
+    assert 'id="interviews"' not in html
+    with pytest.raises(StudyConfigError, match="municipality frame"):
+        build_reports(study, municipalities=["all"])

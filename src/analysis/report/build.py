@@ -59,6 +59,8 @@ def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | 
 
     outputs = list(pages.study_report(context))
     codes = list(municipalities)
+    if codes:
+        context.grouping()  # a clear error now if the study has no municipality frame
     if codes == ["all"]:
         codes = context.municipality_codes()
     unknown = sorted(set(codes) - set(context.municipality_codes()))

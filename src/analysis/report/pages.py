@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from analysis.errors import StudyConfigError
 from analysis.figures import to_html
 from analysis.outputs import Output
 from analysis.report.build import FRAME, INTERVIEWS, SURVEY
@@ -26,11 +27,16 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """The validated inputs every page draws on."""
+    """The validated inputs every page draws on.
+
+    Only the survey is required. Without a municipality frame (``gemeenten``) the response is
+    shown by side and there are no municipality reports; without coded interviews
+    (``interviews``) the report has no interview chapter.
+    """
 
     study: Study
     survey: pd.DataFrame
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     policy: Policy
     validation: ValidationResult
     lang: str
@@ -42,7 +48,7 @@ class Context:
 
         texts(lang)  # fail early on an unknown language
         survey = study.get(SURVEY).frame
-        frame = study.get(FRAME).frame
+        frame = study.get(FRAME).frame if FRAME in study.datasets else None
         return cls(
             study=study,
             survey=survey,
@@ -60,6 +66,13 @@ class Context:
         """Which municipalities are reported alone and which are pooled (computed once)."""
         from analysis.disclosure import municipality_fallback
 
+        if self.frame is None:
+            raise StudyConfigError(
+                f"municipality reports need the municipality frame: a dataset named {FRAME!r} with "
+                "municipality_code, municipality_name, region and size_class",
+                path=self.study.source,
+                hint=f"add the {FRAME!r} dataset to study.yml, or leave out --gemeente",
+            )
         if "grouping" not in self.tables:
             places = self.frame[["municipality_code", "region", "size_class"]]
             joined = self.survey.merge(places, on="municipality_code", how="left", validate="many_to_one")
@@ -102,6 +115,8 @@ def municipality_report(ctx: Context, code: str) -> Iterator[Output]:
 
 
 def _municipality_name(ctx: Context, code: str) -> str:
+    if ctx.frame is None:
+        return code
     hit = ctx.frame.loc[ctx.frame["municipality_code"] == code, "municipality_name"]
     return str(hit.iloc[0]) if len(hit) else code
 
@@ -131,7 +146,8 @@ def _report(
         paragraphs=(t["method_text"],),
         blocks=(Block(response.to_html(lang=lang), caption=response_caption),),
     )
-    interviews = _interview_section(ctx, tables) if not name.startswith("gemeenten/") else None
+    with_interviews = INTERVIEWS in ctx.study.datasets and not name.startswith("gemeenten/")
+    interviews = _interview_section(ctx, tables) if with_interviews else None
     findings = Section(
         id="samenwerking",
         title=t["collaboration"],
@@ -186,7 +202,7 @@ def _response_table(ctx: Context, survey: pd.DataFrame, *, municipal: bool):
     """Response by region and side for the study; by side alone within one municipality."""
     from analysis.disclosure import crosstab, frequency
 
-    if municipal:
+    if municipal or ctx.frame is None:
         table = frequency(survey, "org_side", ctx.policy, name="respons", lang=ctx.lang)
         return table, ctx.t["response_side"]
     places = ctx.frame[["municipality_code", "region"]]
