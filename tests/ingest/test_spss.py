@@ -420,3 +420,18 @@ def test_haven_reads_what_bruggen_wrote():
         assert seen["values"] == [
             (int(x) if isinstance(x, float) and x.is_integer() else x) for x in ref.codes[var.name].tolist()
         ]
+
+
+def test_numeric_codes_of_the_example_survey_leave_out_user_missing():
+    """Dataset.numeric: Likert items as 1..5, "weet niet" (8) and "n.v.t." (9) missing; reasons kept."""
+    from analysis.study import Study
+
+    survey = Study.from_yaml(Path(__file__).resolve().parents[2] / "study.yml").get("organisatie_enquete")
+    stored = survey.codes["trust_1"]
+    numbers = survey.numeric(["trust_1"])["trust_1"]
+    assert stored.isin([8, 9]).any(), "the example has user-missing answers to test with"
+    assert set(numbers.dropna().unique()) <= {1, 2, 3, 4, 5}
+    assert numbers.isna().sum() == stored.isna().sum() + stored.isin([8, 9]).sum()
+    reasons = survey.missing_reason("trust_1")
+    assert set(reasons.dropna()) <= {"weet niet", "n.v.t."}
+    assert reasons.notna().sum() == stored.isin([8, 9]).sum()
