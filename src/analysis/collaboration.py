@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, DisclosureError
+from analysis.numbers import fmt_int, fmt_pct
 from analysis.results import Result, group_name, tidy, wilson_interval
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ _TEXT = {
         "title": "Vorm van de samenwerking naar {by}",
         "x": "aandeel van de respondenten",
         "legend": "samenwerking",
-        "overall": "Van de {n} respondenten met een samenwerkingspartner werkt {pct}% structureel samen.",
-        "group": "Onder {group} is dat {pct}% (n = {n}).",
+        "overall": "Van de {n} respondenten met een samenwerkingspartner werkt {pct} structureel samen.",
+        "group": "Onder {group} is dat {pct} (n = {n}).",
         "hidden": "Groepen met te weinig respondenten zijn niet apart getoond.",
         "none": "Er zijn te weinig respondenten om de vorm van de samenwerking te beschrijven.",
     },
@@ -36,8 +37,8 @@ _TEXT = {
         "title": "Form of collaboration by {by}",
         "x": "share of respondents",
         "legend": "collaboration",
-        "overall": "Of the {n} respondents with a partner, {pct}% collaborate structurally.",
-        "group": "Among {group} this is {pct}% (n = {n}).",
+        "overall": "Of the {n} respondents with a partner, {pct} collaborate structurally.",
+        "group": "Among {group} this is {pct} (n = {n}).",
         "hidden": "Groups with too few respondents are not shown separately.",
         "none": "There are too few respondents to describe the form of collaboration.",
     },
@@ -122,15 +123,17 @@ class CollaborationProfile(Result):
         if STRUCTURAL not in values.columns or status.iloc[-1][STRUCTURAL] != "shown":
             return [t["none"]]
         out = [
-            t["overall"].format(n=_fmt_int(values.iloc[-1, -1], lang), pct=_fmt_pct(pct.iloc[-1][STRUCTURAL]))
+            t["overall"].format(
+                n=fmt_int(values.iloc[-1, -1], lang), pct=fmt_pct(pct.iloc[-1][STRUCTURAL], 0, lang)
+            )
         ]
         for i, group in enumerate(values.index[:-1]):
             if status.iloc[i][STRUCTURAL] == "shown":
                 out.append(
                     t["group"].format(
                         group=group,
-                        pct=_fmt_pct(pct.iloc[i][STRUCTURAL]),
-                        n=_fmt_int(values.iloc[i, -1], lang),
+                        pct=fmt_pct(pct.iloc[i][STRUCTURAL], 0, lang),
+                        n=fmt_int(values.iloc[i, -1], lang),
                     )
                 )
         return out
@@ -208,12 +211,3 @@ def collaboration_profile(
         data, rows=by, cols=form, policy=policy, percent="row", name=f"samenwerkingsvorm_{by}", lang=lang
     )
     return CollaborationProfile(table, by=by, form=form, n_small_groups=len(small))
-
-
-def _fmt_pct(percent: float) -> str:
-    return f"{percent:.0f}"
-
-
-def _fmt_int(n: float, lang: str) -> str:
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang == "nl" else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from analysis.errors import DisclosureError
+from analysis.numbers import fmt_number
 
 LANGS = ("nl", "en")
 
@@ -60,21 +61,8 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def fmt_int(n: int, lang: str) -> str:
-    """``1234`` -> ``"1.234"`` (nl) or ``"1,234"`` (en)."""
-    s = f"{int(n):,}"
-    return s.replace(",", ".") if lang == "nl" else s
-
-
 def fmt_float(x: float, decimals: int, lang: str) -> str:
-    """A decimal number with a decimal comma in Dutch."""
+    """A decimal number with a decimal comma in Dutch; an empty cell marker for a missing value."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return TEXT[lang]["empty"]
-    s = f"{x:,.{decimals}f}"
-    if lang == "nl":
-        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return s
-
-
-def fmt_pct(p: float, decimals: int, lang: str) -> str:
-    return fmt_float(p, decimals, lang) + "%"
+    return fmt_number(x, decimals, lang)

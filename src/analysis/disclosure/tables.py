@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure._text import TEXT, check_lang, fmt_float, fmt_int, fmt_pct
+from analysis.disclosure._text import TEXT, check_lang, fmt_float
 from analysis.disclosure.log import SuppressionEntry, SuppressionLog
 from analysis.disclosure.policy import Policy
 from analysis.disclosure.suppression import (
@@ -28,6 +28,7 @@ from analysis.disclosure.suppression import (
     two_way_lines,
 )
 from analysis.errors import DisclosureError
+from analysis.numbers import fmt_int, fmt_pct
 
 Status = Literal["shown", "primary", "secondary"]
 PercentBase = Literal["row", "col", "total"]
