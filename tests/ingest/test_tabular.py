@@ -258,6 +258,61 @@ def test_qualtrics_two_header_rows_when_named(tmp_path):
     assert plain.frame["q1"].tolist()[0] == "Hoe tevreden bent u?"
 
 
+QUALTRICS_ROWS = (
+    'StartDate,Q1,Q2\nStart Date,"Hoe tevreden bent u?",Toelichting\n{ids}\n'
+    "2024-03-01 10:00:00,4,prima\n2024-03-02 11:30:00,2,matig\n"
+)
+
+
+@pytest.mark.parametrize(
+    "import_row",
+    [
+        # older and re-saved exports write the ImportId row with single quotes
+        "\"{'ImportId': 'startDate'}\",\"{'ImportId': 'QID1'}\",\"{'ImportId': 'QID2_TEXT'}\"",
+        '"{ ""ImportId"" : ""startDate"" }","{ ""ImportId"" : ""QID1"" }","{ ""ImportId"" : ""QID2_TEXT"" }"',
+        '"{""ImportId"":""startDate"",""timeZone"":""Europe/Amsterdam""}","{""ImportId"":""QID1""}",'
+        '"{""ImportId"":""QID2_TEXT""}"',
+    ],
+    ids=["single-quotes", "spaces", "timezone"],
+)
+@pytest.mark.parametrize("dialect", ["auto", "qualtrics"])
+def test_qualtrics_import_id_row_variants_are_header_rows(tmp_path, import_row, dialect):
+    path = write(tmp_path, "q.csv", QUALTRICS_ROWS.format(ids=import_row))
+    ds = read(path, dialect=dialect)
+    assert ds.codebook.notes.endswith("a qualtrics file")
+    assert len(ds.frame) == 2  # the three header rows are never respondents
+    assert ds.frame["Q1"].tolist() == [4, 2]
+    assert ds.frame["StartDate"].dtype.kind == "M"
+    assert ds.codebook["Q1"].label == "Hoe tevreden bent u?"
+    assert ds.tables["columns"]["import_id"].tolist() == ["startDate", "QID1", "QID2_TEXT"]
+
+
+def test_qualtrics_legacy_with_single_quoted_import_id_row(tmp_path):
+    text = (
+        "V1,V2,V3,Q1\n"
+        "ResponseID,ResponseSet,Name,Hoe tevreden bent u?\n"
+        "\"{'ImportId': 'responseId'}\",\"{'ImportId': 'responseSet'}\",\"{'ImportId': 'name'}\","
+        "\"{'ImportId': 'QID1'}\"\n"
+        "R_1,Standaard,Anoniem,4\n"
+        "R_2,Standaard,Anoniem,2\n"
+    )
+    ds = read(write(tmp_path, "legacy.csv", text))
+    assert ds.codebook.notes.endswith("a qualtrics_legacy file")
+    assert ds.frame["V1"].tolist() == ["R_1", "R_2"]
+    assert ds.frame["Q1"].tolist() == [4, 2]
+    assert ds.codebook["Q1"].label == "Hoe tevreden bent u?"
+    assert ds.tables["columns"]["import_id"].tolist() == ["responseId", "responseSet", "name", "QID1"]
+
+
+def test_qualtrics_names_then_import_ids_without_texts(tmp_path):
+    text = (
+        "StartDate,Q1\n\"{'ImportId': 'startDate'}\",\"{'ImportId': 'QID1'}\"\n2024-03-01,4\n2024-03-02,2\n"
+    )
+    ds = read(write(tmp_path, "q.csv", text))
+    assert ds.frame["Q1"].tolist() == [4, 2]
+    assert ds.tables["columns"]["import_id"].tolist() == ["startDate", "QID1"]
+
+
 def test_duplicate_and_empty_headings(tmp_path):
     ds = read(write(tmp_path, "d.csv", "a,a,,b\n1,2,3,4\n"))
     assert list(ds.frame.columns) == ["a", "a_2", "column_3", "b"]

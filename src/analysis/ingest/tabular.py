@@ -6,8 +6,10 @@ The layout of a file (its *dialect*) decides where the names, question texts and
 dialect             layout
 ==================  ===================================================================
 ``qualtrics``       three header rows: names, question texts, ``{"ImportId": ...}``
-                    (a file with only the first two is read too when named explicitly)
-``qualtrics_legacy``  old Qualtrics export: ``V1..Vn`` names, then a row of texts
+                    (also written ``{'ImportId': ...}``, with spaces or other keys; a file
+                    with only the first two is read too when named explicitly)
+``qualtrics_legacy``  old Qualtrics export: ``V1..Vn`` names, then a row of texts (and
+                    an ImportId row, when there is one)
 ``limesurvey``      LimeSurvey response export with code-only headings (``A8[SQ001]``),
                     code-plus-text headings (``A8[SQ001]. Question text [Option]``) or
                     full-text headings (``Response ID``, ``Date submitted``)
@@ -70,6 +72,14 @@ _INT = re.compile(r"^[+-]?\d+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _NL_DATE = re.compile(r"^\d{1,2}-\d{1,2}-\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 _PROVISIONAL = re.compile(r"^(.*?\S)\s*(\*{1,2})$")
+#: A cell of Qualtrics' ImportId header row: ``{"ImportId":"QID1"}`` as JSON, but also
+#: ``{'ImportId': 'QID1'}`` (older and re-saved exports), with spaces, other keys
+#: (``"timeZone"``) or no braces. The group ``id`` is the import id.
+_IMPORT_ID = re.compile(
+    r"""^\s*\{?\s*(?P<q>["']?)ImportId(?P=q)\s*:\s*"""
+    r"""(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<b>[^,}\s]*))""",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -426,17 +436,14 @@ def detect_dialect(rows: list[list[Any]], *, path: Path | None = None, separator
     header = [h.strip() for h in _cells(rows[0])]
     second = _cells(rows[1]) if len(rows) > 1 else []
     third = _cells(rows[2]) if len(rows) > 2 else []
-    third_filled = [c for c in third if c.strip()]
-    if third_filled and sum(c.lstrip().startswith('{"ImportId"') for c in third_filled) >= 0.8 * len(
-        third_filled
-    ):
-        return "qualtrics"
     if (
         len(header) >= 3
         and header[:3] == ["V1", "V2", "V3"]
         and any(c.strip() in ("ResponseID", "ResponseSet") for c in second)
     ):
         return "qualtrics_legacy"
+    if _is_import_row(third) or _is_import_row(second):
+        return "qualtrics"
     lowered = {h.lower() for h in header}
     if sum(f in header for f in _LIMESURVEY_FIELDS) >= 3:
         return "limesurvey"
@@ -502,22 +509,46 @@ def _layout_plain(rows: list[list[Any]], path: Path) -> _Layout:
     return _Layout(headers=headers, labels=[""] * len(headers), data=rows[1:], header_rows=1)
 
 
+def _import_id(cell: str) -> str | None:
+    """The import id in a cell of Qualtrics' ImportId row, or ``None`` if it is not one."""
+    m = _IMPORT_ID.match(cell)
+    if not m:
+        return None
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        value = None
+    if isinstance(value, dict) and "ImportId" in value:
+        return str(value["ImportId"])
+    return next((g for g in (m.group("d"), m.group("s"), m.group("b")) if g is not None), "")
+
+
+def _is_import_row(row: Sequence[str]) -> bool:
+    """Whether a row is Qualtrics' ImportId row (at least 80% of its filled cells)."""
+    filled = [c for c in row if c.strip()]
+    return bool(filled) and sum(_import_id(c) is not None for c in filled) >= 0.8 * len(filled)
+
+
+def _import_ids(row: Sequence[str]) -> list[str]:
+    ids = []
+    for c in row:
+        found = _import_id(c)
+        ids.append(c if found is None else found)
+    return ids
+
+
 def _layout_qualtrics(rows: list[list[Any]], path: Path) -> _Layout:
     headers = _cells(rows[0])
-    labels = _cells(rows[1]) if len(rows) > 1 else [""] * len(headers)
+    second = _cells(rows[1]) if len(rows) > 1 else [""] * len(headers)
     third = _cells(rows[2]) if len(rows) > 2 else []
-    has_import = any(c.lstrip().startswith('{"ImportId"') for c in third)
     extra: dict[str, list[str]] = {}
-    if has_import:
-        ids = []
-        for c in third:
-            try:
-                ids.append(str(json.loads(c).get("ImportId", "")))
-            except (ValueError, AttributeError):
-                ids.append(c)
-        extra["import_id"] = ids
+    if any(_import_id(c) is not None for c in third):
+        labels, extra["import_id"], start = second, _import_ids(third), 3
+    elif _is_import_row(second):  # names and import ids, without question texts
+        labels, extra["import_id"], start = [""] * len(headers), _import_ids(second), 2
+    else:
+        labels, start = second, 2
     labels = [lab if lab.strip() != h.strip() else "" for lab, h in zip(labels, headers, strict=False)]
-    start = 3 if has_import else 2
     return _Layout(headers=headers, labels=labels, data=rows[start:], header_rows=start, extra=extra)
 
 
@@ -525,7 +556,13 @@ def _layout_qualtrics_legacy(rows: list[list[Any]], path: Path) -> _Layout:
     headers = _cells(rows[0])
     labels = _cells(rows[1]) if len(rows) > 1 else [""] * len(headers)
     labels = [lab if lab.strip() != h.strip() else "" for lab, h in zip(labels, headers, strict=False)]
-    return _Layout(headers=headers, labels=labels, data=rows[2:], header_rows=2)
+    third = _cells(rows[2]) if len(rows) > 2 else []
+    extra: dict[str, list[str]] = {}
+    start = 2
+    if _is_import_row(third):  # an ImportId row under the texts is a header row, never a respondent
+        extra["import_id"] = _import_ids(third)
+        start = 3
+    return _Layout(headers=headers, labels=labels, data=rows[start:], header_rows=start, extra=extra)
 
 
 def _layout_limesurvey(rows: list[list[Any]], path: Path) -> _Layout:
