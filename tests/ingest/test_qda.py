@@ -5,9 +5,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
+from analysis.codebook import Codebook, Variable
 from analysis.errors import ReadError
 from analysis.ingest import qda, read, safezip
 
@@ -346,6 +348,74 @@ def test_codings_table_detected_from_columns(tmp_path):
     assert ds.frame["respondent_type"].tolist() == ["formeel", "formeel", "informeel"]
     assert len(ds.tables["sources"]) == 2 and len(ds.tables["codes"]) == 3
     assert read(path, dialect="codings").frame.equals(ds.frame)
+
+
+def _reviewed_codings_codebook() -> Codebook:
+    """A study's reviewed codebook for its interview codings (as in data/codebooks/interviews.yml)."""
+    names = [*qda.CODING_COLUMNS, "respondent_type", "municipality_code", "coder", "coding_guid"]
+    variables = {n: Variable(n, label=f"Reviewed label of {n}", type="string") for n in names}
+    variables["start"] = Variable("start", label="Eerste teken", type="numeric")
+    variables["end"] = Variable("end", label="Teken na de passage", type="numeric")
+    variables["text"] = Variable("text", label="Gecodeerde passage", type="string", pii=True)
+    variables["respondent_type"] = Variable(
+        "respondent_type",
+        label="Type respondent",
+        type="string",
+        measure="nominal",
+        value_labels={
+            "formeel": "Formele organisatie",
+            "informeel": "Informele organisatie",
+            "?": "onbekend",
+        },
+        missing_values=["?"],
+    )
+    variables["municipality_code"] = Variable("municipality_code", label="Gemeente (CBS-code)", type="string")
+    return Codebook("interviews", tuple(variables.values()), title="Reviewed interview codings")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_codings_table_keeps_the_reviewed_codebook(tmp_path, suffix):
+    rows = [
+        ["Document", "Code", "Start", "End", "Text", "respondent_type", "Municipality_Code", "notitie"],
+        ["int_01.docx", "samenwerking/vertrouwen", 10, 20, "het vertrouwen", "formeel", "0363", "a"],
+        ["int_02.docx", "afstand", 30, 45, "te ver weg", "informeel", "0518", "b"],
+        ["int_03.docx", "afstand", 0, 5, "hallo", "?", "0014", "c"],
+    ]
+    path = tmp_path / f"coderingen{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(path)
+    book = _reviewed_codings_codebook()
+    ds = read(path, codebook=book, dataset="interviews")
+    # The reviewed codebook is the dataset's codebook, as for SPSS files and survey exports.
+    assert ds.codebook == book
+    assert ds.codebook.title == "Reviewed interview codings"
+    assert ds.codebook["respondent_type"].label == "Type respondent"
+    assert ds.codebook["code"].label == "Reviewed label of code"
+    # ... and it is applied: value labels make categoricals, missing codes become NA.
+    assert isinstance(ds.frame["respondent_type"].dtype, pd.CategoricalDtype)
+    assert ds.frame["respondent_type"].tolist()[:2] == ["Formele organisatie", "Informele organisatie"]
+    assert pd.isna(ds.frame["respondent_type"].iloc[2])
+    assert ds.codes["respondent_type"].tolist() == ["formeel", "informeel", "?"]
+    assert ds.missing_reason("respondent_type").tolist()[2] == "onbekend"
+    # A string variable keeps its leading zeros.
+    assert ds.frame["municipality_code"].tolist() == ["0363", "0518", "0014"]
+    pd.testing.assert_frame_equal(ds.tables["codings"], ds.frame)
+    # Columns the codebook does not describe are named; the project-only columns are not asked for.
+    assert any("not in the reviewed codebook: notitie" in w for w in ds.warnings)
+    assert not any("not in the file" in w for w in ds.warnings)
+
+
+def test_codings_table_without_codebook_infers_one(tmp_path):
+    path = tmp_path / "coderingen.csv"
+    path.write_text("document,code,start,end,text\nint_01.docx,afstand,0,5,hallo\n", encoding="utf-8")
+    ds = read(path)
+    assert ds.codebook["text"].pii and ds.codebook["code"].label == "Code"
+    assert ds.warnings == ()
 
 
 def test_broken_codings_table_reports_every_row(tmp_path):

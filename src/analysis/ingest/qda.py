@@ -808,6 +808,7 @@ def read_codings_table(
     path: Path,
     dataset: str | None = None,
     warnings: list[str] | None = None,
+    codebook: Codebook | None = None,
 ) -> Dataset:
     """Turn a codings table (CSV/XLSX without a QDA package) into the codings Dataset.
 
@@ -824,6 +825,10 @@ def read_codings_table(
         Dataset name; defaults to the file stem.
     warnings
         Warnings gathered so far.
+    codebook
+        The study's reviewed codebook: it becomes the dataset's codebook (labels, PII flags),
+        its value labels make categoricals and its missing codes become ``NA`` (the codes stay
+        in :attr:`Dataset.codes`). Without it the codebook is inferred from the table.
 
     Returns
     -------
@@ -912,12 +917,38 @@ def read_codings_table(
             "text": None,
         }
     )
-    book = _codings_codebook(name, df, {})
+    if codebook is None:
+        book = _codings_codebook(name, df, {})
+    else:
+        book = codebook
+        _compare_columns(df, book, warnings)
+    frame = labelled_frame(df, book)
     return Dataset(
-        frame=df,
+        frame=frame,
         codebook=book,
         codes=df,
         path=path,
-        tables={"codings": df, "codes": _typed(codes_table), "sources": _typed(sources)},
+        tables={"codings": frame, "codes": _typed(codes_table), "sources": _typed(sources)},
         warnings=tuple(warnings),
     )
+
+
+def _compare_columns(df: pd.DataFrame, codebook: Codebook, warnings: list[str]) -> None:
+    """Warn about columns of a codings table the reviewed codebook does not describe, and back.
+
+    The columns only a REFI-QDA project carries (coder, selection, ...) are never missing from
+    a codings table.
+    """
+    extra = [c for c in df.columns if c not in codebook]
+    qda_only = {*_TAIL_COLUMNS, "coding_guid"}
+    absent = [v.name for v in codebook if v.name not in df.columns and v.name not in qda_only]
+    if extra:
+        warnings.append(
+            f"{len(extra)} column(s) are not in the reviewed codebook: {', '.join(extra[:8])}"
+            + (" ..." if len(extra) > 8 else "")
+        )
+    if absent:
+        warnings.append(
+            f"{len(absent)} variable(s) of the reviewed codebook are not in the file: {', '.join(absent[:8])}"
+            + (" ..." if len(absent) > 8 else "")
+        )

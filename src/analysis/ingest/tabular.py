@@ -170,8 +170,11 @@ def read(
     if dialect == "codings":
         from analysis.ingest import qda
 
-        codes = _plain_frame(names, data, None, "plain", decimal, warnings)
-        return qda.read_codings_table(codes, path=path, dataset=dataset, warnings=warnings)
+        lowered = [n.lower() for n in names]  # a codings table's columns are read in lower case
+        if len(set(lowered)) == len(lowered):
+            names = lowered
+        codes = _plain_frame(names, data, codebook, "plain", decimal, warnings)
+        return qda.read_codings_table(codes, path=path, dataset=dataset, warnings=warnings, codebook=codebook)
     return _build(
         path=path,
         dialect=dialect,
