@@ -110,16 +110,29 @@ def validate(
         Path | None,
         typer.Option("--reports", help="Folder for validatie.html/json (default: from study.yml)."),
     ] = None,
+    junit: Annotated[
+        Path | None,
+        typer.Option(
+            "--junit",
+            help="Also write a JUnit XML test report to this file (one test per check), for CI.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the validation gate on every dataset of the study; exit 1 when anything fails.
 
-    Writes reports/validatie.html (readable, in Dutch) and reports/validatie.json.
+    Writes reports/validatie.html (readable, in Dutch) and reports/validatie.json; with
+    --junit FILE also a JUnit XML report that CI systems show as test results.
     """
     s = _study(study)
     from analysis.validate import gate
 
     result = gate.run(s)
     gate.write(result, reports or s.reports_dir)
+    if junit is not None:
+        from analysis.validate.junit import write_junit
+
+        write_junit(result, junit)
     gate.print_summary(result, out)
     if not result.passed:
         raise typer.Exit(1)

@@ -1,0 +1,146 @@
+"""The gate's personal-data scan: which columns and tables to scan, and what a finding means.
+
+The detectors themselves (e-mail, phone, BSN, IBAN, postcode with house number, names) are in
+:mod:`analysis.validate.pii`. This module decides where to look (every column that can hold
+free text, and running text in the tables of a multi-table source such as transcripts), which
+findings block (a direct identifier anywhere, anything in a column not marked ``pii``) and
+which are only reported (names in a column marked ``pii``: they are replaced before
+publication), and words the :class:`~analysis.validate.checks.Check` so that only the kind of
+data and the row numbers are shown, never the data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from analysis.validate import evidence, pii
+from analysis.validate.checks import FAILED, PASSED, WARNING, Check
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.ingest import Dataset
+    from analysis.study import Study
+
+
+def names_pattern(study: Study, privacy: dict[str, Any]) -> tuple[re.Pattern[str] | None, list[Check]]:
+    """The study's names list (``privacy.names_file``) as one pattern, and a check that it exists."""
+    value = privacy.get("names_file")
+    if not value:
+        return None, []
+    path = study.resolve(value)
+    if not path.exists():
+        return None, [
+            Check(
+                rule="study.privacy.names_file",
+                dataset="study",
+                check="pii",
+                status=WARNING,
+                description="de namenlijst (privacy.names_file) is aanwezig",
+                message=f"De namenlijst {evidence.rel_path(path, study.root)} ontbreekt; open tekst is niet op namen gecontroleerd.",
+            )
+        ]
+    return pii.compile_names(pii.read_names(path)), [
+        Check(
+            rule="study.privacy.names_file",
+            dataset="study",
+            check="pii",
+            status=PASSED,
+            description="de namenlijst (privacy.names_file) is aanwezig",
+        )
+    ]
+
+
+def text_columns(ds: Dataset, frame: pd.DataFrame) -> list[tuple[str, bool]]:
+    """(column, marked pii) for every column that can hold free text."""
+    from analysis.validate.evaluate import type_of
+
+    out = []
+    for col in frame.columns:
+        var = ds.codebook[col] if col in ds.codebook else None  # noqa: SIM401 (no .get)
+        if var is not None and not var.pii and (var.pattern or var.value_labels or var.type != "string"):
+            continue
+        if var is None and type_of(frame[col]) not in ("string", "mixed"):
+            continue
+        out.append((col, bool(var is not None and var.pii)))
+    return out
+
+
+def pii_checks(
+    name: str,
+    ds: Dataset,
+    frame: pd.DataFrame,
+    ids: str | None,
+    names: re.Pattern[str] | None,
+    fail_on: tuple[str, ...],
+) -> list[Check]:
+    """One ``<dataset>[.<table>].<column>.pii`` check per text column and per text column of a table."""
+    from analysis.validate.evaluate import type_of
+
+    out = []
+    targets: list[tuple[str | None, str, pd.DataFrame, bool]] = [
+        (None, col, frame, marked) for col, marked in text_columns(ds, frame)
+    ]
+    for table, tframe in sorted(ds.tables.items()):
+        if tframe is ds.frame or tframe is ds.codes or _same_columns(tframe, frame):
+            continue
+        tframe = tframe.reset_index(drop=True)
+        for col in tframe.columns:
+            if type_of(tframe[col]) in ("string", "mixed"):
+                # transcripts and other running text in a table are personal by nature
+                targets.append((table, col, tframe, pii.looks_like_free_text(tframe[col])))
+    for table, col, tframe, marked in targets:
+        free_text = marked or pii.looks_like_free_text(tframe[col])
+        found = pii.scan_series(tframe[col], names if free_text else None)
+        rule = f"{name}.{table}.{col}.pii" if table else f"{name}.{col}.pii"
+        blocking = {k: v for k, v in found.items() if k in fail_on or not marked}
+        status = FAILED if blocking else (WARNING if found else PASSED)
+        rows = sorted({r for v in found.values() for r in v})
+        parts = [
+            f"{pii.KIND_LABELS_NL[k]} in {len(v)} {'rij' if len(v) == 1 else 'rijen'}"
+            + (" (rij " + ", ".join(str(r + 1) for r in v[:5]) + ")")
+            for k, v in found.items()
+        ]
+        if not found:
+            message = ""
+        elif blocking:
+            message = (
+                "Persoonsgegevens gevonden: "
+                + "; ".join(parts)
+                + (
+                    ". De kolom is niet als persoonsgegeven (pii) gemarkeerd."
+                    if not marked
+                    else ". Directe identificatoren horen niet in een onderzoeksbestand; verwijder ze uit de brondata."
+                )
+                + " De gegevens zelf staan niet in dit rapport."
+            )
+        else:
+            message = (
+                "Gevonden: "
+                + "; ".join(parts)
+                + ". De kolom is als persoonsgegeven gemarkeerd; namen worden vóór publicatie vervangen."
+            )
+        out.append(
+            Check(
+                rule=rule,
+                dataset=name,
+                table=table,
+                column=col,
+                check="pii",
+                status=status,
+                description=f"{col} bevat geen persoonsgegevens"
+                + (" (kolom gemarkeerd als pii: alleen namen toegestaan)" if marked else ""),
+                message=message,
+                element_count=int(tframe[col].notna().sum()),
+                unexpected_count=len(rows),
+                examples=evidence.example_rows(
+                    rows[:5], tframe if table is None else None, ids if table is None else None
+                ),
+            )
+        )
+    return out
+
+
+def _same_columns(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    return a.shape == b.shape and list(a.columns) == list(b.columns)
