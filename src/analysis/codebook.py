@@ -78,6 +78,10 @@ class Variable:
     source_name
         The column's heading in the source file when the reader had to change it into a
         usable name (LimeSurvey's ``A8[SQ001]`` becomes ``A8_SQ001``).
+    translations
+        Labels in other languages, per language code: ``{en: {label: ..., value_labels:
+        {1: Formal}}}``. Reports in that language use them (:meth:`label_in`,
+        :meth:`value_labels_in`); without them they show the codebook's own labels.
     """
 
     name: str
@@ -98,8 +102,15 @@ class Variable:
     maximum: float | None = None
     applies_to: str | None = None
     source_name: str | None = None
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for lang, spec in self.translations.items():
+            if not isinstance(spec, dict) or set(spec) - {"label", "value_labels"}:
+                raise CodebookError(
+                    f"variable {self.name!r} has a malformed translation {lang!r}",
+                    hint="write translations: {en: {label: ..., value_labels: {1: ...}}}",
+                )
         if self.type not in TYPES:
             raise CodebookError(
                 f"variable {self.name!r} has type {self.type!r}",
@@ -118,6 +129,16 @@ class Variable:
         if isinstance(value, (int, float)):
             return any(lo <= value <= hi for lo, hi in self.missing_ranges)
         return False
+
+    def label_in(self, lang: str | None = None) -> str:
+        """The variable label in ``lang`` (its translation), else the label, else the name."""
+        spec = self.translations.get(lang or "", {})
+        return str(spec.get("label") or self.label or self.name)
+
+    def value_labels_in(self, lang: str | None = None) -> dict[Any, str]:
+        """Value labels in ``lang``: translated where the codebook gives a translation."""
+        spec = self.translations.get(lang or "", {})
+        return {**self.value_labels, **(spec.get("value_labels") or {})}
 
     @property
     def valid_labels(self) -> dict[Any, str]:
@@ -291,6 +312,8 @@ class Codebook:
                 raw["value_labels"] = {_code(k): str(v) for k, v in (raw["value_labels"] or {}).items()}
             if "missing_values" in raw:
                 raw["missing_values"] = [_code(k) for k in raw["missing_values"] or []]
+            if "translations" in raw:
+                raw["translations"] = _translations(raw["translations"], raw["name"], source)
             try:
                 variables.append(Variable(**raw))
             except CodebookError as exc:
@@ -400,6 +423,23 @@ class Drift:
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+def _translations(value: Any, name: str, source: str | Path | None) -> dict[str, dict[str, Any]]:
+    """Parse a variable's ``translations:`` (language -> label and value labels)."""
+    if not isinstance(value, dict):
+        raise CodebookError(
+            f"variable {name!r}: translations must map a language to labels",
+            path=source,
+            hint="write translations: {en: {label: ..., value_labels: {1: ...}}}",
+        )
+    out = {}
+    for lang, spec in value.items():
+        spec = dict(spec or {}) if isinstance(spec, dict) else spec
+        if isinstance(spec, dict) and "value_labels" in spec:
+            spec["value_labels"] = {_code(k): str(v) for k, v in (spec["value_labels"] or {}).items()}
+        out[str(lang)] = spec
+    return out
 
 
 def _code(value: Any) -> Any:

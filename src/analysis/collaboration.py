@@ -2,17 +2,21 @@
 
 The first question of a study of formal-informal collaboration: how is the collaboration
 organised, and does that differ between formal and informal respondents? The researchers'
-classification ``collab_form`` (ad hoc / projectmatig / structureel) is cross-tabulated by a
-grouping such as ``respondent_type`` or ``org_side``, through disclosure control.
+classification of the collaboration (for instance ad hoc, project-based, structural) is
+cross-tabulated by a grouping such as the respondent type or the side, through disclosure
+control.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, DisclosureError
+from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_pct
-from analysis.results import Result, group_name, tidy, wilson_interval
+from analysis.results import Result, tidy, wilson_interval
+from analysis.text import words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,40 +24,30 @@ if TYPE_CHECKING:
 
     from analysis.disclosure import DisclosedTable, Policy
 
-#: The category that counts as structural collaboration.
-STRUCTURAL = "structureel"
-
-_TEXT = {
-    "nl": {
-        "title": "Vorm van de samenwerking naar {by}",
-        "x": "aandeel van de respondenten",
-        "legend": "samenwerking",
-        "overall": "Van de {n} respondenten met een samenwerkingspartner werkt {pct} structureel samen.",
-        "group": "Onder {group} is dat {pct} (n = {n}).",
-        "hidden": "Groepen met te weinig respondenten zijn niet apart getoond.",
-        "none": "Er zijn te weinig respondenten om de vorm van de samenwerking te beschrijven.",
-    },
-    "en": {
-        "title": "Form of collaboration by {by}",
-        "x": "share of respondents",
-        "legend": "collaboration",
-        "overall": "Of the {n} respondents with a partner, {pct} collaborate structurally.",
-        "group": "Among {group} this is {pct} (n = {n}).",
-        "hidden": "Groups with too few respondents are not shown separately.",
-        "none": "There are too few respondents to describe the form of collaboration.",
-    },
-}
-
 
 class CollaborationProfile(Result):
     """Distribution of collaboration forms per group (see :func:`collaboration_profile`)."""
 
     key = "samenwerkingsvorm"
 
-    def __init__(self, disclosed: DisclosedTable | None, by: str, form: str, n_small_groups: int = 0):
+    def __init__(
+        self,
+        disclosed: DisclosedTable | None,
+        by: str,
+        form: str,
+        n_small_groups: int = 0,
+        *,
+        structural: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        lang: str = "nl",
+    ):
         self._table = disclosed
+        self.lang = lang
         self.by = by
         self.form = form
+        #: The category of ``form`` that counts as structural collaboration (its label).
+        self.structural = structural
+        self.labels = dict(labels or {})
         #: Groups left out before tabulating because they have fewer respondents than the
         #: policy's ``min_count`` (their size is not published).
         self.n_small_groups = n_small_groups
@@ -92,7 +86,7 @@ class CollaborationProfile(Result):
         if self._table is None:
             raise DisclosureError(
                 "every group has fewer respondents than the disclosure threshold: there is no table",
-                hint="report on a coarser grouping (e.g. org_side) or a larger area",
+                hint="report on a coarser grouping (e.g. the side) or a larger area",
             )
         return self._table
 
@@ -103,36 +97,46 @@ class CollaborationProfile(Result):
             index=list(dict.fromkeys(data["row"])), columns=list(dict.fromkeys(data["col"]))
         )
 
-    def figure(self, lang: str = "nl") -> go.Figure:
+    def figure(self, lang: str | None = None) -> go.Figure:
+        lang = lang or self.lang
         from analysis.figures import stacked_bar_shares
 
-        t = _TEXT[lang]
+        t = words(lang, "collaboration")
         shares = self.shares()
         shown = shares.dropna(how="all")
         note = t["hidden"] if self.n_small_groups or len(shown) < len(shares) else None
+        legend = t["legend"].format(form=self.labels.get(self.form, self.form))
         return stacked_bar_shares(
-            shown, title=self.title(lang), x_title=t["x"], legend_title=t["legend"], note=note
+            shown, title=self.title(lang), x_title=t["x"], legend_title=legend, note=note
         )
 
-    def findings(self, lang: str = "nl") -> list[str]:
-        """Sentences on the share of structural collaboration, overall and per group."""
-        t = _TEXT[lang]
+    def findings(self, lang: str | None = None) -> list[str]:
+        """Sentences on the share of structural collaboration, overall and per group.
+
+        Without a declared structural category, the sentences are about the most common form.
+        """
+        lang = lang or self.lang
+        t = words(lang, "collaboration")
         if self.empty:
             return [t["none"]]
         values, pct, status = self._table.values, self._table.percent, self._table.percent_status
-        if STRUCTURAL not in values.columns or status.iloc[-1][STRUCTURAL] != "shown":
+        form, key = self.structural, ""
+        if form is None:
+            totals = values.iloc[-1, :-1]
+            form, key = str(totals.astype(float).idxmax()), "_most"
+        if form not in values.columns or status.iloc[-1][form] != "shown":
             return [t["none"]]
         out = [
-            t["overall"].format(
-                n=fmt_int(values.iloc[-1, -1], lang), pct=fmt_pct(pct.iloc[-1][STRUCTURAL], 0, lang)
+            t["overall" + key].format(
+                n=fmt_int(values.iloc[-1, -1], lang), pct=fmt_pct(pct.iloc[-1][form], 0, lang), form=form
             )
         ]
         for i, group in enumerate(values.index[:-1]):
-            if status.iloc[i][STRUCTURAL] == "shown":
+            if status.iloc[i][form] == "shown":
                 out.append(
-                    t["group"].format(
+                    t["group" + key].format(
                         group=group,
-                        pct=fmt_pct(pct.iloc[i][STRUCTURAL], 0, lang),
+                        pct=fmt_pct(pct.iloc[i][form], 0, lang),
                         n=fmt_int(values.iloc[i, -1], lang),
                     )
                 )
@@ -150,16 +154,19 @@ class CollaborationProfile(Result):
                 if k is not None and status.iloc[i, j] == "shown":
                     yield str(group), str(form), int(k), int(n)
 
-    def title(self, lang: str = "nl") -> str:
-        return _TEXT[lang]["title"].format(by=group_name(self.by, lang))
+    def title(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        return words(lang, "collaboration")["title"].format(by=in_sentence(self.labels.get(self.by, self.by)))
 
 
 def collaboration_profile(
     data: pd.DataFrame,
     policy: Policy,
     *,
-    by: str = "respondent_type",
-    form: str = "collab_form",
+    by: str,
+    form: str,
+    structural: str | None = None,
+    labels: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> CollaborationProfile:
     """Cross-tabulate the collaboration form by a grouping, through disclosure control.
@@ -171,9 +178,15 @@ def collaboration_profile(
     policy
         The study's disclosure policy.
     by
-        Grouping column (``respondent_type``, ``org_side``, ``region``...).
+        Grouping column (the respondent type, the side, a region ...).
     form
-        The collaboration-form column.
+        The collaboration-form column (labelled categorical).
+    structural
+        The category of ``form`` that counts as structural (its label as it stands in
+        ``data``); the findings report its share. Without it they report the most common form.
+    labels
+        Variable labels for ``by`` and ``form`` (column -> label) in table headers and titles;
+        default the column names.
     lang
         Language of the table labels (``nl`` or ``en``).
 
@@ -198,7 +211,7 @@ def collaboration_profile(
         if col not in data.columns:
             raise BruggenError(
                 f"the data have no column {col!r}",
-                hint="check the variable names in the codebook, or pass by=/form= explicitly",
+                hint="check the variable names in the codebook and in the plan in study.yml",
             )
     sizes = data[by].value_counts()
     small = sorted(str(g) for g, n in sizes.items() if n < policy.min_count)
@@ -206,8 +219,11 @@ def collaboration_profile(
     if isinstance(data[by].dtype, pd.CategoricalDtype):
         data = data.assign(**{by: data[by].cat.remove_unused_categories()})
     if data[[by, form]].dropna().empty:
-        return CollaborationProfile(None, by=by, form=form, n_small_groups=len(small))
+        return CollaborationProfile(
+            None, by, form, len(small), structural=structural, labels=labels, lang=lang
+        )
     table = crosstab(
-        data, rows=by, cols=form, policy=policy, percent="row", name=f"samenwerkingsvorm_{by}", lang=lang
-    )
-    return CollaborationProfile(table, by=by, form=form, n_small_groups=len(small))
+        data, rows=by, cols=form, policy=policy, percent="row", name=f"samenwerkingsvorm_{by}", lang=lang,
+        labels=labels,
+    )  # fmt: skip
+    return CollaborationProfile(table, by, form, len(small), structural=structural, labels=labels, lang=lang)

@@ -2,7 +2,7 @@
 
 Works on the codings table that :func:`analysis.ingest.read` makes of a REFI-QDA project (one
 row per coded segment: ``document``, ``code``, ``code_family``, ``text``, ``case`` and the
-case's attributes such as ``org_side``). Everything that leaves this module went through
+case's attributes such as the side). Everything that leaves this module went through
 disclosure control: the code matrix through :func:`analysis.disclosure.suppress_counts`,
 quotes through :func:`analysis.disclosure.select_quotes` (small groups refused, names and
 places replaced, speakers labelled consistently).
@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError
-from analysis.results import Result, group_name, tidy
+from analysis.labels import in_sentence
+from analysis.results import Result, tidy
+from analysis.text import words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,25 +24,9 @@ if TYPE_CHECKING:
 
     from analysis.disclosure import DisclosedTable, NameList, Policy, QuoteSelection
 
-#: Meta-codes of the codebook (domain brief section 7): not themes.
+#: Meta-codes (domain brief section 7): not themes. ``QUOTE`` marks a quotable segment,
+#: ``CASEBOX`` a practice example, ``IDENT`` a potentially identifying detail.
 META_CODES = ("QUOTE", "CASEBOX", "IDENT")
-
-_TEXT = {
-    "nl": {
-        "title": "Thema's in de interviews naar {by}",
-        "x": "{by}",
-        "cells": "gecodeerde fragmenten",
-        "most": "Het vaakst gecodeerde thema is {family} ({n} fragmenten).",
-        "none": "Er zijn te weinig gecodeerde fragmenten om de thema's te beschrijven.",
-    },
-    "en": {
-        "title": "Themes in the interviews by {by}",
-        "x": "{by}",
-        "cells": "coded segments",
-        "most": "The theme coded most often is {family} ({n} segments).",
-        "none": "There are too few coded segments to describe the themes.",
-    },
-}
 
 
 class CodeMatrix(Result):
@@ -48,13 +34,16 @@ class CodeMatrix(Result):
 
     key = "thema_matrix"
 
-    def __init__(self, disclosed: DisclosedTable, by: str, level: str):
+    def __init__(self, disclosed: DisclosedTable, by: str, level: str, by_label: str | None = None):
         self._table = disclosed
+        self.lang = disclosed.lang
         self.by = by
         self.level = level
+        self.by_label = by_label or by
 
-    def title(self, lang: str = "nl") -> str:
-        return _TEXT[lang]["title"].format(by=group_name(self.by, lang))
+    def title(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        return words(lang, "interviews")["title"].format(by=in_sentence(self.by_label))
 
     def table(self) -> DisclosedTable:
         return self._table
@@ -76,15 +65,16 @@ class CodeMatrix(Result):
         ]
         return tidy(rows)
 
-    def figure(self, lang: str = "nl") -> go.Figure:
+    def figure(self, lang: str | None = None) -> go.Figure:
+        lang = lang or self.lang
         from analysis.figures import heatmap
 
         data = self._table.figure_data(lang)
-        t = _TEXT[lang]
-        return heatmap(data, x_title=t["x"].format(by=group_name(self.by, lang)), value_title=t["cells"])
+        return heatmap(data, x_title=self.by_label, value_title=words(lang, "interviews")["cells"])
 
-    def findings(self, lang: str = "nl") -> list[str]:
-        t = _TEXT[lang]
+    def findings(self, lang: str | None = None) -> list[str]:
+        lang = lang or self.lang
+        t = words(lang, "interviews")
         values, status = self._table.values, self._table.status
         shown = [
             (int(values.iloc[i, -1]), str(values.index[i]))
@@ -101,8 +91,9 @@ def code_matrix(
     codings: pd.DataFrame,
     policy: Policy,
     *,
-    by: str = "org_side",
+    by: str,
     level: str = "code_family",
+    by_label: str | None = None,
     lang: str = "nl",
 ) -> CodeMatrix:
     """Count coded segments per code (or code family) and group, through disclosure control.
@@ -114,9 +105,11 @@ def code_matrix(
     policy
         The study's disclosure policy.
     by
-        Case attribute to compare (``org_side``, ``respondent_type``).
+        Case attribute to compare (the side, the respondent type).
     level
-        ``code_family`` (the top-level codes A-G) or ``code``.
+        ``code_family`` (the top-level codes) or ``code``.
+    by_label
+        The attribute's label for headers and titles (default: ``by``).
     lang
         Label language.
 
@@ -144,10 +137,62 @@ def code_matrix(
     themes = codings[
         ~codings["code"].astype(str).isin(META_CODES) & ~codings[level].astype(str).isin(META_CODES)
     ]
-    counts = pd.crosstab(themes[level].astype(str), themes[by].astype(str))
-    counts.index.name, counts.columns.name = level, by
+    groups = themes[by]
+    if not isinstance(groups.dtype, pd.CategoricalDtype):
+        groups = groups.astype(str)
+    counts = pd.crosstab(themes[level].astype(str), groups)
+    counts.index.name, counts.columns.name = words(lang, "interviews")["theme"], by_label or by
     table = suppress_counts(counts, policy, name=f"thema_{level}_{by}", lang=lang)
-    return CodeMatrix(table, by=by, level=level)
+    return CodeMatrix(table, by=by, level=level, by_label=by_label)
+
+
+class Quotes(Result):
+    """Publishable quotes: pseudonymised, labelled by group, never from a small group.
+
+    ``table()`` is the published view (``speaker``, ``text``, ``theme``); quotes have no
+    figure. ``refused`` (which were refused, and why) is for the researcher only.
+    """
+
+    key = "citaten"
+
+    def __init__(self, selection: QuoteSelection, lang: str = "nl"):
+        self.selection = selection
+        self.lang = lang
+
+    def title(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        return words(lang, "interviews")["quotes_title"]
+
+    @property
+    def refused(self) -> pd.DataFrame:
+        return self.selection.refused
+
+    def table(self) -> pd.DataFrame:
+        return self.selection.quotes[["speaker", "text", "theme"]].copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per quote: ``term`` (its theme), ``n`` (1), plus ``speaker`` and ``text``."""
+        q = self.table()
+        return tidy([{"term": r.theme, "n": 1, "speaker": r.speaker, "text": r.text} for r in q.itertuples()])
+
+    def figure(self, lang: str | None = None) -> go.Figure:
+        lang = lang or self.lang
+        raise BruggenError("quotes have no figure", hint="use table() or html()")
+
+    def findings(self, lang: str | None = None) -> list[str]:
+        lang = lang or self.lang
+        t = words(lang, "interviews")
+        n = len(self.selection.quotes)
+        return [t["quotes_found"].format(n=n)] if n else [t["quotes_none"]]
+
+    def html(self) -> str:
+        """The quotes as block quotes with their speaker labels (escaped)."""
+        from analysis.report.render import quote_html
+
+        return "\n".join(quote_html(q.text, q.speaker) for q in self.selection.quotes.itertuples())
+
+    def _repr_html_(self) -> str:
+        return self.html()
 
 
 def select_report_quotes(
@@ -155,10 +200,12 @@ def select_report_quotes(
     policy: Policy,
     names: NameList,
     *,
-    themes: Sequence[str] = ("B3 NIET_SERIEUS_GENOMEN", "A6 TERUGKOPPELING"),
-    group_by: str = "org_side",
+    themes: Sequence[str],
+    group_by: str,
+    case: str = "case",
     max_quotes: int = 3,
-) -> QuoteSelection:
+    lang: str = "nl",
+) -> Quotes:
     """Quotes for a report: segments coded QUOTE that overlap one of ``themes``.
 
     A segment that overlaps an ``IDENT`` coding (a potentially identifying detail) is never
@@ -178,21 +225,25 @@ def select_report_quotes(
         Codes a quote must overlap, in order of preference.
     group_by
         Case attribute that quotes are attributed to.
+    case
+        The column naming the interviewee (one label per interviewee).
     max_quotes
         At most this many quotes, one per speaker, chosen deterministically (theme order,
         then document and position).
+    lang
+        Language of the result's title and findings.
 
     Returns
     -------
-    QuoteSelection
-        ``quotes`` has columns ``speaker``, ``text``, ``theme``; ``refused`` and the
-        replacement log are for the researcher, never for the report.
+    Quotes
+        ``table()`` has columns ``speaker``, ``text``, ``theme``; ``refused`` and the
+        replacement log (``selection.replacements``) are for the researcher, never for the report.
     """
     import pandas as pd
 
     from analysis.disclosure import select_quotes
 
-    people = codings.drop_duplicates("case")[["case", group_by]].rename(columns={"case": "speaker_id"})
+    people = codings.drop_duplicates(case)[[case, group_by]].rename(columns={case: "speaker_id"})
     quotes = codings[codings["code"] == "QUOTE"]
     blocked = codings[codings["code"] == "IDENT"]
     rows: list[dict[str, Any]] = []
@@ -203,7 +254,7 @@ def select_report_quotes(
                 continue
             rows.append(
                 {
-                    "speaker_id": q.case,
+                    "speaker_id": getattr(q, case),
                     "text": q.text,
                     "theme": theme,
                     "rank": rank,
@@ -226,7 +277,8 @@ def select_report_quotes(
         on_refuse="drop",
     )
     kept = selection.quotes.head(max_quotes).reset_index(drop=True)
-    return type(selection)(quotes=kept, refused=selection.refused, replacements=selection.replacements)
+    selection = type(selection)(quotes=kept, refused=selection.refused, replacements=selection.replacements)
+    return Quotes(selection, lang=lang)
 
 
 def _overlaps(segment: Any, others: pd.DataFrame) -> bool:

@@ -27,8 +27,11 @@ class Result:
 
     #: Short machine name, used for figure ids and the tables workbook sheet.
     key: str = "result"
+    #: The language the result was made in (its labels); ``title``, ``figure`` and
+    #: ``findings`` use it unless given another.
+    lang: str = "nl"
 
-    def title(self, lang: str = "nl") -> str:
+    def title(self, lang: str | None = None) -> str:
         """The caption of the result's figure and table, in the report language."""
         return self.key
 
@@ -39,26 +42,14 @@ class Result:
         """The disclosed publication table (:class:`analysis.disclosure.DisclosedTable`)."""
         raise NotImplementedError
 
-    def figure(self, lang: str = "nl") -> go.Figure:
+    def figure(self, lang: str | None = None) -> go.Figure:
         raise NotImplementedError
 
-    def findings(self, lang: str = "nl") -> list[str]:
+    def findings(self, lang: str | None = None) -> list[str]:
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
         return self.table().to_html()
-
-
-#: How grouping variables are named in report text, per language.
-GROUP_NAMES = {
-    "nl": {"respondent_type": "type respondent", "org_side": "kant (formeel/informeel)", "region": "regio"},
-    "en": {"respondent_type": "respondent type", "org_side": "side (formal/informal)", "region": "region"},
-}
-
-
-def group_name(variable: str, lang: str = "nl") -> str:
-    """A grouping variable's name in report text (``org_side`` -> "kant (formeel/informeel)")."""
-    return GROUP_NAMES.get(lang, {}).get(variable, variable)
 
 
 def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -22,13 +22,26 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from analysis.errors import StudyConfigError
+from analysis.plan import Plan
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from analysis.codebook import Codebook
     from analysis.ingest import Dataset
+    from analysis.results import Result
+    from analysis.validate.gate import ValidationResult
 
 #: Environment variable that points at a study.yml when ``--study`` is not given.
 ENV_VAR = "BRUGGEN_STUDY"
+
+#: The top-level settings of study.yml.
+TOP_LEVEL_KEYS = frozenset(
+    {
+        "name", "title", "synthetic", "language", "datasets", "paths", "disclosure", "privacy",
+        "validation", "plan", "analyses", "report",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,12 +69,16 @@ class Study:
         ``privacy``, ``report``).
     datasets
         Catalog: name -> :class:`DatasetEntry`.
+    plan
+        The analysis plan (:class:`analysis.plan.Plan`): which variable plays each part and
+        which analyses the study runs.
     """
 
     root: Path
     config: dict[str, Any]
     datasets: dict[str, DatasetEntry]
     source: Path | None = None
+    plan: Plan = field(default_factory=Plan)
 
     # -- construction -----------------------------------------------------------------
     @classmethod
@@ -117,7 +134,17 @@ class Study:
                     path=source,
                     hint="allowed: path, codebook, suite, description, options",
                 )
-        return cls(root=root, config=config, datasets=entries, source=source)
+        unknown = sorted(set(config) - TOP_LEVEL_KEYS)
+        if unknown:
+            raise StudyConfigError(
+                f"{unknown[0]}: is not a setting of a study",
+                path=source,
+                hint=f"settings: {', '.join(sorted(TOP_LEVEL_KEYS))}",
+            )
+        plan = Plan.from_config(
+            config.get("plan"), config.get("analyses"), datasets=tuple(entries), source=source
+        )
+        return cls(root=root, config=config, datasets=entries, source=source, plan=plan)
 
     # -- settings ---------------------------------------------------------------------
     @property
@@ -201,6 +228,153 @@ class Study:
         if name not in self._cache:
             self._cache[name] = self.load(name)
         return self._cache[name]
+
+    # -- provenance -------------------------------------------------------------------
+    def input_files(self) -> list[Path]:
+        """Every file the study's results depend on: study.yml, raw files, codebooks, suites, names."""
+        files = [self.source] if self.source else []
+        for entry in self.datasets.values():
+            files += [p for p in (entry.path, entry.codebook, entry.suite) if p is not None]
+        names = self.section("privacy").get("names_file")
+        if names:
+            files.append(self.resolve(names))
+        return files
+
+    def digest(self) -> str:
+        """SHA-256 over the contents of :meth:`input_files` (a missing file counts as absent).
+
+        Two studies with the same digest give the same validation and the same results.
+        """
+        import hashlib
+
+        from analysis import __version__
+
+        h = hashlib.sha256(f"bruggen {__version__}\n".encode())
+        for path in self.input_files():
+            h.update(str(path).encode() + b"\0")
+            if path.is_file():
+                with path.open("rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(block)
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+class ValidatedStudy:
+    """A study whose data passed the validation gate: the one entry point for analyses.
+
+    Made by :func:`load`. Frames come from the gate's own reading of the files (no second
+    read); analyses are the ones the study's plan declares under ``analyses:``.
+
+    Examples
+    --------
+    >>> import analysis
+    >>> study = analysis.load("study.yml")            # doctest: +SKIP
+    >>> study.data("organisatie_enquete").shape       # doctest: +SKIP
+    >>> res = study.analyse("samenwerkingsvorm")      # doctest: +SKIP
+    >>> res.table(); res.figure(); res.findings()     # doctest: +SKIP
+    """
+
+    def __init__(self, study: Study, validation: ValidationResult):
+        self.study = study
+        self.validation = validation
+        self.plan = study.plan
+        self._frames: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def __repr__(self) -> str:
+        analyses = ", ".join(self.plan.analyses) or "none"
+        return (
+            f"<ValidatedStudy {self.study.name!r}: {len(self.study.datasets)} datasets; analyses: {analyses}>"
+        )
+
+    @property
+    def language(self) -> str:
+        return self.study.language
+
+    def dataset(self, name: str) -> Dataset:
+        """A validated dataset (frame, codebook, stored codes)."""
+        self.study.entry(name)  # a clear error for an unknown name
+        loaded = getattr(self.validation, "loaded", {}) or {}
+        return loaded[name] if name in loaded else self.study.get(name)
+
+    def data(self, name: str, lang: str | None = None) -> pd.DataFrame:
+        """The validated frame of a dataset, with value labels in ``lang`` (default: the study's).
+
+        Labelled columns are categoricals; user-missing codes are missing. The frame is a copy:
+        changing it changes nothing for later calls.
+        """
+        return self._frame(name, lang or self.language).copy()
+
+    def part(self, part: str, lang: str | None = None) -> pd.DataFrame:
+        """The validated frame bound to a part of the plan (``survey``, ``referrals`` ...)."""
+        return self.data(self.plan.dataset(part), lang)
+
+    def _frame(self, name: str, lang: str) -> pd.DataFrame:
+        if (name, lang) not in self._frames:
+            from analysis.labels import relabel
+
+            ds = self.dataset(name)
+            self._frames[name, lang] = relabel(ds.frame, ds.codebook, lang, self.language)
+        return self._frames[name, lang]
+
+    def label(self, name: str, column: str, lang: str | None = None) -> str:
+        """A variable's label in ``lang`` from its codebook (the column name when it has none)."""
+        var = self.dataset(name).codebook.get(column)
+        return column if var is None else var.label_in(lang or self.language)
+
+    def value(self, binding_part: str, role: str, option: str, lang: str | None = None) -> str:
+        """The value label that a plan option declares (``side``'s ``formal: 1`` -> "Formeel")."""
+        from analysis.labels import declared_label
+
+        b = self.plan.binding(binding_part, role)
+        var = self.dataset(b.dataset).codebook.get(b.variable)
+        return declared_label(var, b.values[option], lang or self.language, self.language)
+
+    @cached_property
+    def policy(self):
+        """The study's disclosure policy (:class:`analysis.disclosure.Policy`)."""
+        from analysis.disclosure import Policy
+
+        return Policy.from_study(self.study)
+
+    def analyse(
+        self, name: str, *, lang: str | None = None, data: pd.DataFrame | None = None, **options: Any
+    ) -> Result:
+        """Run the analysis declared under ``name`` in the plan; return its Result.
+
+        Parameters
+        ----------
+        name
+            A key under ``analyses:`` in study.yml.
+        lang
+            Language of labels and sentences (default: the study's).
+        data
+            A subset of the analysis's own dataset (e.g. one municipality's respondents),
+            as :meth:`data` gives it in the same language; default: all of it.
+        **options
+            Options that override the plan's for this call (``rows=None``).
+        """
+        from analysis.analyses import run
+
+        return run(self, self.plan.analysis(name), lang=lang or self.language, data=data, **options)
+
+
+_LOADED: dict[str, ValidatedStudy] = {}
+
+
+def load_validated(path: str | Path | None = None) -> ValidatedStudy:
+    """Validate a study and return it ready for analysis (see :func:`analysis.load`).
+
+    A validation of byte-identical inputs in this process is reused.
+    """
+    from analysis.validate import gate
+
+    study = Study.from_yaml(path)
+    key = f"{study.source}:{study.digest()}"
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = ValidatedStudy(study, gate.require_pass(study))
+    return _LOADED[key]
 
 
 def _find_study_file() -> Path:

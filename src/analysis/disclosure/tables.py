@@ -9,7 +9,7 @@ the raw counts.
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -450,6 +450,7 @@ def crosstab(
     lang: str = "nl",
     decimals: int = 0,
     title: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> DisclosedTable:
     """Count respondents by two variables and apply disclosure control.
 
@@ -475,6 +476,8 @@ def crosstab(
         ``"nl"`` (default) or ``"en"``.
     decimals
         Decimals of the percentages.
+    labels
+        Variable labels (column -> label) to head the table with; default the column names.
 
     Returns
     -------
@@ -496,7 +499,8 @@ def crosstab(
     r = _as_categorical(frame[rows])
     c = _as_categorical(frame[cols])
     counts = pd.crosstab(r, c, dropna=False)
-    counts.index.name, counts.columns.name = rows, cols
+    labels = labels or {}
+    counts.index.name, counts.columns.name = labels.get(rows, rows), labels.get(cols, cols)
     return suppress_counts(
         counts,
         policy,
@@ -518,6 +522,7 @@ def frequency(
     decimals: int = 0,
     percent: bool = True,
     title: str = "",
+    label: str | None = None,
 ) -> DisclosedTable:
     """A one-way frequency table (categories and a total) under disclosure control.
 
@@ -532,6 +537,8 @@ def frequency(
     percent
         Add percentages of the total (shown only if the total reaches
         ``policy.min_denominator`` and the count is published).
+    label
+        The variable label to head the table with; default the column name.
 
     Returns
     -------
@@ -597,7 +604,7 @@ def frequency(
         lang=lang,
         decimals=decimals,
         title=title,
-        row_var=column,
+        row_var=label or column,
         total_row=True,
         total_col=False,
         notes=("rounded",) if policy.round_to else (),

@@ -25,13 +25,6 @@ from analysis.outputs import write_outputs
 if TYPE_CHECKING:
     from analysis.study import Study
 
-#: The survey dataset the report is built on.
-SURVEY = "organisatie_enquete"
-#: The municipality frame (names, region, size class).
-FRAME = "gemeenten"
-#: The coded interviews (REFI-QDA).
-INTERVIEWS = "interviews"
-
 
 def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | None = None) -> list[Path]:
     """Validate, analyse and render; return the paths written.
@@ -51,16 +44,17 @@ def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | 
         The validation gate failed; nothing was written.
     """
     from analysis.report import pages
+    from analysis.study import ValidatedStudy
     from analysis.validate import gate
 
     validation = gate.require_pass(study)
     lang = lang or study.language
-    context = pages.Context.from_study(study, validation=validation, lang=lang)
+    context = pages.Context.from_validated(ValidatedStudy(study, validation), lang=lang)
 
     outputs = list(pages.study_report(context))
     codes = list(municipalities)
     if codes:
-        context.grouping()  # a clear error now if the study has no municipality frame
+        context.grouping()  # a clear error now if the plan has no municipality frame
     if codes == ["all"]:
         codes = context.municipality_codes()
     unknown = sorted(set(codes) - set(context.municipality_codes()))

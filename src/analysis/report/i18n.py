@@ -1,21 +1,12 @@
-"""Report texts per language (``texts/nl.yml``, ``texts/en.yml``)."""
+"""Report texts per language: the ``report`` section of :mod:`analysis.text`."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from analysis.text import LANGUAGES, words
 
-import yaml
-
-from analysis.errors import StudyConfigError
-
-LANGUAGES = ("nl", "en")
+__all__ = ["LANGUAGES", "texts"]
 
 
-@cache
 def texts(lang: str) -> dict[str, str]:
     """All report texts of one language."""
-    if lang not in LANGUAGES:
-        raise StudyConfigError(f"report language {lang!r} is not available", hint="use nl or en")
-    path = Path(__file__).with_name("texts") / f"{lang}.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return words(lang, "report")

@@ -1,11 +1,315 @@
-"""The analysis-plan checks of the validation gate live here.
+"""The gate checks the analysis plan against the data before anything is analysed.
 
-:func:`plan_checks` is called by :func:`analysis.validate.gate.run` after the cross-dataset
-checks, with the study and the datasets that could be read (name -> Dataset); it returns a
-list of :class:`~analysis.validate.checks.Check`. Until the analysis plan is checked, it
-returns no checks.
+Every dataset, variable and category the plan in ``study.yml`` names must exist and have the
+right kind: a count is a non-negative whole number, a side has exactly the declared formal and
+informal values, a date is a date, a key is unique. Every analysis option that names a variable
+must find it; every quasi-identifier of the disclosure policy must be a column; a codebook or
+names file that study.yml names must exist.
+
+A problem here is a configuration error, not a data error: :func:`plan_checks` collects all of
+them and raises one :class:`~analysis.errors.StudyConfigError` (exit status 2) naming the file
+and each key. When the plan fits, it returns one passed check per binding and analysis, so the
+validation report records what was checked.
 """
 
+from __future__ import annotations
 
-def plan_checks(study, loaded):
+import difflib
+from typing import TYPE_CHECKING, Any
+
+from analysis.errors import StudyConfigError
+from analysis.validate.checks import PASSED, Check
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.ingest import Dataset
+    from analysis.plan import AnalysisSpec, Binding
+    from analysis.study import Study
+
+#: How each kind is described in the validation report (Dutch, like the other checks).
+_KIND_NL = {
+    "key": "een unieke sleutel",
+    "ref": "een verwijzing",
+    "category": "een categorie",
+    "side": "de kant (formeel/informeel)",
+    "binary": "ja/nee",
+    "count": "een aantal (heel getal, niet negatief)",
+    "number": "een getal",
+    "date": "een datum",
+    "text": "aanwezig",
+}
+
+
+def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
+    """Check the study's plan against the datasets that could be read.
+
+    Parameters
+    ----------
+    study
+        The study, with its parsed plan (``study.plan``).
+    loaded
+        The datasets the gate read (name -> Dataset). Bindings of a dataset that could not be
+        read are skipped: its read failure is already reported.
+
+    Returns
+    -------
+    list of Check
+        One passed check per binding, scale and analysis.
+
+    Raises
+    ------
+    StudyConfigError
+        Listing every key of study.yml that does not fit the data.
+    """
+    problems: list[tuple[str, str]] = []
+    checks: list[Check] = []
+    plan = study.plan
+
+    for key, path in _named_files(study):
+        if not path.exists():
+            problems.append((key, f"names {path}, which does not exist"))
+
+    for binding in plan.bindings.values():
+        ds = loaded.get(binding.dataset)
+        if ds is None:
+            continue
+        found = _binding_problems(binding, ds)
+        problems += [(binding.key, p) for p in found]
+        if not found:
+            checks.append(
+                _passed(
+                    f"plan.{binding.part}.{binding.role}", binding.dataset, binding.variable, binding.kind
+                )
+            )
+
+    survey = loaded.get(plan.datasets.get("survey", ""))
+    if survey is not None:
+        for i, name in enumerate(plan.indicators):
+            problems += [(f"plan.survey.indicators[{i}]", p) for p in _present(name, survey)]
+        for scale in plan.scales.values():
+            for i, item in enumerate(scale.items):
+                found = _present(item, survey) or _numeric(item, survey)
+                problems += [(f"{scale.key}.items[{i}]", p) for p in found]
+
+    referrals = loaded.get(plan.datasets.get("referrals", ""))
+    if referrals is not None and plan.observation_end_variable:
+        column = plan.observation_end_variable
+        found = _present(column, referrals) or _date(column, referrals)
+        problems += [("plan.referrals.observation_end", p) for p in found]
+
+    interviews = loaded.get(plan.datasets.get("interviews", ""))
+    if interviews is not None:
+        for i, code in enumerate(plan.quote_themes):
+            problems += [(f"plan.interviews.quote_themes[{i}]", p) for p in _code_exists(code, interviews)]
+
+    for spec in plan.analyses.values():
+        ds = loaded.get(plan.datasets.get(spec.part, ""))
+        if ds is None:
+            continue
+        found = _analysis_problems(spec, study, ds, loaded)
+        problems += [(spec.key, p) for p in found]
+        if not found:
+            checks.append(_passed(spec.key, ds.name, None, spec.kind))
+
+    columns = {c for ds in loaded.values() for c in ds.frame.columns}
+    for i, qi in enumerate(study.section("disclosure").get("quasi_identifiers") or []):
+        if loaded and qi not in columns:
+            problems.append((f"disclosure.quasi_identifiers[{i}]", f"{qi!r} is not a column of any dataset"))
+
+    if problems:
+        lines = "\n".join(f"  {key}: {text}" for key, text in problems)
+        raise StudyConfigError(
+            f"the analysis plan does not fit the data ({len(problems)} problem(s)):\n{lines}",
+            path=study.source,
+            hint="correct these keys in study.yml; `bruggen codebook DATASET` lists a dataset's variables "
+            "and value labels",
+        )
+    return checks
+
+
+# -- what each kind requires ------------------------------------------------------------------
+def _binding_problems(b: Binding, ds: Dataset) -> list[str]:
+    from analysis.labels import declared_code
+
+    missing = _present(b.variable, ds)
+    if missing:
+        return missing
+    var = ds.codebook.get(b.variable)
+    labels = ds.frame[b.variable]
+    codes = ds.codes[b.variable] if ds.codes is not None and b.variable in ds.codes else labels
+    valid = codes[labels.notna()]
+    out: list[str] = []
+    for option, declared in b.values.items():
+        values = declared if option == "order" else [declared]
+        for value in values:
+            if not _value_exists(var, value, valid, labels):
+                out.append(
+                    f"{option}: {value!r} is neither a code nor a label of {b.variable}{_labels_hint(var, labels)}"
+                )
+    if out:
+        return out
+    if b.kind == "key":
+        n_missing = int(labels.isna().sum())
+        dupes = int(valid.duplicated().sum())
+        if n_missing or dupes:
+            out.append(
+                f"{b.variable} must identify each row, but {dupes} value(s) occur more than once and "
+                f"{n_missing} row(s) have none"
+            )
+    elif b.kind == "side":
+        declared = {_norm(declared_code(var, b.values[o])) for o in ("formal", "informal")}
+        other = sorted({str(v) for v in valid.unique() if _norm(v) not in declared})
+        if other:
+            out.append(
+                f"{b.variable} has value(s) besides the declared formal and informal ones: {', '.join(other[:5])}"
+            )
+    elif b.kind == "binary":
+        if valid.nunique() > 2:
+            out.append(f"{b.variable} has {valid.nunique()} different values; a yes/no variable has two")
+    elif b.kind in ("count", "number"):
+        out += _numeric(b.variable, ds)
+        if not out and b.kind == "count":
+            numbers = ds.numeric([b.variable])[b.variable].dropna()
+            bad = numbers[(numbers < 0) | (numbers % 1 != 0)]
+            if len(bad):
+                out.append(
+                    f"{b.variable} must be a count (a whole number of at least 0), but {len(bad)} row(s) are "
+                    f"not, e.g. {bad.iloc[0]:g}"
+                )
+    elif b.kind == "date":
+        out += _date(b.variable, ds)
+    return out
+
+
+def _analysis_problems(
+    spec: AnalysisSpec, study: Study, ds: Dataset, loaded: dict[str, Dataset]
+) -> list[str]:
+    plan = study.plan
+    out = []
+    for option in ("by", "rows"):
+        name = spec.options.get(option)
+        if not name:
+            continue
+        if plan.has(spec.part, name):
+            continue
+        if spec.part == "survey" and plan.has("municipalities", name):
+            if not plan.has("survey", "municipality"):
+                out.append(
+                    f"{option}: {name!r} is a role of the municipality frame, so plan.survey.municipality is needed"
+                )
+            continue
+        if name in ds.frame.columns:
+            continue
+        if option == "rows" and "rows" not in spec.given:
+            continue  # the default (region) is used only where the plan binds it
+        out.append(
+            f"{option}: {name!r} is neither a role of plan.{spec.part} nor a variable of {ds.name}"
+            + _did_you_mean(str(name), list(ds.frame.columns))
+        )
+    if spec.kind == "interview_themes" and spec.options["level"] not in ds.frame.columns:
+        out.append(f"level: {spec.options['level']!r} is not a column of {ds.name}")
+    if spec.kind == "quotes":
+        themes = spec.options.get("themes") or plan.quote_themes
+        if not themes:
+            out.append("the quotes need themes: plan.interviews.quote_themes or the analysis' themes")
+        for code in spec.options.get("themes") or ():
+            out += _code_exists(code, ds)
+    if spec.kind == "collaboration_form" and not plan.has("survey", "collaboration_form"):
+        out.append("needs plan.survey.collaboration_form")
+    return out
+
+
+# -- small checks --------------------------------------------------------------------------------
+def _present(column: str, ds: Dataset) -> list[str]:
+    if column in ds.frame.columns:
+        return []
+    by_label = [
+        v.name for v in ds.codebook if v.label and v.label.strip().casefold() == column.strip().casefold()
+    ]
+    hint = (
+        f" (the variable labelled so is {by_label[0]!r})"
+        if by_label
+        else _did_you_mean(column, list(ds.frame.columns))
+    )
+    return [f"{column!r} is not a variable of {ds.name}{hint}"]
+
+
+def _numeric(column: str, ds: Dataset) -> list[str]:
+    numbers = ds.numeric([column])[column]
+    present = ds.frame[column].notna()
+    if present.any() and numbers[present].isna().all():
+        return [f"{column} must be numeric, but its values are not numbers"]
     return []
+
+
+def _date(column: str, ds: Dataset) -> list[str]:
+    import pandas as pd
+
+    s = ds.frame[column].dropna()
+    if pd.api.types.is_datetime64_any_dtype(ds.frame[column]):
+        return []
+    if len(s) and all(hasattr(v, "year") and hasattr(v, "month") for v in s.head(100)):
+        return []
+    return [f"{column} must be a date, but it holds {ds.frame[column].dtype} values"]
+
+
+def _code_exists(code: str, ds: Dataset) -> list[str]:
+    if "code" not in ds.frame.columns:
+        return [f"{ds.name} is not a codings table (it has no 'code' column)"]
+    codes = {str(c) for c in ds.frame["code"].dropna().unique()}
+    codes |= {str(c) for c in ds.tables.get("codes", {}).get("name", [])} if "codes" in ds.tables else set()
+    if code in codes:
+        return []
+    return [f"{code!r} is not a code of {ds.name}" + _did_you_mean(code, sorted(codes))]
+
+
+def _value_exists(var: Any, declared: Any, valid: pd.Series, labels: pd.Series) -> bool:
+    from analysis.labels import declared_code
+
+    if var is not None and var.value_labels:
+        return declared_code(var, declared) is not None
+    observed = {_norm(v) for v in valid.unique()} | {_norm(v) for v in labels.dropna().unique()}
+    return _norm(declared) in observed
+
+
+def _labels_hint(var: Any, labels: pd.Series) -> str:
+    if var is not None and var.value_labels:
+        shown = ", ".join(f"{k} = {v}" for k, v in list(var.value_labels.items())[:8])
+        return f" (value labels: {shown})"
+    values = ", ".join(sorted(str(v) for v in labels.dropna().unique())[:8])
+    return f" (values: {values})"
+
+
+def _norm(value: Any) -> str:
+    try:
+        f = float(value)
+        return str(int(f)) if f.is_integer() else str(f)
+    except (TypeError, ValueError):
+        return str(value).strip().casefold()
+
+
+def _did_you_mean(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _named_files(study: Study):
+    """(key, path) of every codebook and names file that study.yml names."""
+    for name, entry in study.datasets.items():
+        if entry.codebook is not None:
+            yield f"datasets.{name}.codebook", entry.codebook
+    names = study.section("privacy").get("names_file")
+    if names:
+        yield "privacy.names_file", study.resolve(names)
+
+
+def _passed(rule: str, dataset: str, column: str | None, kind: str) -> Check:
+    return Check(
+        rule=rule,
+        dataset=dataset,
+        column=column,
+        check="plan",
+        status=PASSED,
+        description=f"het analyseplan ({rule}) past bij de gegevens: {_KIND_NL.get(kind, kind)}",
+    )

@@ -1,0 +1,507 @@
+"""The analysis plan: which of a study's variables plays each part, and which analyses it runs.
+
+The library knows *concepts* (a side, a municipality, a collaboration form, a scale, a reach
+count and its population, a referral's dates); a study's ``study.yml`` binds them to its own
+datasets and variables once, under ``plan:``, and declares its analyses by names of its own
+under ``analyses:``::
+
+    plan:
+      survey:
+        dataset: enquete
+        id: resp_id
+        side: {variable: org_side, formal: 1, informal: 2}
+        respondent_type: respondent_type
+        municipality: municipality_code
+        collaboration_form: {variable: collab_form, structural: 3}
+        indicators: [agreement_level, funding_horizon, named_contact]
+        scales:
+          taken_seriously: {items: [ts_1, ts_2, ts_3, ts_4], reversed: [ts_4], min_items: 3}
+        reach: {count: reach_total, population: target_pop_estimate}
+      municipalities: {dataset: gemeenten, code: municipality_code, name: municipality_name,
+                       region: region, size: size_class}
+      referrals: {dataset: verwijzingen, sender: from_resp_id, destination: to_org_type,
+                  referred: date_referred, first_contact: date_first_contact,
+                  completed: {variable: completed, yes: 1}, observation_end: 2024-12-31}
+      interviews: {dataset: interviews, case: case, side: {variable: org_side, formal: formeel,
+                   informal: informeel}}
+    analyses:
+      samenwerkingsvorm: {kind: collaboration_form, by: respondent_type}
+
+Every part is optional: a study with only a survey binds only ``survey``. A category value
+(``formal: 1``, ``structural: 3``) may be given as the stored code or as its value label.
+
+This module only *parses* the plan (structure errors raise :class:`StudyConfigError` naming
+the file and the key). Whether the named variables exist and have the right kind is checked
+against the data by the validation gate (:mod:`analysis.validate.plan_checks`); the analyses
+are run by :meth:`analysis.session.ValidatedStudy.analyse`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import StudyConfigError
+
+# -- the vocabulary ---------------------------------------------------------------------------
+#: Kinds of variable a role can require; the gate checks each against the data.
+#: ``key``: unique identifier; ``ref``: an identifier that refers to a key; ``category``: a
+#: closed set of values; ``side``: exactly the declared formal and informal values; ``binary``:
+#: two values, one declared as "yes"; ``count``: a non-negative integer; ``number``: numeric;
+#: ``date``: a date; ``text``: any value.
+KINDS = ("key", "ref", "category", "side", "binary", "count", "number", "date", "text")
+
+#: Per part of the plan: role -> kind. A role's value in study.yml is a variable name, or a
+#: mapping with ``variable:`` and the role's options (category values).
+ROLES: dict[str, dict[str, str]] = {
+    "survey": {
+        "id": "key",
+        "side": "side",
+        "respondent_type": "category",
+        "municipality": "ref",
+        "collaboration_form": "category",
+        "reach.count": "count",
+        "reach.population": "count",
+        "reach.unknown": "count",
+    },
+    "municipalities": {
+        "code": "key",
+        "name": "text",
+        "region": "category",
+        "size": "category",
+        "population": "count",
+        "target_population": "count",
+    },
+    "referrals": {
+        "id": "key",
+        "sender": "ref",
+        "municipality": "ref",
+        "destination": "category",
+        "theme": "category",
+        "collaboration_form": "category",
+        "referred": "date",
+        "first_contact": "date",
+        "completed": "binary",
+        "warm_handover": "binary",
+    },
+    "interviews": {
+        "case": "text",
+        "survey_id": "ref",
+        "side": "side",
+        "respondent_type": "category",
+        "municipality": "ref",
+    },
+}
+
+#: Options a role's mapping may carry besides ``variable`` (category values it declares).
+ROLE_OPTIONS = {
+    "side": ("formal", "informal"),
+    "binary": ("yes",),
+    "category": (),
+}
+#: Category options by role name (beyond its kind's): the collaboration form's structural value.
+EXTRA_OPTIONS = {"collaboration_form": ("structural", "order")}
+#: Keys of a part that are not roles.
+PART_KEYS = {
+    "survey": ("dataset", "indicators", "scales", "reach"),
+    "municipalities": ("dataset",),
+    "referrals": ("dataset", "observation_end"),
+    "interviews": ("dataset", "quote_themes"),
+}
+
+#: The analyses the library can run: kind -> (report chapter, the parts it needs, its options
+#: with their defaults). ``by`` and ``rows``/``cols`` name a role of the part (``side``) or a
+#: column of its dataset.
+ANALYSES: dict[str, dict[str, Any]] = {
+    "response": {
+        "chapter": "methode",
+        "needs": ("survey",),
+        "options": {"by": "side", "rows": "region"},
+    },
+    "collaboration_form": {
+        "chapter": "samenwerking",
+        "needs": ("survey",),
+        "options": {"by": "respondent_type"},
+    },
+    "interview_themes": {
+        "chapter": "interviews",
+        "needs": ("interviews",),
+        "options": {"by": "side", "level": "code_family"},
+    },
+    "quotes": {
+        "chapter": "interviews",
+        "needs": ("interviews",),
+        "options": {"by": "side", "themes": None, "n": 3},
+    },
+}
+#: Options every analysis accepts.
+COMMON_OPTIONS = {"title": None, "chapter": None, "summary": True}
+
+
+# -- the parsed plan ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Binding:
+    """A variable of the study that plays a role.
+
+    Attributes
+    ----------
+    role
+        ``side``, ``reach.count``, ... (see :data:`ROLES`).
+    part
+        ``survey``, ``municipalities``, ``referrals`` or ``interviews``.
+    dataset
+        The study's dataset that holds it.
+    variable
+        Its column name in that dataset.
+    kind
+        What the gate requires of it (:data:`KINDS`).
+    values
+        Declared category values, as written (code or label): ``{"formal": 1, "informal": 2}``.
+    key
+        Where it stands in study.yml (``plan.survey.side``), for messages.
+    """
+
+    role: str
+    part: str
+    dataset: str
+    variable: str
+    kind: str
+    values: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A multi-item scale: its items, the reverse-keyed ones and the rule for missing items."""
+
+    name: str
+    items: tuple[str, ...]
+    reversed: tuple[str, ...] = ()
+    min_items: int | None = None
+    key: str = ""
+
+    @property
+    def required_items(self) -> int:
+        """Answered items needed for a score (default: all but one, at least one)."""
+        return self.min_items if self.min_items is not None else max(1, len(self.items) - 1)
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """One analysis declared under ``analyses:``: its name, kind and options (defaults filled in)."""
+
+    name: str
+    kind: str
+    options: dict[str, Any]
+    key: str = ""
+    #: The options study.yml gives (the others are defaults).
+    given: frozenset[str] = frozenset()
+
+    @property
+    def chapter(self) -> str:
+        return self.options.get("chapter") or ANALYSES[self.kind]["chapter"]
+
+    @property
+    def part(self) -> str:
+        return ANALYSES[self.kind]["needs"][0]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A study's analysis plan (see the module docstring for the YAML)."""
+
+    datasets: dict[str, str] = field(default_factory=dict)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    scales: dict[str, Scale] = field(default_factory=dict)
+    indicators: tuple[str, ...] = ()
+    observation_end: dt.date | None = None
+    observation_end_variable: str | None = None
+    quote_themes: tuple[str, ...] = ()
+    analyses: dict[str, AnalysisSpec] = field(default_factory=dict)
+    source: Path | None = None
+
+    # -- look-ups ---------------------------------------------------------------------
+    def has(self, part: str, role: str | None = None) -> bool:
+        """Whether the plan binds a part (``referrals``) or one of its roles."""
+        if role is None:
+            return part in self.datasets
+        return f"{part}.{role}" in self.bindings
+
+    def dataset(self, part: str) -> str:
+        """The dataset bound to a part, or a clear error naming what the plan lacks."""
+        if part not in self.datasets:
+            raise StudyConfigError(
+                f"the analysis plan has no {part!r} part",
+                path=self.source,
+                hint=f"add 'plan: {part}: dataset: <name>' to study.yml (see the README, 'Your own data')",
+            )
+        return self.datasets[part]
+
+    def binding(self, part: str, role: str) -> Binding:
+        """The variable bound to a role, or a clear error naming the missing key."""
+        try:
+            return self.bindings[f"{part}.{role}"]
+        except KeyError:
+            raise StudyConfigError(
+                f"the analysis plan does not say which variable is the {role.replace('.', ' ')} "
+                f"(key plan.{part}.{role})",
+                path=self.source,
+                hint=f"add plan.{part}.{role} to study.yml, naming a variable of "
+                f"{self.datasets.get(part, 'the ' + part + ' dataset')}",
+            ) from None
+
+    def column(self, part: str, role: str) -> str:
+        """The column name of a role (``plan.column("survey", "side")`` -> ``org_side``)."""
+        return self.binding(part, role).variable
+
+    def resolve(self, part: str, name: str) -> str:
+        """A role of the part (``side``) or, failing that, a column name as given."""
+        hit = self.bindings.get(f"{part}.{name}")
+        if hit is not None:
+            return hit.variable
+        if part == "survey" and f"municipalities.{name}" in self.bindings:
+            return self.bindings[f"municipalities.{name}"].variable
+        return name
+
+    def analysis(self, name: str) -> AnalysisSpec:
+        try:
+            return self.analyses[name]
+        except KeyError:
+            known = ", ".join(self.analyses) or "none"
+            raise StudyConfigError(
+                f"no analysis named {name!r} in the plan",
+                path=self.source,
+                hint=f"declared analyses: {known}; add it under 'analyses:' in study.yml",
+            ) from None
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_config(
+        cls, plan: Any, analyses: Any, *, datasets: tuple[str, ...] = (), source: Path | None = None
+    ) -> Plan:
+        """Parse the ``plan:`` and ``analyses:`` sections of study.yml.
+
+        Parameters
+        ----------
+        plan, analyses
+            The sections as YAML gives them (``None`` when absent).
+        datasets
+            The study's dataset names: every ``dataset:`` of the plan must be one of them.
+        source
+            The study file, for messages.
+
+        Raises
+        ------
+        StudyConfigError
+            Naming the file and the key of the first structural problem.
+        """
+        p = _Parser(source, datasets)
+        parsed = p.plan(plan)
+        parsed["analyses"] = p.analyses(analyses, parsed)
+        return cls(**parsed, source=source)
+
+
+class _Parser:
+    def __init__(self, source: Path | None, datasets: tuple[str, ...]):
+        self.source = source
+        self.known = datasets
+
+    def error(self, key: str, message: str, hint: str | None = None) -> StudyConfigError:
+        return StudyConfigError(f"{key}: {message}", path=self.source, hint=hint)
+
+    def mapping(self, value: Any, key: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(key, f"must be a mapping, not {type(value).__name__}")
+        bad = [k for k in value if not isinstance(k, str)]
+        if bad:
+            raise self.error(key, f"keys must be names, not {bad[0]!r}")
+        return value
+
+    def name(self, value: Any, key: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+            raise self.error(key, f"must be a variable name, not {value!r}")
+        return str(value)
+
+    def names(self, value: Any, key: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, int)):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error(key, "must be a list of names")
+        return tuple(self.name(v, f"{key}[{i}]") for i, v in enumerate(value))
+
+    def plan(self, plan: Any) -> dict[str, Any]:
+        section = self.mapping(plan, "plan")
+        out: dict[str, Any] = {"datasets": {}, "bindings": {}, "scales": {}}
+        for part, spec in section.items():
+            key = f"plan.{part}"
+            if part not in ROLES:
+                raise self.error(key, "is not a part of the plan", hint=f"parts: {', '.join(ROLES)}")
+            spec = self.mapping(spec, key)
+            out["datasets"][part] = dataset = self.dataset(spec.get("dataset"), f"{key}.dataset")
+            allowed = set(PART_KEYS[part]) | {r.split(".")[0] for r in ROLES[part]}
+            unknown = sorted(set(spec) - allowed)
+            if unknown:
+                raise self.error(
+                    f"{key}.{unknown[0]}",
+                    "is not a role the library knows",
+                    hint=f"roles of {part}: {', '.join(sorted(allowed - {'dataset'}))}",
+                )
+            for role, kind in ROLES[part].items():
+                if "." in role:
+                    group, sub = role.split(".")
+                    value = self.mapping(spec.get(group), f"{key}.{group}").get(sub)
+                    extra = set(self.mapping(spec.get(group), f"{key}.{group}")) - {
+                        r.split(".")[1] for r in ROLES[part] if r.startswith(group + ".")
+                    }
+                    if extra:
+                        raise self.error(
+                            f"{key}.{group}.{sorted(extra)[0]}", "is not a role the library knows"
+                        )
+                else:
+                    value = spec.get(role)
+                if value is not None:
+                    out["bindings"][f"{part}.{role}"] = self.binding(part, role, kind, dataset, value)
+            if part == "survey":
+                out["indicators"] = self.names(spec.get("indicators"), f"{key}.indicators")
+                out["scales"] = self.scales(spec.get("scales"), f"{key}.scales")
+            if part == "referrals" and spec.get("observation_end") is not None:
+                end = spec["observation_end"]
+                if isinstance(end, dt.datetime):
+                    end = end.date()
+                if isinstance(end, dt.date):
+                    out["observation_end"] = end
+                elif isinstance(end, str):
+                    try:
+                        out["observation_end"] = dt.date.fromisoformat(end)
+                    except ValueError:
+                        out["observation_end_variable"] = self.name(end, f"{key}.observation_end")
+                else:
+                    raise self.error(
+                        f"{key}.observation_end",
+                        f"must be a date (2024-12-31) or a variable name, not {end!r}",
+                    )
+            if part == "interviews":
+                out["quote_themes"] = self.names(spec.get("quote_themes"), f"{key}.quote_themes")
+        return out
+
+    def dataset(self, value: Any, key: str) -> str:
+        if value is None:
+            raise self.error(key, "is missing: say which dataset of the study this part is")
+        name = self.name(value, key)
+        if self.known and name not in self.known:
+            raise self.error(
+                key,
+                f"names {name!r}, which is not a dataset of the study",
+                hint=f"datasets: {', '.join(self.known)}",
+            )
+        return name
+
+    def binding(self, part: str, role: str, kind: str, dataset: str, value: Any) -> Binding:
+        key = f"plan.{part}.{role}"
+        options: dict[str, Any] = {}
+        if isinstance(value, dict):
+            # YAML 1.1 reads an unquoted `yes:` key as True
+            value = {("yes" if k is True else k): v for k, v in value.items()}
+            if "variable" not in value:
+                raise self.error(key, "needs 'variable:' naming the column that plays this role")
+            variable = self.name(value.pop("variable"), f"{key}.variable")
+            allowed = ROLE_OPTIONS.get(kind, ()) + EXTRA_OPTIONS.get(role, ())
+            for opt in list(value):
+                if opt not in allowed:
+                    raise self.error(
+                        f"{key}.{opt}",
+                        "is not an option of this role",
+                        hint=f"options: variable{', ' if allowed else ''}{', '.join(allowed)}",
+                    )
+            options = value
+        else:
+            variable = self.name(value, key)
+        if kind == "side":
+            missing = [o for o in ("formal", "informal") if o not in options]
+            if missing:
+                raise self.error(
+                    f"{key}.{missing[0]}",
+                    "is missing: say which value of the variable is the formal side and which the informal",
+                    hint=f"write e.g. {{variable: {variable}, formal: 1, informal: 2}}",
+                )
+            if options["formal"] == options["informal"]:
+                raise self.error(key, "formal and informal name the same value")
+        if "order" in options:
+            options["order"] = list(self.names(options["order"], f"{key}.order"))
+        for opt, v in options.items():
+            if opt != "order" and (isinstance(v, (dict, list)) or v is None):
+                raise self.error(f"{key}.{opt}", f"must be one value (a code or a label), not {v!r}")
+        return Binding(role, part, dataset, variable, kind, options, key)
+
+    def scales(self, value: Any, key: str) -> dict[str, Scale]:
+        out = {}
+        for name, spec in self.mapping(value, key).items():
+            k = f"{key}.{name}"
+            if isinstance(spec, list):
+                spec = {"items": spec}
+            spec = self.mapping(spec, k)
+            unknown = sorted(set(spec) - {"items", "reversed", "min_items"})
+            if unknown:
+                raise self.error(
+                    f"{k}.{unknown[0]}", "is not a scale option", hint="items, reversed, min_items"
+                )
+            items = self.names(spec.get("items"), f"{k}.items")
+            if len(items) < 2:
+                raise self.error(f"{k}.items", "a scale needs at least two items")
+            reversed_ = self.names(spec.get("reversed"), f"{k}.reversed")
+            stray = [r for r in reversed_ if r not in items]
+            if stray:
+                raise self.error(f"{k}.reversed", f"{stray[0]!r} is not one of the scale's items")
+            min_items = spec.get("min_items")
+            if min_items is not None and (
+                isinstance(min_items, bool)
+                or not isinstance(min_items, int)
+                or not 1 <= min_items <= len(items)
+            ):
+                raise self.error(f"{k}.min_items", f"must be a whole number from 1 to {len(items)}")
+            out[str(name)] = Scale(str(name), items, reversed_, min_items, k)
+        return out
+
+    def analyses(self, value: Any, parsed: dict[str, Any]) -> dict[str, AnalysisSpec]:
+        out = {}
+        for name, spec in self.mapping(value, "analyses").items():
+            key = f"analyses.{name}"
+            spec = dict(self.mapping(spec, key))
+            kind = spec.pop("kind", None)
+            if kind not in ANALYSES:
+                raise self.error(
+                    f"{key}.kind",
+                    "is missing" if kind is None else f"{kind!r} is not an analysis the library has",
+                    hint=f"kinds: {', '.join(ANALYSES)}",
+                )
+            info = ANALYSES[kind]
+            defaults = {**COMMON_OPTIONS, **info["options"]}
+            unknown = sorted(set(spec) - set(defaults))
+            if unknown:
+                raise self.error(
+                    f"{key}.{unknown[0]}",
+                    f"is not an option of {kind}",
+                    hint=f"options: {', '.join(defaults)}",
+                )
+            for part in info["needs"]:
+                if part not in parsed["datasets"]:
+                    raise self.error(
+                        key,
+                        f"a {kind} analysis needs the plan's {part!r} part",
+                        hint=f"bind it under plan.{part} (at least its dataset), or remove the analysis",
+                    )
+            chapter = spec.get("chapter")
+            if chapter is not None and chapter not in CHAPTERS:
+                raise self.error(f"{key}.chapter", f"{chapter!r} is not a chapter", hint=", ".join(CHAPTERS))
+            out[str(name)] = AnalysisSpec(str(name), kind, {**defaults, **spec}, key, frozenset(spec))
+        return out
+
+
+#: Report chapters (section ids) that analyses can fill, in report order.
+CHAPTERS = ("methode", "samenwerking", "perspectieven", "bereik", "verwijzingen", "interviews", "samenhang")
