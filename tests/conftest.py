@@ -11,6 +11,43 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 #: Real files made by SPSS, PSPP, Qualtrics, LimeSurvey and ATLAS.ti (never copied into the repo).
 REALDATA = ROOT.parent / "shared" / "realdata"
+#: BRUGGEN_REALDATA points the tests at another folder of real files; a folder that does not
+#: exist makes every test that needs them skip (``BRUGGEN_REALDATA=/nonexistent pytest ...``).
+if os.environ.get("BRUGGEN_REALDATA"):
+    REALDATA = Path(os.environ["BRUGGEN_REALDATA"]).expanduser().resolve()
+
+
+def realdata_missing() -> str | None:
+    """Why tests of the real files cannot run here (their folder is absent), or ``None``."""
+    if REALDATA.is_dir():
+        return None
+    return (
+        f"the real test files are not here ({REALDATA}); they sit beside the repository in CI "
+        "(../shared/realdata), or set BRUGGEN_REALDATA to their folder"
+    )
+
+
+def real_file(*parts: str) -> Path:
+    """A file under :data:`REALDATA`, e.g. ``real_file("spss", "sample.sav")``.
+
+    Skips the test (with the reason) when the folder of real files is absent; fails when the
+    folder is there but the file is not, since the copy is then incomplete.
+    """
+    reason = realdata_missing()
+    if reason:
+        pytest.skip(reason)
+    path = REALDATA.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing from the real test files; see {REALDATA / 'MANIFEST.md'}")
+    return path
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``realdata`` skip, with the reason, when the real files are absent."""
+    if item.get_closest_marker("realdata") is not None:
+        reason = realdata_missing()
+        if reason:
+            pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

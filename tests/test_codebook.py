@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import real_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.codebook import Codebook, Drift, Variable
 from analysis.errors import CodebookError
-
-ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
 
 
 def sample() -> Codebook:
@@ -183,10 +181,7 @@ def test_html_escapes_labels():
 def test_codebook_from_spss_metadata_round_trips_through_yaml(tmp_path):
     from analysis.ingest import read
 
-    path = REALDATA / "spss" / "spssio_test.sav"
-    if not path.exists():
-        pytest.skip(f"the real test files are not here ({REALDATA})")
-    book = read(path).codebook
+    book = read(real_file("spss", "spssio_test.sav")).codebook
     back = Codebook.from_yaml(_write(book, tmp_path / "x.yml"))
     assert back == book
     assert back.diff(book) == []

@@ -12,6 +12,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import yaml
+from conftest import real_file
 from rich.console import Console
 
 from analysis import codebook_cli
@@ -19,7 +20,6 @@ from analysis.codebook import Codebook
 from analysis.errors import BruggenError
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
 BRUGGEN = [sys.executable, "-c", "from analysis.cli import main; main()"]
 
 
@@ -174,9 +174,7 @@ def test_bad_file_exits_2_without_traceback(tmp_path, name, content, words):
 
 @pytest.mark.realdata
 def test_encrypted_real_file_exits_2(tmp_path):
-    path = REALDATA / "spss" / "hotel-encrypted.sav"
-    if not path.exists():
-        pytest.skip(f"the real test files are not here ({REALDATA})")
+    path = real_file("spss", "hotel-encrypted.sav")
     result = _bruggen("codebook", str(path), cwd=tmp_path)
     assert result.returncode == 2
     assert "password-encrypted" in result.stderr and "Traceback" not in result.stderr

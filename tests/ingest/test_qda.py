@@ -8,20 +8,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import real_file
 
 from analysis.codebook import Codebook, Variable
 from analysis.errors import ReadError
 from analysis.ingest import qda, read, safezip
 
-ROOT = Path(__file__).resolve().parents[2]
-REALDATA = ROOT.parent / "shared" / "realdata"
-
 
 def real(name: str) -> Path:
-    path = REALDATA / "qda" / name
-    if not path.exists():
-        pytest.skip(f"the real test files are not here ({REALDATA}); they sit beside the repository in CI")
-    return path
+    """A real QDA project; the test skips when ../shared/realdata is absent."""
+    return real_file("qda", name)
 
 
 # -- a synthetic project ----------------------------------------------------------------------------
@@ -214,7 +210,7 @@ def test_atlasti23_minimal_project_without_codings():
 
 @pytest.mark.realdata
 def test_every_real_project_is_covered():
-    names = {p.name for p in (REALDATA / "qda").iterdir() if p.suffix in (".qdpx", ".qde")}
+    names = {p.name for p in real_file("qda").iterdir() if p.suffix in (".qdpx", ".qde")}
     assert names == {"atlasti8_testproject.qdpx", "atlasti23_minimal.qdpx"}
 
 

@@ -7,12 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REALDATA, realdata_missing
 
 from analysis.errors import ReadError
 from analysis.ingest import OPTIONS, read
-
-ROOT = Path(__file__).resolve().parents[2]
-REALDATA = ROOT.parent / "shared" / "realdata"
 
 #: Real files that must fail (with a clear ReadError) rather than read.
 UNREADABLE = {"hotel-encrypted.sav", "CVE-2017-10791.sav"}
@@ -21,9 +19,17 @@ NOT_DATA = {".pdf", ".xsd", ".md"}
 
 
 def _real_files() -> list[Path]:
-    if not REALDATA.is_dir():
+    if realdata_missing():
         return []
     return sorted(p for p in REALDATA.rglob("*") if p.is_file() and p.suffix.lower() not in NOT_DATA)
+
+
+def _real_file_params() -> list:
+    """One parameter per real data file; without the folder, one skipped case saying why."""
+    reason = realdata_missing()
+    if reason:
+        return [pytest.param(None, id="no-realdata", marks=pytest.mark.skip(reason=reason))]
+    return [pytest.param(p, id=p.name) for p in _real_files()]
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -46,7 +52,7 @@ def test_reading_real_files_changes_nothing(realdata):
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _real_file_params())
 def test_every_real_file_reads_or_fails_clearly(path, tmp_path):
     # Work on a copy in a folder of its own, so "no new files next to it" is checked exactly.
     folder = tmp_path / "raw"

@@ -11,24 +11,19 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from conftest import real_file
 
 from analysis.codebook import Codebook, Variable
 from analysis.errors import BruggenError, ReadError
 from analysis.ingest import Dataset, read, spss
 
 ROOT = Path(__file__).resolve().parents[2]
-REALDATA = ROOT.parent / "shared" / "realdata"
-SPSS_DIR = REALDATA / "spss"
 REFERENCE = ROOT / "tests" / "reference"
-
-pytestmark = pytest.mark.realdata
 
 
 def real(name: str) -> Path:
-    path = SPSS_DIR / name
-    if not path.exists():
-        pytest.skip(f"the real test files are not here ({REALDATA}); they sit beside the repository in CI")
-    return path
+    """A real SPSS file; the test skips when ../shared/realdata is absent."""
+    return real_file("spss", name)
 
 
 # -- the real files -------------------------------------------------------------------------------
@@ -58,13 +53,13 @@ FAILURES = {
 }
 
 
+@pytest.mark.realdata
 def test_every_real_spss_file_is_covered():
-    if not SPSS_DIR.is_dir():
-        pytest.skip(f"the real test files are not here ({REALDATA})")
-    assert {p.name for p in SPSS_DIR.iterdir()} == set(SHAPES) | set(FAILURES)
+    assert {p.name for p in real_file("spss").iterdir()} == set(SHAPES) | set(FAILURES)
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
+@pytest.mark.realdata
 def test_real_file_reads_with_its_shape(name):
     rows, cols, encoding = SHAPES[name]
     ds = read(real(name))
@@ -76,6 +71,7 @@ def test_real_file_reads_with_its_shape(name):
 
 
 @pytest.mark.parametrize("name", sorted(FAILURES))
+@pytest.mark.realdata
 def test_real_bad_file_fails_clearly(name):
     path = real(name)
     with pytest.raises(ReadError) as info:
@@ -87,6 +83,7 @@ def test_real_bad_file_fails_clearly(name):
     assert "What to do" in text
 
 
+@pytest.mark.realdata
 def test_value_labels_become_ordered_categoricals_and_missing_reasons():
     ds = read(real("sample_missing.sav"))
     myord = ds.frame["myord"]
@@ -106,6 +103,7 @@ def test_value_labels_become_ordered_categoricals_and_missing_reasons():
     assert ds.codebook["mylabl"].label == "labeled"
 
 
+@pytest.mark.realdata
 def test_dates_times_and_formats():
     ds = read(real("sample.sav"))
     assert ds.frame["mydate"].dtype.kind == "M"
@@ -121,6 +119,7 @@ def test_dates_times_and_formats():
     assert ds.codebook["myord"].measure == "ordinal"
 
 
+@pytest.mark.realdata
 def test_out_of_range_date_is_missing_with_a_warning():
     ds = read(real("datetime.sav"))  # pyreadstat's own conversion raises OverflowError here
     assert pd.isna(ds.frame["date.posix"].iloc[0])
@@ -129,6 +128,7 @@ def test_out_of_range_date_is_missing_with_a_warning():
     assert any("date.posix" in w and "outside the years" in w for w in ds.warnings)
 
 
+@pytest.mark.realdata
 def test_quarter_year_format_is_a_date():
     ds = read(real("simple_alltypes.sav"))
     assert ds.codebook["quarter"].type == "date"
@@ -136,6 +136,7 @@ def test_quarter_year_format_is_a_date():
     assert ds.frame["y"].iloc[3] == pd.Timestamp("1776-07-04")
 
 
+@pytest.mark.realdata
 def test_multiple_response_sets_and_ranges():
     ds = read(real("spssio_test.sav"))
     sets = ds.codebook.mr_sets
@@ -152,6 +153,7 @@ def test_multiple_response_sets_and_ranges():
     assert simple.codebook.mr_sets["mymrset"]["label"] == "My multiple response set"
 
 
+@pytest.mark.realdata
 def test_string_missing_values_and_unicode():
     ds = read(real("greetings.sav"))
     assert ds.codebook["Bondjoû"].missing_values == ["¡Hola!"]
@@ -160,6 +162,7 @@ def test_string_missing_values_and_unicode():
     assert ds.missing_reason("line").iloc[0] == "missing code 0"
 
 
+@pytest.mark.realdata
 def test_encodings_long_strings_and_non_ascii_names():
     german = read(real("german.sav"))
     assert "spaß" in german.frame.columns and "überhaupt" in german.frame.columns
@@ -178,6 +181,7 @@ def test_encodings_long_strings_and_non_ascii_names():
     assert tegulu.codebook["Q16br9oe_Q24br9oe"].format == "A512"
 
 
+@pytest.mark.realdata
 def test_user_missing_value_with_a_label():
     ds = read(real("labelled-num-na.sav"))
     assert ds.frame["VAR00002"].tolist()[0] == "This is one"
@@ -186,6 +190,7 @@ def test_user_missing_value_with_a_label():
     assert ds.missing_reason("VAR00002").tolist()[1] == "missing code 9"
 
 
+@pytest.mark.realdata
 def test_zsav_and_por():
     llz = read(real("llz.zsav"))
     assert llz.frame.notna().all().all()
@@ -200,6 +205,7 @@ def test_zsav_and_por():
 
 @pytest.mark.parametrize("fraction", [0.05, 0.3, 0.6, 0.9, 0.99])
 @pytest.mark.parametrize("name", ["sample.sav", "llz.zsav", "spssio_test.sav"])
+@pytest.mark.realdata
 def test_truncated_copy_fails_clearly(tmp_path, name, fraction):
     data = real(name).read_bytes()
     broken = tmp_path / name
@@ -225,22 +231,26 @@ def test_not_spss_fails_clearly(tmp_path, content, words):
         read(path)
 
 
+@pytest.mark.realdata
 def test_unknown_encoding_name(tmp_path):
     with pytest.raises(ReadError, match="not an encoding"):
         read(real("sample.sav"), encoding="klingon-8")
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "windows-1252", "cp1252"])
+@pytest.mark.realdata
 def test_encoding_override_is_used(encoding):
     ds = read(real("german.sav"), encoding=encoding)
     assert "spaß" in ds.frame.columns
 
 
+@pytest.mark.realdata
 def test_wrong_encoding_override_fails_instead_of_garbling():
     with pytest.raises(ReadError, match="cannot be decoded as utf-8"):
         read(real("german.sav"), encoding="utf-8")
 
 
+@pytest.mark.realdata
 def test_irrelevant_options_are_ignored():
     ds = read(real("sample.sav"), sheet="Blad1", dialect="plain", dataset="voorbeeld")
     assert ds.name == "voorbeeld"
@@ -323,6 +333,7 @@ def test_generated_date_formats(tmp_path):
     "name", ["sample_missing.sav", "spssio_test.sav", "simple_alltypes.sav", "greetings.sav"]
 )
 @pytest.mark.parametrize("suffix", [".sav", ".zsav"])
+@pytest.mark.realdata
 def test_real_file_round_trips_through_bruggen(tmp_path, name, suffix):
     ds = read(real(name))
     if ds.codebook.mr_sets:
@@ -336,6 +347,7 @@ def test_real_file_round_trips_through_bruggen(tmp_path, name, suffix):
     pd.testing.assert_frame_equal(back.codes, ds.codes)
 
 
+@pytest.mark.realdata
 def test_dataset_without_codes_writes_its_labels_back(tmp_path):
     ds = read(real("sample_missing.sav"))
     bare = Dataset(frame=ds.frame, codebook=ds.codebook)
@@ -352,6 +364,7 @@ def test_write_refuses_what_spss_cannot_hold(tmp_path):
         spss.write(Dataset(frame=frame, codebook=book), tmp_path / "t.csv")
 
 
+@pytest.mark.realdata
 def test_por_write_reports_long_names(tmp_path):
     ds = read(real("spssio_test.sav"))
     with pytest.raises(BruggenError, match="could not write"), pytest.warns(UserWarning):

@@ -12,6 +12,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import real_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,15 +20,10 @@ from analysis.codebook import Codebook, Variable
 from analysis.errors import ReadError
 from analysis.ingest import read, tabular
 
-ROOT = Path(__file__).resolve().parents[2]
-REALDATA = ROOT.parent / "shared" / "realdata"
-
 
 def real(part: str) -> Path:
-    path = REALDATA / part
-    if not path.exists():
-        pytest.skip(f"the real test files are not here ({REALDATA}); they sit beside the repository in CI")
-    return path
+    """A real export; the test skips when ../shared/realdata is absent."""
+    return real_file(part)
 
 
 # -- the real exports -------------------------------------------------------------------------------
