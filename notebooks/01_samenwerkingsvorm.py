@@ -21,23 +21,19 @@
 # en figuur gaat door de statistische beveiliging: kleine aantallen worden niet getoond.
 
 # %%
-from analysis.disclosure import Policy
-from analysis.study import Study
-from analysis.validate import gate
+import analysis
 
-study = Study.from_yaml()
-validation = gate.require_pass(study)
-policy = Policy.from_study(study)
-enquete = study.get("organisatie_enquete")
-enquete
+study = analysis.load()  # validates the study first (or reuses a validation of identical inputs)
+study
 
 # %% [markdown]
 # ## Vorm van de samenwerking naar formele en informele kant
+#
+# De analyse `samenwerkingsvorm_per_kant` staat in het analyseplan van `study.yml`: daar staat
+# welke variabele de kant is en welke categorie structureel.
 
 # %%
-from analysis.collaboration import collaboration_profile
-
-per_kant = collaboration_profile(enquete.frame, policy, by="org_side")
+per_kant = study.analyse("samenwerkingsvorm_per_kant")
 per_kant.table()
 
 # %%
@@ -48,7 +44,7 @@ for zin in per_kant.findings():
 # ## Naar type respondent
 
 # %%
-per_type = collaboration_profile(enquete.frame, policy, by="respondent_type")
+per_type = study.analyse("samenwerkingsvorm")
 per_type.figure()
 
 # %%

@@ -9,6 +9,7 @@ from analysis.disclosure import NameList, Policy
 from analysis.interviews import META_CODES, code_matrix, select_report_quotes
 from analysis.study import Study
 
+THEMES = ("B3 NIET_SERIEUS_GENOMEN", "A6 TERUGKOPPELING")
 COLUMNS = ["document", "case", "org_side", "code", "code_family", "start", "end", "text"]
 
 
@@ -31,7 +32,7 @@ def _codings(n_formal: int = 12, n_informal: int = 12) -> pd.DataFrame:
 
 
 def test_code_matrix_counts_segments_per_family_and_side_without_meta_codes():
-    table = code_matrix(_codings(), Policy()).table()
+    table = code_matrix(_codings(), Policy(), by="org_side").table()
     values = table.values
     assert not set(values.index) & set(META_CODES)
     assert values.loc["B RELATIEKWALITEIT", "formeel"] == 12
@@ -40,15 +41,17 @@ def test_code_matrix_counts_segments_per_family_and_side_without_meta_codes():
 
 
 def test_code_matrix_suppresses_small_cells():
-    table = code_matrix(_codings(n_formal=4), Policy()).table()
+    table = code_matrix(_codings(n_formal=4), Policy(), by="org_side").table()
     assert table.status.loc["B RELATIEKWALITEIT", "formeel"] == "primary"
     assert table.values.loc["B RELATIEKWALITEIT", "formeel"] is None
 
 
 def test_quotes_skip_identifying_segments_replace_names_and_label_by_side():
     names = NameList(names=("Fatma",), districts=("Lombok",))
-    selection = select_report_quotes(_codings(), Policy(), names, max_quotes=30)
-    quotes = selection.quotes
+    selection = select_report_quotes(
+        _codings(), Policy(), names, themes=THEMES, group_by="org_side", max_quotes=30
+    )
+    quotes = selection.table()
     assert len(quotes) == 22  # 24 persons, minus the two whose quote overlaps an IDENT coding
     assert quotes["text"].str.contains(r"\[naam\] zei").all()
     assert quotes["text"].str.contains(r"\[wijk\]").all()
@@ -58,23 +61,27 @@ def test_quotes_skip_identifying_segments_replace_names_and_label_by_side():
 
 
 def test_quotes_from_a_group_below_the_threshold_are_refused():
-    selection = select_report_quotes(_codings(n_formal=4), Policy(), NameList(), max_quotes=30)
-    assert not selection.quotes["speaker"].str.startswith("formeel").any()
+    selection = select_report_quotes(
+        _codings(n_formal=4), Policy(), NameList(), themes=THEMES, group_by="org_side", max_quotes=30
+    )
+    assert not selection.table()["speaker"].str.startswith("formeel").any()
     assert len(selection.refused) == 3  # four formal persons, one of whom only has an IDENT-blocked quote
     assert selection.refused["reason"].str.contains("fewer than 10").all()
 
 
 def test_quotes_are_the_same_on_every_run():
     names = NameList(names=("Fatma",))
-    first = select_report_quotes(_codings(), Policy(), names)
-    again = select_report_quotes(_codings().sample(frac=1, random_state=3), Policy(), names)
-    pd.testing.assert_frame_equal(first.quotes, again.quotes)
+    first = select_report_quotes(_codings(), Policy(), names, themes=THEMES, group_by="org_side")
+    again = select_report_quotes(
+        _codings().sample(frac=1, random_state=3), Policy(), names, themes=THEMES, group_by="org_side"
+    )
+    pd.testing.assert_frame_equal(first.table(), again.table())
 
 
 def test_planted_effect_not_taken_seriously_is_coded_more_for_informal_respondents():
     """PLANTED.yml: B3 occurs in about 80% of informal and 25% of formal interviews."""
     codings = Study.from_yaml().get("interviews").frame
-    table = code_matrix(codings, Policy(min_count=1), level="code").table().values
+    table = code_matrix(codings, Policy(min_count=1), by="org_side", level="code").table().values
     persons = codings.drop_duplicates("case")["org_side"].value_counts()
     per_person = {side: table.loc["B3 NIET_SERIEUS_GENOMEN", side] / persons[side] for side in persons.index}
     assert per_person["informeel"] > 2 * per_person["formeel"]
