@@ -52,6 +52,54 @@ def test_table_for_a_file(tmp_path):
         assert word in text
 
 
+LONG_NAME = "samenwerking_met_informele_organisaties_vertrouwen_afspraken"  # 60 characters
+LONG_LABELS = {
+    LONG_NAME: "In hoeverre vertrouwt u erop dat de informele organisaties in uw wijk afspraken over "
+    "doorverwijzing nakomen?",
+    "resp_id": "Respondentnummer (pseudoniem)",
+    "gemeente": "Gemeente waarin de organisatie hoofdzakelijk werkt (CBS-gemeentecode)",
+}
+
+
+def _long_name_sav(path: Path) -> Path:
+    pyreadstat.write_sav(
+        pd.DataFrame({"resp_id": [1.0, 2.0], LONG_NAME: [1.0, 8.0], "gemeente": ["GM0363", "GM0518"]}),
+        str(path),
+        column_labels=LONG_LABELS,
+        variable_value_labels={LONG_NAME: {1: "helemaal niet", 5: "helemaal wel", 8: "weet niet"}},
+        missing_ranges={LONG_NAME: [8]},
+    )
+    return path
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_table_is_readable_at_80_columns_with_a_long_name(tmp_path):
+    assert len(LONG_NAME) == 60
+    c = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    codebook_cli.run(_long_name_sav(tmp_path / "enquete.sav"), console=c)
+    text = c.export_text()
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(LONG_NAME in line for line in lines)  # the name whole, on one line
+    joined = _squashed(text)
+    for name, label in LONG_LABELS.items():
+        assert name in joined
+        assert _squashed(label) in joined  # every label in full, its lines in order
+    assert _squashed("1=helemaal niet; 5=helemaal wel; 8=weet niet") in joined
+
+
+def test_wide_console_keeps_the_table(tmp_path):
+    c = Console(file=io.StringIO(), width=200, record=True, color_system=None)
+    codebook_cli.run(_long_name_sav(tmp_path / "enquete.sav"), console=c)
+    lines = c.export_text().splitlines()
+    assert any("variable" in line and "label" in line and "type" in line for line in lines)
+    assert any(LONG_NAME in line and LONG_LABELS[LONG_NAME][:40] in line for line in lines)
+    assert max(len(line) for line in lines) <= 200
+
+
 @pytest.mark.parametrize("fmt", ["yaml", "json", "html"])
 def test_exports(tmp_path, fmt):
     c, out = console()

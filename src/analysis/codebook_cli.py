@@ -1,7 +1,8 @@
 """``bruggen codebook``: show, export, or check a codebook for drift.
 
 ``bruggen codebook FILE`` prints the codebook any readable file carries (or Bruggen infers) as
-a table; ``--format yaml|json|html`` writes it. ``bruggen codebook DATASET`` (a name from
+a table, or one block per variable when the terminal is too narrow for the table (long names;
+a pipe counts as 80 columns); ``--format yaml|json|html`` writes it. ``bruggen codebook DATASET`` (a name from
 study.yml) reads the raw file's own metadata and lists how it drifts from the study's reviewed
 ``data/codebooks/<dataset>.yml``: renamed, added and removed variables, changed labels and types,
 new or dropped codes, changed missing codes.
@@ -187,30 +188,76 @@ def _plain(x: object) -> str:
     return str(x)
 
 
-def _print_table(book: Codebook, heading: str, console: Console) -> None:
-    from rich.table import Table
+#: The narrowest a wrapped column may become before the table is shown as blocks instead.
+_MIN_TEXT_WIDTH = 16
 
-    table = Table(title=heading, title_justify="left", show_lines=False, expand=False)
-    table.add_column("variable", style="bold", no_wrap=True)
-    table.add_column("label", max_width=48)
-    table.add_column("type")
-    table.add_column("measure")
-    table.add_column("value labels", max_width=48)
-    table.add_column("missing")
-    table.add_column("scale")
+
+def _rows(book: Codebook) -> list[dict[str, str]]:
+    """Each variable's cells, as plain text (escaped when printed)."""
+    rows = []
     for v in book:
         missing = [_plain(m) for m in v.missing_values]
         missing += [f"{_plain(lo)}..{_plain(hi)}" for lo, hi in v.missing_ranges]
-        table.add_row(
-            _escape(v.name),
-            _escape(v.label),
-            v.type,
-            "" if v.measure == "unknown" else v.measure,
-            _escape(_codes(v.value_labels)),
-            _escape(", ".join(missing)),
-            _escape(v.scale or ""),
+        rows.append(
+            {
+                "variable": v.name,
+                "label": v.label,
+                "type": v.type,
+                "measure": "" if v.measure == "unknown" else v.measure,
+                "value labels": _codes(v.value_labels),
+                "missing": ", ".join(missing),
+                "scale": v.scale or "",
+            }
         )
-    console.print(table)
+    return rows
+
+
+def _columns(rows: list[dict[str, str]]) -> list[str]:
+    """The table's columns: name, label and type always, the others when a variable fills them."""
+    always = ("variable", "label", "type")
+    return [c for c in rows[0] if c in always or any(r[c] for r in rows)] if rows else list(always)
+
+
+def _table_fits(rows: list[dict[str, str]], columns: list[str], width: int) -> bool:
+    """Whether a table shows every name whole and leaves labels room to read at ``width``.
+
+    The name, type and measure columns need their full width; the texts at least
+    :data:`_MIN_TEXT_WIDTH` (or their longest, if shorter); the box takes three characters
+    per column and one more.
+    """
+    need = 1
+    for column in columns:
+        longest = max([len(column), *(len(r[column]) for r in rows)])
+        if column in ("label", "value labels", "missing", "scale"):
+            longest = min(longest, max(_MIN_TEXT_WIDTH, len(column)))
+        need += longest + 3
+    return need <= width
+
+
+def _print_table(book: Codebook, heading: str, console: Console) -> None:
+    """The codebook as a table, or one block per variable when the console is too narrow."""
+    from rich.table import Table
+
+    rows = _rows(book)
+    columns = _columns(rows)
+    if rows and not _table_fits(rows, columns, console.width):
+        _print_blocks(rows, heading, console)
+    else:
+        settings = {
+            "variable": {"style": "bold", "overflow": "fold"},
+            "label": {"max_width": 48, "overflow": "fold"},
+            "type": {"no_wrap": True},
+            "measure": {"no_wrap": True},
+            "value labels": {"max_width": 48, "overflow": "fold"},
+            "missing": {"overflow": "fold"},
+            "scale": {"overflow": "fold"},
+        }
+        table = Table(title=heading, title_justify="left", show_lines=False, expand=False)
+        for column in columns:
+            table.add_column(column, **settings[column])
+        for r in rows:
+            table.add_row(*(_escape(r[c]) for c in columns))
+        console.print(table)
     if book.mr_sets:
         for name, spec in book.mr_sets.items():
             console.print(
@@ -218,6 +265,33 @@ def _print_table(book: Codebook, heading: str, console: Console) -> None:
                 f"{_escape(', '.join(map(str, spec.get('variables', []))))}",
                 highlight=False,
             )
+
+
+def _print_blocks(rows: list[dict[str, str]], heading: str, console: Console) -> None:
+    """One block per variable: its name on a line of its own, then its fields, indented.
+
+    For narrow terminals (and pipes, which rich treats as 80 columns) and long names: nothing
+    is cut off, long names and texts fold onto the next line.
+    """
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(heading, style="italic", overflow="fold"))
+    for r in rows:
+        console.print()
+        kind = ", ".join(x for x in (r["type"], r["measure"]) if x)
+        line = Text(r["variable"], style="bold", overflow="fold")
+        line.append(f"  ({kind})", style="dim")
+        console.print(line)
+        fields = Table.grid(padding=(0, 1))
+        fields.add_column(style="dim", no_wrap=True, width=len("value labels"))
+        fields.add_column(overflow="fold")
+        for column in ("label", "value labels", "missing", "scale"):
+            if r[column]:
+                fields.add_row(column, Text(r[column]))
+        if fields.row_count:
+            console.print(Padding(fields, (0, 0, 0, 2)))
 
 
 def _print_drift(drift: list[Drift], name: str, console: Console) -> None:
