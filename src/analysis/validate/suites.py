@@ -9,9 +9,11 @@ check            from the codebook                                       expecta
 ================ ======================================================= ===================
 ``present``      every variable is a column                              expect_table_columns_to_match_set
 ``type``         ``type`` (numeric, string, date, ...)                   expect_columns_to_have_types
-``value_set``    ``value_labels`` plus ``missing_values`` (not for       expect_columns_values_to_be_in_set
-                 ``measure: scale``)
-``range``        ``minimum`` / ``maximum`` (user-missing codes allowed)  expect_columns_values_to_be_between
+``value_set``    ``value_labels`` plus ``missing_values``, when the      expect_columns_values_to_be_in_set
+                 labels close the set (see :func:`value_set`)
+``range``        ``minimum`` / ``maximum``, or the labelled end points   expect_columns_values_to_be_between
+                 of a rating (see :func:`value_range`); user-missing
+                 codes allowed
 ``required``     ``required`` (only in rows ``applies_to`` selects)      expect_columns_values_to_not_be_null
 ``unique``       ``unique``                                              expect_column_values_to_be_unique
 ``pattern``      ``pattern`` (``^GM\\d{4}$``)                             expect_column_values_to_match_regex
@@ -37,7 +39,9 @@ regeneration that changes nothing changes no bytes.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,17 +86,112 @@ def _sort_key(value: Any) -> tuple:
     return (isinstance(value, str), value if not isinstance(value, str) else str(value))
 
 
+_DATE_TYPES = ("date", "datetime", "time")
+
+
+def _numbers(codes: list[Any]) -> list[float] | None:
+    """The codes as sorted numbers, or ``None`` when one of them is not a number."""
+    out = []
+    for code in codes:
+        if isinstance(code, bool) or not isinstance(code, (int, float)):
+            return None
+        out.append(float(code))
+    return sorted(out)
+
+
+def _whole_numbers_between(lo: float, hi: float) -> int:
+    return max(0, math.floor(hi) - math.ceil(lo) + 1)
+
+
+def _label_kind(var: Variable) -> str | None:
+    """How a variable's value labels describe its values (the rule of :func:`value_set`).
+
+    ``"closed"`` (the labels are the set), ``"anchors"`` (labelled points of a numeric
+    rating: the lowest and highest bound it), ``"open"`` (labels annotate a few values of a
+    wider set), or ``None`` (no value labels, or a date/time).
+    """
+    if not var.value_labels or var.type in _DATE_TYPES:
+        return None
+    if var.measure == "scale":
+        return "open"
+    valid = list(var.valid_labels)
+    if not valid:  # the labels only name user-missing codes ("99 = weigert")
+        return "open"
+    if var.type != "numeric":
+        return "closed" if var.measure in ("nominal", "ordinal") or len(valid) >= 2 else "open"
+    codes = _numbers(valid)
+    if codes is None:  # a numeric variable labelled with text codes: take the labels at their word
+        return "closed"
+    if len(codes) == 1:  # one label is an annotation ("0 = geen", "99 = 99 jaar of ouder")
+        return "open"
+    if var.measure != "nominal" and all(b - a > 1 for a, b in itertools.pairwise(codes)):
+        return "anchors"  # 0 and 10 of a 0-10 rating; 1, 4 and 7 of a 1-7 one
+    if var.minimum is not None or var.maximum is not None:
+        lo = var.minimum if var.minimum is not None else codes[0]
+        hi = var.maximum if var.maximum is not None else codes[-1]
+        labelled = {c for c in codes if lo <= c <= hi and c.is_integer()}
+        if len(labelled) < _whole_numbers_between(lo, hi):
+            return "open"  # labelled points on a declared numeric range
+    return "closed"
+
+
 def value_set(var: Variable) -> list | None:
     """The codes a variable may hold, or ``None`` when its labels do not close the set.
 
-    A variable whose value labels describe all its values (nominal and ordinal variables,
-    scale items) gets a value set: the labelled codes plus the user-missing codes. A count
-    with a label for 0 only (``measure: scale``) does not.
+    The *valid labels* are the value labels on codes that are not user-missing. They close
+    the set (the result is the labelled codes plus the user-missing codes) when
+
+    1. the variable has valid labels, is not a date or time, and its ``measure`` is not
+       ``scale`` (labels on a scale variable annotate a few of its values);
+    2. for a text variable: its ``measure`` is ``nominal`` or ``ordinal``, or at least two
+       values are labelled (a single label on undeclared text, such as ``Thai`` among a
+       dozen languages, annotates one value);
+    3. for a numeric variable, all of:
+
+       a. at least two codes are labelled: one label annotates one value of a count or an
+          age ("0 = geen", "99 = 99 jaar of ouder");
+       b. when the codebook gives a ``minimum`` and/or ``maximum``, the labels cover every
+          whole number between those bounds (a missing bound is taken from the lowest or
+          highest label): a 0-10 rating with ``minimum: 0, maximum: 10`` and labels on 0
+          and 10 only is open, a Likert item labelled 1-5 with ``minimum: 1, maximum: 5``
+          is closed;
+       c. the labels are not all *anchors*, that is isolated codes with an unlabelled whole
+          number between every two of them (0 and 10; 1, 4 and 7). This test does not apply
+          to ``measure: nominal``: a nominal variable's labels are its categories however
+          they are numbered (10, 20, 30).
+
+    Anything else is open. A fully labelled code list stays closed even with gaps
+    (1, 2, 3 and 7 "anders"; 1-5 and 9 "n.v.t." not declared missing), and a nominal
+    category such as ``{1: formeel, 2: informeel}`` is always closed. An open numeric
+    variable gets a range check instead (:func:`value_range`). Note that the value set
+    lists discrete user-missing codes only: a closed variable with a missing *range*
+    (``LO THRU -1``) fails on codes in that range.
     """
-    if not var.value_labels or var.measure == "scale" or var.type in ("date", "datetime", "time"):
+    if _label_kind(var) != "closed":
         return None
     codes = set(var.value_labels) | set(var.missing_values)
     return sorted(codes, key=_sort_key)
+
+
+def value_range(var: Variable) -> tuple[float | None, float | None] | None:
+    """The bounds a numeric variable without a value set is held to, or ``None``.
+
+    The codebook's ``minimum`` and ``maximum`` where it gives them. When the value labels
+    are anchors of a rating (rule 3c of :func:`value_set`: labels on 0 and 10 only, with an
+    ``ordinal`` or unknown measure), a bound the codebook leaves out is the lowest or
+    highest labelled code. A scale variable or a single label gives no bound of its own.
+    User-missing codes are allowed whatever the bounds.
+    """
+    if var.type != "numeric" or value_set(var) is not None:
+        return None
+    lo, hi = var.minimum, var.maximum
+    if _label_kind(var) == "anchors":
+        codes = _numbers(list(var.valid_labels)) or []
+        lo = codes[0] if lo is None else lo
+        hi = codes[-1] if hi is None else hi
+    if lo is None and hi is None:
+        return None
+    return lo, hi
 
 
 def _plain(value: Any) -> Any:
@@ -148,9 +247,9 @@ def generated_expectations(codebook: Codebook, rules: dict[str, Any] | None = No
 
     ranges: dict[tuple, list[Variable]] = {}
     for v in variables:
-        if (v.minimum is None and v.maximum is None) or v.type != "numeric" or value_set(v) is not None:
-            continue
-        ranges.setdefault((v.minimum, v.maximum), []).append(v)
+        bounds = value_range(v)
+        if bounds is not None:
+            ranges.setdefault(tuple(_plain(b) for b in bounds), []).append(v)
     for (lo, hi), vs in ranges.items():
         kwargs: dict[str, Any] = {"column_list": [v.name for v in vs]}
         if lo is not None:
