@@ -6,16 +6,16 @@ truth; :meth:`Codebook.diff` shows how a new delivery of a file drifts from it.
 
 The YAML layout is deliberately plain so a researcher can review it in a pull request::
 
-    dataset: organisatie_enquete
+    dataset: enquete
     title: Organisatie-enquête
     variables:
-      - name: trust_1
+      - name: vertrouwen_1
         label: "[Partner] doet wat is afgesproken"
         type: numeric
         measure: ordinal
         value_labels: {1: helemaal oneens, 5: helemaal eens, 8: weet niet}
         missing_values: [8, 9]
-        scale: trust
+        scale: vertrouwen
         required: false
 """
 
@@ -73,7 +73,7 @@ class Variable:
     minimum, maximum
         Inclusive bounds for valid (non-missing) values.
     applies_to
-        Skip logic: a pandas query naming who answers this item (``org_side == 'formeel'``).
+        Skip logic: a pandas query naming who answers this item (``kant == 2``).
         Rows outside it must be empty.
     source_name
         The column's heading in the source file when the reader had to change it into a
@@ -291,7 +291,7 @@ class Codebook:
             raise CodebookError(
                 "not a codebook: the top level needs a 'dataset' key and a 'variables' list",
                 path=source,
-                hint="compare with data/codebooks/organisatie_enquete.yml",
+                hint="compare with a codebook written by `bruggen codebook FILE --format yaml`",
             )
         known = {f.name for f in fields(Variable)}
         variables = []

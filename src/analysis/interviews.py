@@ -211,7 +211,7 @@ def select_report_quotes(
     A segment that overlaps an ``IDENT`` coding (a potentially identifying detail) is never
     used. Quotes from a group (``group_by``) with fewer persons than ``policy.min_count`` are
     refused; names and places from the study's list are replaced (``[naam]``, ``[wijk]``,
-    ``[plaats]``); every speaker gets one label everywhere ("informeel 3").
+    ``[plaats]``); every speaker gets one label everywhere ("vrijwilliger 3").
 
     Parameters
     ----------

@@ -47,7 +47,7 @@ def relabel(frame: pd.DataFrame, codebook: Codebook, lang: str, primary: str) ->
 
 
 def declared_code(var: Variable | None, declared: Any) -> Any:
-    """The stored code a plan declares, given as a code (``1``) or as its label (``"formeel"``).
+    """The stored code a plan declares, given as a code (``1``) or as its label (``"Informeel"``).
 
     Returns ``None`` when the variable has value labels and the declared value is neither one
     of their codes nor one of their labels.

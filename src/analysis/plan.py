@@ -8,24 +8,22 @@ under ``analyses:``::
     plan:
       survey:
         dataset: enquete
-        id: resp_id
-        side: {variable: org_side, formal: 1, informal: 2}
-        respondent_type: respondent_type
-        municipality: municipality_code
-        collaboration_form: {variable: collab_form, structural: 3}
-        indicators: [agreement_level, funding_horizon, named_contact]
+        id: respnr
+        side: {variable: kant, formal: 1, informal: 2}
+        respondent_type: rol
+        municipality: gemeente
+        collaboration_form: {variable: vorm, structural: Structureel}
+        indicators: [convenant, financiering, vast_contact]
         scales:
-          taken_seriously: {items: [ts_1, ts_2, ts_3, ts_4], reversed: [ts_4], min_items: 3}
-        reach: {count: reach_total, population: target_pop_estimate}
-      municipalities: {dataset: gemeenten, code: municipality_code, name: municipality_name,
-                       region: region, size: size_class}
-      referrals: {dataset: verwijzingen, sender: from_resp_id, destination: to_org_type,
-                  referred: date_referred, first_contact: date_first_contact,
-                  completed: {variable: completed, yes: 1}, observation_end: 2024-12-31}
-      interviews: {dataset: interviews, case: case, side: {variable: org_side, formal: formeel,
-                   informal: informeel}}
+          serieus: {items: [serieus_1, serieus_2, serieus_3, serieus_4], reversed: [serieus_4], min_items: 3}
+        reach: {count: bereik, population: doelgroep}
+      municipalities: {dataset: kader, code: gemcode, name: gemnaam, region: regio, size: grootte}
+      referrals: {dataset: log, sender: verwijzer, destination: naar, referred: datum_verwijzing,
+                  first_contact: datum_contact, completed: {variable: geslaagd, yes: 1},
+                  observation_end: 2024-12-31}
+      interviews: {dataset: gesprekken, case: case, side: {variable: kant, formal: F, informal: I}}
     analyses:
-      samenwerkingsvorm: {kind: collaboration_form, by: respondent_type}
+      vormen: {kind: collaboration_form, by: respondent_type}
 
 Every part is optional: a study with only a survey binds only ``survey``. A category value
 (``formal: 1``, ``structural: 3``) may be given as the stored code or as its value label.
@@ -58,6 +56,7 @@ KINDS = ("key", "ref", "category", "side", "binary", "count", "number", "date", 
 ROLES: dict[str, dict[str, str]] = {
     "survey": {
         "id": "key",
+        "consent": "binary",
         "side": "side",
         "respondent_type": "category",
         "municipality": "ref",
@@ -253,7 +252,7 @@ class Plan:
             ) from None
 
     def column(self, part: str, role: str) -> str:
-        """The column name of a role (``plan.column("survey", "side")`` -> ``org_side``)."""
+        """The column name of a role (``plan.column("survey", "side")`` -> ``"kant"``)."""
         return self.binding(part, role).variable
 
     def resolve(self, part: str, name: str) -> str:
@@ -275,6 +274,39 @@ class Plan:
                 path=self.source,
                 hint=f"declared analyses: {known}; add it under 'analyses:' in study.yml",
             ) from None
+
+    def rules(self) -> dict[str, list]:
+        """The validation rules the plan implies, in the layout of study.yml's ``validation:``.
+
+        A sub-count of persons reached never exceeds the count; a referral's first contact is
+        not before the referral; the consent variable holds "ja"; a referral's sender and an
+        interviewee's survey number are survey respondents; municipality codes are in the frame.
+        """
+        b = self.bindings
+        out: dict[str, list] = {"subcounts": [], "date_order": [], "consent": [], "references": []}
+        if "survey.reach.unknown" in b and "survey.reach.count" in b:
+            out["subcounts"].append([b["survey.reach.unknown"].variable, b["survey.reach.count"].variable])
+        if "referrals.referred" in b and "referrals.first_contact" in b:
+            out["date_order"].append(
+                [b["referrals.referred"].variable, b["referrals.first_contact"].variable]
+            )
+        if "survey.consent" in b:
+            out["consent"].append(b["survey.consent"].variable)
+        for source, target in (
+            ("referrals.sender", "survey.id"),
+            ("interviews.survey_id", "survey.id"),
+            ("survey.municipality", "municipalities.code"),
+            ("referrals.municipality", "municipalities.code"),
+            ("interviews.municipality", "municipalities.code"),
+        ):
+            if source in b and target in b:
+                out["references"].append(
+                    {
+                        "from": f"{b[source].dataset}.{b[source].variable}",
+                        "to": f"{b[target].dataset}.{b[target].variable}",
+                    }
+                )
+        return out
 
     # -- construction -----------------------------------------------------------------
     @classmethod

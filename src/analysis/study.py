@@ -8,7 +8,7 @@ Examples
 --------
 >>> from analysis import study
 >>> s = study.Study.from_yaml("study.yml")        # doctest: +SKIP
->>> enquete = s.load("organisatie_enquete")       # doctest: +SKIP
+>>> enquete = s.load("enquete")       # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -171,6 +171,21 @@ class Study:
             raise StudyConfigError(f"'{key}' must be a mapping", path=self.source)
         return value
 
+    def validation_rules(self) -> dict[str, Any]:
+        """The ``validation:`` section plus the rules the analysis plan implies.
+
+        The plan's rules (:meth:`analysis.plan.Plan.rules`) come after the section's own and
+        are left out with ``validation: {builtin: false}``.
+        """
+        config = dict(self.section("validation"))
+        if config.get("builtin", True):
+            for key, implied in self.plan.rules().items():
+                own = list(config.get(key) or [])
+                if isinstance(own, str):
+                    own = [own]
+                config[key] = own + [item for item in implied if item not in own]
+        return config
+
     def path(self, key: str, default: str) -> Path:
         """A folder or file named under ``paths:`` in study.yml, resolved against the root."""
         return self.resolve(self.section("paths").get(key, default))
@@ -270,7 +285,7 @@ class ValidatedStudy:
     --------
     >>> import analysis
     >>> study = analysis.load("study.yml")            # doctest: +SKIP
-    >>> study.data("organisatie_enquete").shape       # doctest: +SKIP
+    >>> study.data("enquete").shape       # doctest: +SKIP
     >>> res = study.analyse("samenwerkingsvorm")      # doctest: +SKIP
     >>> res.table(); res.figure(); res.findings()     # doctest: +SKIP
     """
@@ -308,6 +323,19 @@ class ValidatedStudy:
     def part(self, part: str, lang: str | None = None) -> pd.DataFrame:
         """The validated frame bound to a part of the plan (``survey``, ``referrals`` ...)."""
         return self.data(self.plan.dataset(part), lang)
+
+    def prepared(self, part: str) -> pd.DataFrame:
+        """The prepared frame of a part of the plan (``survey``: scale scores and reach rates;
+        ``referrals``: days to first contact and whether it was observed).
+
+        Cached as Parquet in the study's ``processed`` folder, keyed by every input's bytes, the
+        plan's section and the prepare code (:mod:`analysis.prepare.cache`): a second call, or
+        another process with the same inputs, reads the file instead of recomputing. Rows are
+        the rows of the part's dataset, in order.
+        """
+        from analysis.prepare.cache import prepared
+
+        return prepared(self, part)
 
     def _frame(self, name: str, lang: str) -> pd.DataFrame:
         if (name, lang) not in self._frames:

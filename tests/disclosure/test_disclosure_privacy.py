@@ -191,7 +191,7 @@ def test_every_reported_group_reaches_min_count_and_pools_exclude_municipalities
     for i, (n, region, size) in enumerate(spec):
         rows += [{"gemeente": f"G{i}", "region": region, "size_class": size}] * n
     df = pd.DataFrame(rows)
-    g = municipality_fallback(df, "gemeente", policy=Policy())
+    g = municipality_fallback(df, "gemeente", ("region", "size_class"), Policy())
     grouped = g.apply(df, "gemeente")
     sizes = grouped.groupby("report_group").size()
     if len(df) >= 10:
@@ -213,6 +213,6 @@ def test_every_reported_group_reaches_min_count_and_pools_exclude_municipalities
 
 def test_fallback_names_missing_columns():
     with pytest.raises(DisclosureError, match="region"):
-        municipality_fallback(pd.DataFrame({"gemeente": ["A"]}), "gemeente", policy=Policy())
+        municipality_fallback(pd.DataFrame({"gemeente": ["A"]}), "gemeente", ("region",), Policy())
     g = municipality_fallback(pd.DataFrame({"gemeente": ["A"] * 12 + ["B"] * 3}), "gemeente", (), Policy())
     assert g.group("A") == "alle gemeenten" == g.group("B")  # B alone would be total - A

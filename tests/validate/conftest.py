@@ -198,6 +198,22 @@ def make_study(folder: Path, mutate: Mutator | None = None, *, suites: bool = Tr
         "synthetic": True,
         "datasets": datasets,
         "privacy": {"names_file": "data/raw/namenlijst.txt"},
+        # the consent and date-order rules follow from the plan; the sub-counts are declared
+        "validation": {"subcounts": [["reach_new", "reach_total"], ["ref_completed", "ref_made_total"]]},
+        "plan": {
+            "survey": {
+                "dataset": "enquete",
+                "id": "resp_id",
+                "consent": {"variable": "consent", "yes": 1},
+                "side": {"variable": "org_side", "formal": 1, "informal": 2},
+                "municipality": "municipality_code",
+            },
+            "referrals": {
+                "dataset": "verwijzingen",
+                "referred": "date_referred",
+                "first_contact": "date_first_contact",
+            },
+        },
     }
     path = folder / "study.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -61,9 +61,35 @@ def test_column_types():
 
 
 def test_consent_needs_the_yes_code():
-    exps = rules.rule_expectations(survey_codebook())
+    exps = rules.rule_expectations(survey_codebook(), {"consent": ["consent"]})
     consent = [e for e in exps if e["meta"]["check"] == "consent"]
     assert consent[0]["kwargs"] == {"column_list": ["consent"], "value_set": [1], "allow_null": False}
+
+
+def test_no_rule_is_implied_by_a_variable_name_alone():
+    """Sub-counts, date order and consent come from the study (its plan or validation section), never
+    from a column that happens to be called ``consent`` or ``reach_total``."""
+    checks = {e["meta"]["check"] for e in rules.rule_expectations(survey_codebook())}
+    assert not checks & {"subcount", "date_order", "consent"}
+
+
+def test_the_plan_implies_consent_date_order_and_references():
+    from analysis.plan import Plan
+
+    plan = Plan.from_config(
+        {
+            "survey": {"dataset": "s", "id": "nr", "consent": {"variable": "akkoord", "yes": 1},
+                       "reach": {"count": "bereik", "unknown": "onbekend"}},
+            "referrals": {"dataset": "r", "sender": "van", "referred": "d1", "first_contact": "d2"},
+        },
+        None,
+    )  # fmt: skip
+    assert plan.rules() == {
+        "subcounts": [["onbekend", "bereik"]],
+        "date_order": [["d1", "d2"]],
+        "consent": ["akkoord"],
+        "references": [{"from": "r.van", "to": "s.nr"}],
+    }
 
 
 def test_skip_logic_allows_not_applicable_codes():

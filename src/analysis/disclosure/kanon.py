@@ -86,12 +86,12 @@ def k_anonymity(frame: pd.DataFrame, quasi_identifiers: Sequence[str], k: int) -
 
     Examples
     --------
-    >>> df = pd.DataFrame({"gemeente": ["A"] * 6 + ["B"], "type": ["formeel"] * 7})
+    >>> df = pd.DataFrame({"gemeente": ["A"] * 6 + ["B"], "type": ["vrijwilliger"] * 7})
     >>> report = k_anonymity(df, ["gemeente", "type"], k=5)
     >>> report.ok, report.smallest_class, report.n_records_below_k
     (False, 1, 1)
     >>> report.offending.to_dict("records")
-    [{'gemeente': 'B', 'type': 'formeel', 'n': 1}]
+    [{'gemeente': 'B', 'type': 'vrijwilliger', 'n': 1}]
     """
     qi = tuple(quasi_identifiers)
     if not qi:

@@ -11,7 +11,7 @@ that include municipalities reported alone: ``region - alone = small ones``.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +21,6 @@ from analysis.disclosure._text import check_lang
 from analysis.disclosure.policy import Policy
 from analysis.errors import DisclosureError
 
-_LEVEL_NAMES = {
-    "nl": {"region": "regio", "size_class": "grootteklasse", "province": "provincie"},
-    "en": {"region": "region", "size_class": "size class", "province": "province"},
-}
 _OTHER = {"nl": "overige gemeenten", "en": "other municipalities"}
 _ALL = {"nl": "alle gemeenten", "en": "all municipalities"}
 
@@ -80,10 +76,11 @@ class MunicipalityGrouping:
 def municipality_fallback(
     frame: pd.DataFrame,
     municipality_col: str,
-    fallbacks: Sequence[str] = ("region", "size_class"),
+    fallbacks: Sequence[str],
     policy: Policy | None = None,
     *,
     lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
 ) -> MunicipalityGrouping:
     """Decide per municipality whether it can be reported alone or must be combined.
 
@@ -91,7 +88,7 @@ def municipality_fallback(
     ----------
     frame
         Respondent-level data (one record per respondent), with the municipality
-        column and the fallback columns (e.g. joined from the ``gemeenten`` frame).
+        column and the fallback columns (e.g. joined from the municipality frame).
         To apply the rule per respondent type, call this on the subset of that type.
     municipality_col
         The municipality column.
@@ -101,6 +98,9 @@ def municipality_fallback(
         The disclosure policy (``min_count`` respondents to report alone).
     lang
         Language of the group labels.
+    labels
+        What to call each fallback column in group labels and sentences ("regio"); default
+        the column name.
 
     Returns
     -------
@@ -111,7 +111,8 @@ def municipality_fallback(
     >>> df = pd.DataFrame({"gemeente": ["Aa"] * 30 + ["Bb"] * 4 + ["Cc"] * 7 + ["Dd"] * 3 + ["Ee"] * 8,
     ...                    "region": ["Noord"] * 41 + ["Zuid"] * 3 + ["West"] * 8,
     ...                    "size_class": ["groot"] * 30 + ["klein"] * 22})
-    >>> g = municipality_fallback(df, "gemeente", policy=Policy())
+    >>> names = {"region": "regio", "size_class": "grootteklasse"}
+    >>> g = municipality_fallback(df, "gemeente", ("region", "size_class"), Policy(), labels=names)
     >>> g.mapping["Aa"], g.mapping["Bb"], g.mapping["Cc"]
     ('Aa', 'regio Noord (samengevoegd)', 'regio Noord (samengevoegd)')
     >>> g.mapping["Dd"], g.mapping["Ee"]
@@ -178,20 +179,23 @@ def municipality_fallback(
         rows.append(
             {
                 "municipality": muni,
-                "report_group": _label(level, value, lang),
+                "report_group": _label(level, value, lang, labels),
                 "level": level,
-                "sentence_nl": _sentence(muni, level, value, m, "nl"),
-                "sentence_en": _sentence(muni, level, value, m, "en"),
+                "sentence_nl": _sentence(muni, level, value, m, "nl", labels),
+                "sentence_en": _sentence(muni, level, value, m, "en", labels),
             }
         )
     return MunicipalityGrouping(table=pd.DataFrame(rows), lang=lang)
 
 
-def _level_name(level: str, lang: str) -> str:
-    return _LEVEL_NAMES[lang].get(level, level)
+def _level_name(level: str, labels: Mapping[str, str] | None) -> str:
+    from analysis.labels import in_sentence
+
+    name = str((labels or {}).get(level, level))
+    return in_sentence(name.split(" (")[0])  # "Regio (Veilig Thuis-regio)" -> "regio"
 
 
-def _label(level: str, value: Any, lang: str) -> str:
+def _label(level: str, value: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
     if level == "municipality":
         return str(value)
     if level == "other":
@@ -199,20 +203,22 @@ def _label(level: str, value: Any, lang: str) -> str:
     if level == "all":
         return _ALL[lang]
     combined = "samengevoegd" if lang == "nl" else "combined"
-    return f"{_level_name(level, lang)} {value} ({combined})"
+    return f"{_level_name(level, labels)} {value} ({combined})"
 
 
-def _sentence(muni: Any, level: str, value: Any, m: int, lang: str) -> str:
+def _sentence(
+    muni: Any, level: str, value: Any, m: int, lang: str, labels: Mapping[str, str] | None = None
+) -> str:
     if level == "municipality":
         return ""
     if lang == "nl":
         where = {
             "other": "andere kleine gemeenten",
             "all": "alle andere gemeenten",
-        }.get(level, f"andere gemeenten in {_level_name(level, lang)} {value}")
+        }.get(level, f"andere gemeenten in {_level_name(level, labels)} {value}")
         return f"De cijfers van {muni} zijn samengevoegd met die van {where}, omdat {muni} minder dan {m} respondenten had."
     where = {
         "other": "other small municipalities",
         "all": "all other municipalities",
-    }.get(level, f"other municipalities in {_level_name(level, lang)} {value}")
+    }.get(level, f"other municipalities in {_level_name(level, labels)} {value}")
     return f"Figures for {muni} are combined with those of {where}, because {muni} had fewer than {m} respondents."

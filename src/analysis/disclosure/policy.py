@@ -7,7 +7,7 @@ The policy is read from the ``disclosure:`` section of ``study.yml``::
       min_denominator: 20      # percentages only with at least this many in the denominator
       round_to: null           # e.g. 5 to round published counts to multiples of 5
       k: 5                     # k-anonymity for any respondent-level export
-      quasi_identifiers: [municipality_code, respondent_type, org_type, years_in_role]
+      quasi_identifiers: [gemeente, rol, type_organisatie, jaren_actief]
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Policy:
     --------
     >>> Policy()
     Policy(min_count=10, min_denominator=20, round_to=None, k=5, quasi_identifiers=())
-    >>> Policy.from_dict({"min_count": 5, "quasi_identifiers": ["municipality_code"]}).min_count
+    >>> Policy.from_dict({"min_count": 5, "quasi_identifiers": ["gemeente"]}).min_count
     5
     """
 
@@ -77,7 +77,7 @@ class Policy:
         if isinstance(qi, str) or not all(isinstance(q, str) and q for q in qi):
             raise DisclosureError(
                 f"disclosure setting 'quasi_identifiers' must be a list of column names, got {qi!r}",
-                hint="e.g. 'quasi_identifiers: [municipality_code, respondent_type]'",
+                hint="e.g. 'quasi_identifiers: [gemeente, rol]'",
             )
         if not isinstance(qi, tuple):
             object.__setattr__(self, "quasi_identifiers", tuple(qi))

@@ -213,7 +213,7 @@ def pseudonymise(
 def speaker_label(
     attrs: Mapping[str, Any], *, fields: Sequence[str] = ("role", "organisation"), number: int | None = None
 ) -> str:
-    """A generic descriptor for a speaker, e.g. ``"sleutelpersoon, vrouwenorganisatie"``.
+    """A generic descriptor for a speaker, e.g. ``"vrijwilliger, buurthuis"``.
 
     Parameters
     ----------
@@ -223,15 +223,15 @@ def speaker_label(
         Which attributes make up the label, in order; empty or missing ones are skipped.
     number
         When several people share a label, their number (placed after the first
-        part): ``"sleutelpersoon 3, vrouwenorganisatie"``. Use :class:`SpeakerLabels`
+        part): ``"vrijwilliger 3, buurthuis"``. Use :class:`SpeakerLabels`
         to assign these consistently.
 
     Examples
     --------
-    >>> speaker_label({"role": "sleutelpersoon", "organisation": "vrouwenorganisatie"})
-    'sleutelpersoon, vrouwenorganisatie'
-    >>> speaker_label({"role": "sleutelpersoon", "organisation": "vrouwenorganisatie"}, number=3)
-    'sleutelpersoon 3, vrouwenorganisatie'
+    >>> speaker_label({"role": "vrijwilliger", "organisation": "buurthuis"})
+    'vrijwilliger, buurthuis'
+    >>> speaker_label({"role": "vrijwilliger", "organisation": "buurthuis"}, number=3)
+    'vrijwilliger 3, buurthuis'
     """
     parts = []
     for f in fields:
@@ -263,14 +263,14 @@ class SpeakerLabels:
 
     Examples
     --------
-    >>> people = [{"speaker_id": "R1", "role": "sleutelpersoon", "organisation": "moskee"},
-    ...           {"speaker_id": "R2", "role": "sleutelpersoon", "organisation": "moskee"},
+    >>> people = [{"speaker_id": "R1", "role": "vrijwilliger", "organisation": "moskee"},
+    ...           {"speaker_id": "R2", "role": "vrijwilliger", "organisation": "moskee"},
     ...           {"speaker_id": "R3", "role": "beleidsmedewerker", "organisation": "gemeente"}]
     >>> labels = SpeakerLabels.from_people(people)
     >>> labels["R3"]
     'beleidsmedewerker, gemeente'
     >>> sorted([labels["R1"], labels["R2"]])
-    ['sleutelpersoon 1, moskee', 'sleutelpersoon 2, moskee']
+    ['vrijwilliger 1, moskee', 'vrijwilliger 2, moskee']
     """
 
     labels: Mapping[str, str]
@@ -390,13 +390,13 @@ def select_quotes(
     Examples
     --------
     >>> people = pd.DataFrame({"speaker_id": [f"P{i}" for i in range(12)],
-    ...                        "role": ["sleutelpersoon"] * 10 + ["wethouder"] * 2,
+    ...                        "role": ["vrijwilliger"] * 10 + ["wethouder"] * 2,
     ...                        "organisation": ["zelforganisatie"] * 10 + ["gemeente"] * 2})
     >>> quotes = pd.DataFrame({"speaker_id": ["P1", "P11"], "text": ["Fatima belde me.", "Wij betalen."]})
     >>> sel = select_quotes(quotes, Policy(), group_by="role", people=people,
     ...                     names=NameList(names=("Fatima",)), on_refuse="drop")
     >>> sel.quotes[["speaker", "text"]].to_dict("records")
-    [{'speaker': 'sleutelpersoon 10, zelforganisatie', 'text': '[naam] belde me.'}]
+    [{'speaker': 'vrijwilliger 10, zelforganisatie', 'text': '[naam] belde me.'}]
     >>> sel.refused["reason"].tolist()
     ['group role=wethouder has 2 persons, fewer than 10']
     """

@@ -359,12 +359,12 @@ def suppress_counts(
 
     Examples
     --------
-    >>> counts = pd.DataFrame({"ja": [3, 40], "nee": [25, 30]}, index=["formeel", "informeel"])
+    >>> counts = pd.DataFrame({"ja": [3, 40], "nee": [25, 30]}, index=["groep a", "groep b"])
     >>> t = suppress_counts(counts, Policy())
     >>> t.to_frame()                                         # doctest: +NORMALIZE_WHITESPACE
                 ja nee Totaal
-    formeel    <10   x     28
-    informeel    x   x     70
+    groep a    <10   x     28
+    groep b      x   x     70
     Totaal      43  55     98
     """
     check_lang(lang)
@@ -487,13 +487,13 @@ def crosstab(
 
     Examples
     --------
-    >>> df = pd.DataFrame({"type": ["formeel"] * 30 + ["informeel"] * 25,
+    >>> df = pd.DataFrame({"type": ["groep a"] * 30 + ["groep b"] * 25,
     ...                    "bereik": ["ja"] * 27 + ["nee"] * 3 + ["ja"] * 12 + ["nee"] * 13})
     >>> t = crosstab(df, "type", "bereik", Policy(), percent="row")
-    >>> t.to_frame().loc["formeel"].tolist()
+    >>> t.to_frame().loc["groep a"].tolist()
     ['x', '<10', '30']
     >>> print(t.log.entries[0].reason())
-    secundair: beschermt cel (formeel, nee)
+    secundair: beschermt cel (groep a, nee)
     """
     _require_columns(frame, [rows, cols])
     r = _as_categorical(frame[rows])

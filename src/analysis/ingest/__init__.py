@@ -82,7 +82,7 @@ def read(path: str | Path, **options: Any) -> Dataset:
     Examples
     --------
     >>> from analysis.ingest import read
-    >>> ds = read("data/raw/organisatie_enquete.sav")  # doctest: +SKIP
+    >>> ds = read("data/raw/enquete.sav")  # doctest: +SKIP
     >>> ds.frame.head()  # doctest: +SKIP
     """
     import importlib

@@ -19,7 +19,7 @@ start, end         character offsets into the source's plain text (``PlainTextSe
 text               the coded passage (``NA`` when the source text is not in the project)
 case               the case the source belongs to
 <attributes>       the case's (or source's) variables, e.g. ``respondent_type``,
-                   ``municipality_code``, ``resp_id``
+                   ``gemeentecode``, ``respnr``
 coder, created     who made the coding and when
 selection_guid     the selection's GUID; ``selection_type`` its kind; ``position`` for media
 =================  ==================================================================
@@ -817,7 +817,7 @@ def read_codings_table(
     codes
         The table as read, with at least ``document`` and ``code`` columns (any case), and
         usually ``start``, ``end`` and ``text``. A ``case`` column and any other columns
-        (``respondent_type``, ``municipality_code``) are kept. A code written ``parent/child``
+        (``rol``, ``gemeentecode``) are kept. A code written ``parent/child``
         (or ATLAS.ti's ``parent::child``) gives ``code_path``.
     path
         The file, for messages.

@@ -104,8 +104,9 @@ class Context:
                 how="left",
                 validate="many_to_one",
             )
+            labels = {c: self.vs.label(plan.dataset("municipalities"), c, self.lang) for c in fallbacks}
             self.tables["grouping"] = municipality_fallback(
-                joined, column, tuple(fallbacks), self.vs.policy, lang=self.lang
+                joined, column, tuple(fallbacks), self.vs.policy, lang=self.lang, labels=labels
             )
         return self.tables["grouping"]
 

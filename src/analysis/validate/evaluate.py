@@ -215,8 +215,8 @@ def pairs_ordered(
 ) -> dict[str, dict]:
     """For each ``[high, low]`` pair, ``high >= low`` wherever both have a value.
 
-    Used for sub-counts (``reach_total >= reach_new``) and date order
-    (``date_first_contact >= date_referred``). Keys of the result are ``"high>=low"``.
+    Used for sub-counts (``bereik_totaal >= bereik_nieuw``) and date order
+    (``datum_contact >= datum_verwijzing``). Keys of the result are ``"high>=low"``.
     User-missing codes in ``ignore_values`` are treated as missing.
     """
     ignore_values = ignore_values or {}

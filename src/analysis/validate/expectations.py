@@ -5,7 +5,7 @@ suite of one expectation per column per rule (200 for a 50-column survey) costs 
 before a single row is read. The expectations here check a *list* of columns in one
 vectorised pass (:mod:`analysis.validate.evaluate`) and report per column in
 ``result["details"]["columns"]``, so the gate can still name each failing column with its
-own stable rule (``organisatie_enquete.trust_1.value_set``).
+own stable rule (``enquete.vertrouwen_1.value_set``).
 
 =========================================== =================================================
 expectation                                 checks

@@ -21,8 +21,8 @@ result's ``loaded`` holds the datasets that were read, so a caller analyses the 
 frames without a second read.
 
 A dataset that cannot be read is itself a failed check (``<dataset>.read``), not a crash.
-Every check has a stable rule name (``organisatie_enquete.trust_1.value_set``,
-``organisatie_enquete.skip_logic.informal_org_type``) and reports how many rows failed and
+Every check has a stable rule name (``enquete.vertrouwen_1.value_set``,
+``enquete.skip_logic.type_informeel``) and reports how many rows failed and
 a few example rows (1-based data rows, and the respondent ID where the dataset has one);
 never the personal data itself.
 
@@ -111,7 +111,7 @@ def run(study: Study) -> ValidationResult:
     from analysis.validate.plan_checks import plan_checks
 
     engine = gx.Engine()
-    config = study.section("validation") or None
+    config = study.validation_rules() or None
     privacy_config = study.section("privacy")
     checks: list[Check] = []
     infos: list[DatasetInfo] = []

@@ -185,7 +185,7 @@ def looks_like_free_text(values: pd.Series, min_words: float = 5.0) -> bool:
     """Whether a text column holds running text (answers of ``min_words`` words on average).
 
     A names list holds places as well as people ("Amsterdam", "Den Haag"), which short label
-    columns (``municipality_name``, ``region``) legitimately contain; names are therefore
+    columns (a municipality name, a region) legitimately contain; names are therefore
     looked for in columns marked ``pii: true`` and in columns of running text only.
     """
     import pandas as pd

@@ -6,10 +6,14 @@ informal values, a date is a date, a key is unique. Every analysis option that n
 must find it; every quasi-identifier of the disclosure policy must be a column; a codebook or
 names file that study.yml names must exist.
 
-A problem here is a configuration error, not a data error: :func:`plan_checks` collects all of
-them and raises one :class:`~analysis.errors.StudyConfigError` (exit status 2) naming the file
-and each key. When the plan fits, it returns one passed check per binding and analysis, so the
-validation report records what was checked.
+Two kinds of problem. A plan that names something the data do not have (a misspelt variable,
+a category that is no code or label, a text column bound as a count) is a configuration error:
+:func:`plan_checks` collects all of them and raises one
+:class:`~analysis.errors.StudyConfigError` (exit status 2) naming the file and each key. Rows
+that break what the plan declares (a third value of the side, a negative count, a duplicated
+key) are data errors: failed checks with rule ``plan.<part>.<role>`` in the validation report
+(exit status 1), like every other rule. Each binding and analysis that fits gets a passed
+check, so the validation report records what was checked.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import difflib
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import StudyConfigError
-from analysis.validate.checks import PASSED, Check
+from analysis.validate.checks import FAILED, PASSED, Check
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +36,7 @@ _KIND_NL = {
     "key": "een unieke sleutel",
     "ref": "een verwijzing",
     "category": "een categorie",
-    "side": "de kant (formeel/informeel)",
+    "side": "de formele of informele kant",
     "binary": "ja/nee",
     "count": "een aantal (heel getal, niet negatief)",
     "number": "een getal",
@@ -55,7 +59,7 @@ def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
     Returns
     -------
     list of Check
-        One passed check per binding, scale and analysis.
+        Per binding a passed or failed check (rows that break it), per analysis a passed one.
 
     Raises
     ------
@@ -130,7 +134,6 @@ def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
 
 # -- what each kind requires ------------------------------------------------------------------
 def _binding_problems(b: Binding, ds: Dataset) -> list[str]:
-    from analysis.labels import declared_code
 
     missing = _present(b.variable, ds)
     if missing:
@@ -149,37 +152,52 @@ def _binding_problems(b: Binding, ds: Dataset) -> list[str]:
                 )
     if out:
         return out
-    if b.kind == "key":
-        n_missing = int(labels.isna().sum())
-        dupes = int(valid.duplicated().sum())
-        if n_missing or dupes:
-            out.append(
-                f"{b.variable} must identify each row, but {dupes} value(s) occur more than once and "
-                f"{n_missing} row(s) have none"
-            )
-    elif b.kind == "side":
-        declared = {_norm(declared_code(var, b.values[o])) for o in ("formal", "informal")}
-        other = sorted({str(v) for v in valid.unique() if _norm(v) not in declared})
-        if other:
-            out.append(
-                f"{b.variable} has value(s) besides the declared formal and informal ones: {', '.join(other[:5])}"
-            )
-    elif b.kind == "binary":
-        if valid.nunique() > 2:
-            out.append(f"{b.variable} has {valid.nunique()} different values; a yes/no variable has two")
-    elif b.kind in ("count", "number"):
+    if b.kind in ("count", "number"):
         out += _numeric(b.variable, ds)
-        if not out and b.kind == "count":
-            numbers = ds.numeric([b.variable])[b.variable].dropna()
-            bad = numbers[(numbers < 0) | (numbers % 1 != 0)]
-            if len(bad):
-                out.append(
-                    f"{b.variable} must be a count (a whole number of at least 0), but {len(bad)} row(s) are "
-                    f"not, e.g. {bad.iloc[0]:g}"
-                )
     elif b.kind == "date":
         out += _date(b.variable, ds)
     return out
+
+
+def _row_check(b: Binding, ds: Dataset) -> Check:
+    """The rows that break what the plan declares of a binding, as a check of the gate."""
+    from analysis.labels import declared_code
+    from analysis.validate.evidence import example_rows
+
+    labels = ds.frame[b.variable]
+    codes = ds.codes[b.variable] if ds.codes is not None and b.variable in ds.codes else labels
+    present = labels.notna()
+    bad = present & False
+    requirement = _KIND_NL.get(b.kind, b.kind)
+    if b.kind == "key":
+        bad = labels.isna() | (codes.duplicated(keep=False) & present)
+        requirement = "elke rij heeft een eigen, unieke waarde"
+    elif b.kind == "side":
+        var = ds.codebook.get(b.variable)
+        declared = {_norm(declared_code(var, b.values[o])) for o in ("formal", "informal")}
+        bad = present & ~codes.map(_norm).isin(declared)
+        requirement = "alleen de waarden die het plan als formeel en informeel noemt"
+    elif b.kind == "count":
+        numbers = ds.numeric([b.variable])[b.variable]
+        bad = numbers.notna() & ((numbers < 0) | (numbers % 1 != 0))
+        requirement = "een heel getal van 0 of meer"
+    n_bad = int(bad.sum())
+    rule = f"plan.{b.part}.{b.role}"
+    if not n_bad:
+        return _passed(rule, b.dataset, b.variable, b.kind)
+    return Check(
+        rule=rule,
+        dataset=b.dataset,
+        column=b.variable,
+        check="plan",
+        status=FAILED,
+        description=f"het analyseplan ({rule}): {b.variable} heeft {requirement}",
+        message=f"{n_bad} rij(en) van {b.variable} voldoen niet aan wat het analyseplan ({rule}) vraagt: "
+        f"{requirement}.",
+        element_count=len(labels),
+        unexpected_count=n_bad,
+        examples=example_rows([i for i, flag in enumerate(bad.to_numpy()) if flag][:5], None, None),
+    )
 
 
 def _analysis_problems(

@@ -9,44 +9,46 @@ Within a dataset the rules become great-expectations expectations in the dataset
     9 "n.v.t." counts as empty). Rule ``<dataset>.skip_logic.<variable>``.
 ``subcount``
     A sub-count never exceeds its total, where both are given. Rule
-    ``<dataset>.subcount.<sub>``. The built-in list :data:`SUBCOUNTS` applies to every
-    dataset holding both columns; add your own in study.yml.
+    ``<dataset>.subcount.<sub>``. The plan implies one (persons reached who were unknown to
+    formal services never exceed persons reached); add your own in study.yml.
 ``date_order``
-    A later date is not before an earlier one (first contact not before the referral).
-    Rule ``<dataset>.date_order.<later>``. Built-in: :data:`DATE_ORDER`.
+    A later date is not before an earlier one. Rule ``<dataset>.date_order.<later>``. The
+    plan implies one (a referral's first contact is not before the referral).
 ``scale``
     The items of a multi-item scale (``scale:`` in the codebook) are declared on one scale:
     the same valid codes (or bounds) and the same missing codes, so a scale score never
     mixes a 1-5 item with a 1-7 one. Each item's values are held to that scale by its own
     ``value_set`` (or ``range``) check. Rule ``<dataset>.scale.<scale>``.
 ``consent``
-    Every row has consent: a variable named in :data:`CONSENT_COLUMNS` holds the "ja" code
-    (the value label ``ja``, ``yes``, ``akkoord`` or ``toestemming``). Rule
-    ``<dataset>.consent.<variable>``.
+    Every row has consent: the consent variable (``plan.survey.consent``, or those listed
+    under ``validation: consent``) holds the "ja" code (the value label ``ja``, ``yes``,
+    ``akkoord`` or ``toestemming``). Rule ``<dataset>.consent.<variable>``.
 
 Across datasets (:func:`cross_checks`, run by the gate on the loaded data):
 
 ``references``
-    A key column (``unique: true`` in its codebook, such as ``gemeenten.municipality_code``
-    or ``organisatie_enquete.resp_id``) defines the valid values for a column of the same
-    name in every other dataset, and in the tables of a multi-table source (interview
-    ``cases``). Rule ``<dataset>.references.<column>`` (``<dataset>.<table>.references.<column>``
+    A key column (``unique: true`` in its codebook, such as a municipality frame's code or a
+    survey's respondent number) defines the valid values for a column of the same name in
+    every other dataset, and in the tables of a multi-table source (interview ``cases``).
+    The plan's bindings add the references it implies (a referral's sender is a survey
+    respondent), whatever the columns are called. Rule ``<dataset>.references.<column>`` (``<dataset>.<table>.references.<column>``
     for a table).
 ``codes``
     Every code used in a coding of a REFI-QDA project exists in the project's codebook.
     Rule ``<dataset>.codes.known``.
 
-study.yml may add rules (all optional; without a ``validation:`` section the built-ins apply)::
+study.yml may add rules (all optional; the rules the plan implies always apply unless
+``builtin: false``)::
 
     validation:
-      builtin: true                      # false: use only the rules below
+      builtin: true                      # false: no rules implied by the plan or by key columns
       subcounts:                         # [sub, total]: sub <= total
-        - [reach_women, reach_total]
+        - [bereik_vrouwen, bereik_totaal]
       date_order:                        # [earlier, later]
-        - [date_referred, date_first_contact]
-      consent: [consent]                 # variables that must hold the "ja" code
+        - [datum_aanmelding, datum_intake]
+      consent: [toestemming]             # variables that must hold the "ja" code
       references:                        # from -> to, as dataset.column or dataset.table.column
-        - {from: verwijzingen.from_resp_id, to: organisatie_enquete.resp_id}
+        - {from: log.verwijzer, to: enquete.respnr}
 """
 
 from __future__ import annotations
@@ -61,30 +63,12 @@ if TYPE_CHECKING:
     from analysis.codebook import Codebook
     from analysis.ingest import Dataset
 
-#: Built-in sub-count relations ``(sub, total)``, after domain-research §6.3-6.6.
-SUBCOUNTS: tuple[tuple[str, str], ...] = (
-    ("reach_new", "reach_total"),
-    ("reach_women", "reach_total"),
-    ("reach_isolated", "reach_total"),
-    ("reach_unknown_to_services", "reach_total"),
-    ("ref_accompanied", "ref_made_total"),
-    ("ref_completed", "ref_made_total"),
-    ("ref_help_started", "ref_completed"),
-    ("ref_feedback_received", "ref_made_total"),
-)
-#: Built-in date order ``(earlier, later)``.
-DATE_ORDER: tuple[tuple[str, str], ...] = (("date_referred", "date_first_contact"),)
-#: Variables that record consent.
-CONSENT_COLUMNS: tuple[str, ...] = ("consent", "toestemming")
 _YES = re.compile(r"^\s*(ja|yes|akkoord|toestemming|ik geef toestemming)\b", re.IGNORECASE)
 
 
-def _pairs(
-    config: dict[str, Any] | None, key: str, builtin: tuple[tuple[str, str], ...]
-) -> list[tuple[str, str]]:
-    config = config or {}
-    out = list(builtin) if config.get("builtin", True) else []
-    for pair in config.get(key) or []:
+def _pairs(config: dict[str, Any] | None, key: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for pair in (config or {}).get(key) or []:
         a, b = (str(x) for x in pair)
         if (a, b) not in out:
             out.append((a, b))
@@ -108,7 +92,8 @@ def rule_expectations(codebook: Codebook, config: dict[str, Any] | None = None) 
     codebook
         The dataset's codebook (rules apply where their variables exist).
     config
-        The study's ``validation:`` section, or ``None`` for the built-in rules.
+        The study's rules (:meth:`analysis.study.Study.validation_rules`: the ``validation:``
+        section plus the rules its analysis plan implies), or ``None``.
 
     Returns
     -------
@@ -130,13 +115,8 @@ def rule_expectations(codebook: Codebook, config: dict[str, Any] | None = None) 
             kwargs["allowed"] = allowed
         out.append(_gen("expect_columns_values_to_be_null_outside", kwargs, "skip_logic"))
 
-    for check, key, builtin in (
-        ("subcount", "subcounts", SUBCOUNTS),
-        ("date_order", "date_order", DATE_ORDER),
-    ):
-        pairs = [
-            [high, low] for low, high in _pairs(config, key, builtin) if low in codebook and high in codebook
-        ]
+    for check, key in (("subcount", "subcounts"), ("date_order", "date_order")):
+        pairs = [[high, low] for low, high in _pairs(config, key) if low in codebook and high in codebook]
         if pairs:
             kwargs = {"pairs": pairs}
             ignore = {
@@ -149,11 +129,8 @@ def rule_expectations(codebook: Codebook, config: dict[str, Any] | None = None) 
                 kwargs["ignore_values"] = ignore
             out.append(_gen("expect_column_pairs_to_be_ordered", kwargs, check))
 
-    consent = config.get("consent")
-    if consent is None:
-        names = list(CONSENT_COLUMNS) if config.get("builtin", True) else []
-    else:
-        names = [consent] if isinstance(consent, str) else list(consent)
+    consent = config.get("consent") or []
+    names = [consent] if isinstance(consent, str) else list(consent)
     for name in names:
         if name not in codebook:
             continue
@@ -245,7 +222,7 @@ def _parse_ref(text: str) -> tuple[str, str | None, str]:
 
     raise StudyConfigError(
         f"validation.references: {text!r} is not dataset.column or dataset.table.column",
-        hint="write e.g. verwijzingen.municipality_code or interviews.cases.resp_id",
+        hint="write e.g. log.gemeente or gesprekken.cases.respnr",
     )
 
 

@@ -208,8 +208,8 @@ def generated_expectations(codebook: Codebook, rules: dict[str, Any] | None = No
     codebook
         The dataset's reviewed codebook.
     rules
-        The study's ``validation:`` section (see :mod:`analysis.validate.rules`); ``None``
-        uses the built-in rules only.
+        The study's rules (:meth:`analysis.study.Study.validation_rules`); ``None``
+        applies only the rules that need no declaration (skip logic).
 
     Returns
     -------
@@ -454,7 +454,7 @@ def suite_path(study: Study, name: str) -> Path:
 
 def regenerate_study(study: Study, names: list[str] | None = None) -> list[tuple[Path, bool]]:
     """Regenerate the suites of a study's datasets (all, or ``names``) from their codebooks."""
-    rules = study.section("validation") or None
+    rules = study.validation_rules() or None
     out = []
     for name in names or list(study.datasets):
         book = study.codebook(name)
