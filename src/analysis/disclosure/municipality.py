@@ -109,10 +109,10 @@ def municipality_fallback(
     Examples
     --------
     >>> df = pd.DataFrame({"gemeente": ["Aa"] * 30 + ["Bb"] * 4 + ["Cc"] * 7 + ["Dd"] * 3 + ["Ee"] * 8,
-    ...                    "region": ["Noord"] * 41 + ["Zuid"] * 3 + ["West"] * 8,
-    ...                    "size_class": ["groot"] * 30 + ["klein"] * 22})
-    >>> names = {"region": "regio", "size_class": "grootteklasse"}
-    >>> g = municipality_fallback(df, "gemeente", ("region", "size_class"), Policy(), labels=names)
+    ...                    "regio": ["Noord"] * 41 + ["Zuid"] * 3 + ["West"] * 8,
+    ...                    "grootte": ["groot"] * 30 + ["klein"] * 22})
+    >>> names = {"regio": "regio", "grootte": "grootteklasse"}
+    >>> g = municipality_fallback(df, "gemeente", ("regio", "grootte"), Policy(), labels=names)
     >>> g.mapping["Aa"], g.mapping["Bb"], g.mapping["Cc"]
     ('Aa', 'regio Noord (samengevoegd)', 'regio Noord (samengevoegd)')
     >>> g.mapping["Dd"], g.mapping["Ee"]

@@ -18,7 +18,7 @@ start, end         character offsets into the source's plain text (``PlainTextSe
                    a picture, PDF-area, audio or video selection (see ``position``)
 text               the coded passage (``NA`` when the source text is not in the project)
 case               the case the source belongs to
-<attributes>       the case's (or source's) variables, e.g. ``respondent_type``,
+<attributes>       the case's (or source's) variables, e.g. ``rol``,
                    ``gemeentecode``, ``respnr``
 coder, created     who made the coding and when
 selection_guid     the selection's GUID; ``selection_type`` its kind; ``position`` for media

@@ -110,7 +110,7 @@ class Context:
             )
         return self.tables["grouping"]
 
-    def municipality_name(self, code: str) -> str:
+    def name_of(self, code: str) -> str:
         plan = self.plan
         frame = self.vs.part("municipalities", self.lang)
         hit = frame.loc[
@@ -137,7 +137,7 @@ def municipality_report(ctx: Context, code: str) -> Iterator[Output]:
     members = [m for m, g in grouping.mapping.items() if g == group]
     survey = ctx.vs.part("survey", ctx.lang)
     subset = survey[survey[ctx._municipality_column()].astype(str).isin(members)]
-    name = ctx.municipality_name(code)
+    name = ctx.name_of(code)
     note = "" if grouping.is_alone(code) else grouping.sentence(code, ctx.lang).replace(code, name)
     yield from _report(
         ctx,

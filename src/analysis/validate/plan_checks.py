@@ -176,7 +176,7 @@ def _row_check(b: Binding, ds: Dataset) -> Check:
         var = ds.codebook.get(b.variable)
         declared = {_norm(declared_code(var, b.values[o])) for o in ("formal", "informal")}
         bad = present & ~codes.map(_norm).isin(declared)
-        requirement = "alleen de waarden die het plan als formeel en informeel noemt"
+        requirement = "alleen de waarden die het plan als formele en informele kant noemt"
     elif b.kind == "count":
         numbers = ds.numeric([b.variable])[b.variable]
         bad = numbers.notna() & ((numbers < 0) | (numbers % 1 != 0))

@@ -5,7 +5,7 @@ Within a dataset the rules become great-expectations expectations in the dataset
 
 ``skip_logic``
     From each variable's ``applies_to`` (a pandas query on the stored codes, such as
-    ``org_side == 2``): outside it the variable is empty (a user-missing code such as
+    ``kant == 2``): outside it the variable is empty (a user-missing code such as
     9 "n.v.t." counts as empty). Rule ``<dataset>.skip_logic.<variable>``.
 ``subcount``
     A sub-count never exceeds its total, where both are given. Rule

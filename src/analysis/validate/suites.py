@@ -162,7 +162,7 @@ def value_set(var: Variable) -> list | None:
 
     Anything else is open. A fully labelled code list stays closed even with gaps
     (1, 2, 3 and 7 "anders"; 1-5 and 9 "n.v.t." not declared missing), and a nominal
-    category such as ``{1: formeel, 2: informeel}`` is always closed. An open numeric
+    category such as ``{1: ja, 2: nee}`` is always closed. An open numeric
     variable gets a range check instead (:func:`value_range`). Note that the value set
     lists discrete user-missing codes only: a closed variable with a missing *range*
     (``LO THRU -1``) fails on codes in that range.
@@ -325,7 +325,7 @@ def build_suite(codebook: Codebook, rules: dict[str, Any] | None = None) -> Expe
     Examples
     --------
     >>> from analysis.codebook import Codebook, Variable
-    >>> book = Codebook("demo", (Variable("trust_1", value_labels={1: "oneens", 5: "eens"}, measure="ordinal"),))
+    >>> book = Codebook("demo", (Variable("item_1", value_labels={1: "oneens", 5: "eens"}, measure="ordinal"),))
     >>> suite = build_suite(book)                               # doctest: +SKIP
     >>> [e.expectation_type for e in suite.expectations][:2]     # doctest: +SKIP
     ['expect_table_columns_to_match_set', 'expect_columns_to_have_types']
