@@ -183,8 +183,13 @@ def test_sav_keeps_labels_and_user_missing_codes():
     df, meta = survey()
     assert df.shape[0] == 600
     assert meta.missing_ranges["trust_1"] == [{"lo": 8.0, "hi": 8.0}, {"lo": 9.0, "hi": 9.0}]
-    assert meta.variable_value_labels["trust_1"][8.0] == "weet niet"
-    assert meta.variable_value_labels["respondent_type"][6.0] == "sleutelpersoon"
+    assert meta.variable_value_labels["trust_1"][8.0] == "Weet niet"
+    assert meta.variable_value_labels["respondent_type"][6.0] == "Sleutelpersoon"
+    assert meta.variable_value_labels["collab_form"] == {
+        1.0: "Ad hoc",
+        2.0: "Projectmatig",
+        3.0: "Structureel",
+    }
     assert meta.column_names_to_labels["taken_seriously_4"] == "Ik voel me soms gebruikt als doorgeefluik"
     assert meta.original_variable_types["survey_date"] == "DATE11"
     assert meta.variable_measure["collab_form"] == "ordinal"
@@ -207,6 +212,46 @@ def test_sav_matches_its_codebook():
     assert reviewed["open_remarks"].pii and reviewed["resp_id"].unique
     assert reviewed["taken_seriously_4"].reverse and reviewed["taken_seriously_4"].scale == "taken_seriously"
     assert reviewed["informal_org_type"].applies_to == "org_side == 2"
+
+
+@pytest.mark.parametrize("name", CODEBOOKS)
+def test_codebooks_have_readable_labels_and_english_translations(name):
+    book = Codebook.from_yaml(BOOKS / f"{name}.yml")
+    for var in book:
+        en = var.translations.get("en", {})
+        assert en.get("label"), f"{name}.{var.name} has no English label"
+        assert var.label_in("en") == en["label"]
+        assert set(en.get("value_labels") or {}) == set(var.value_labels), var.name
+        for code, label in var.value_labels.items():
+            # labels as a researcher types them: no code-like underscores, starting with a capital
+            assert "_" not in label and label[0] == label[0].upper(), (var.name, code, label)
+            assert var.value_labels_in("en")[code] == en["value_labels"][code]
+
+
+def test_string_codes_stay_codes_and_get_readable_labels():
+    ref = referrals()
+    assert set(ref["collab_form"]) == {"ad_hoc", "projectmatig", "structureel"}
+    assert "veilig_thuis" in set(ref["to_org_type"])
+    books = {n: Codebook.from_yaml(BOOKS / f"{n}.yml") for n in CODEBOOKS}
+    assert books["verwijzingen"]["collab_form"].value_labels == {
+        "ad_hoc": "Ad hoc",
+        "projectmatig": "Projectmatig",
+        "structureel": "Structureel",
+    }
+    assert books["verwijzingen"]["to_org_type"].value_labels["veilig_thuis"] == "Veilig Thuis"
+    assert books["verwijzingen"]["collab_form"].value_labels_in("en")["structureel"] == "Structural"
+    sides = {c["org_side"] for c in interviews()["cases"].values()}
+    assert sides == {"formeel", "informeel"}
+    assert books["interviews"]["org_side"].value_labels == {"formeel": "Formeel", "informeel": "Informeel"}
+    assert books["gemeenten"]["size_class"].value_labels["<50k"] == "Minder dan 50.000 inwoners"
+    # the survey's numeric codes carry the same labels as the string codes elsewhere
+    survey_book = books["organisatie_enquete"]
+    assert sorted(books["interviews"]["respondent_type"].value_labels.values()) == sorted(
+        survey_book["respondent_type"].value_labels.values()
+    )
+    assert list(books["verwijzingen"]["from_org_type"].value_labels.values()) == list(
+        survey_book["informal_org_type"].value_labels.values()
+    )
 
 
 def test_survey_is_internally_consistent():
@@ -540,9 +585,12 @@ def test_r_haven_reads_labels_and_user_missing():
     assert h["file_label"] == meta.file_label
     assert "haven_labelled_spss" in h["trust_1_class"]
     assert h["trust_1_na_values"] == [8, 9]
-    assert h["trust_1_labels"]["8"] == "weet niet" and h["trust_1_labels"]["9"] == "n.v.t."
+    assert h["trust_1_labels"]["8"] == "Weet niet" and h["trust_1_labels"]["9"] == "N.v.t."
     assert h["taken_seriously_4_label"] == meta.column_names_to_labels["taken_seriously_4"]
-    assert h["respondent_type_labels"]["6"] == "sleutelpersoon"
+    assert h["respondent_type_labels"]["6"] == "Sleutelpersoon"
+    assert h["respondent_type_labels"] == {
+        str(int(k)): v for k, v in meta.variable_value_labels["respondent_type"].items()
+    }
     assert h["survey_date_class"] == "Date" and h["survey_date_format"] == "DATE11"
     df, _ = survey()
     assert h["trust_1_n_code_8"] == int((df["trust_1"] == 8).sum())

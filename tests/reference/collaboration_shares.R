@@ -3,15 +3,17 @@
 # correction). Run from the repository root:  Rscript tests/reference/collaboration_shares.R
 suppressPackageStartupMessages({ library(haven); library(jsonlite) })
 d <- read_sav(file.path("data", "raw", "organisatie_enquete.sav"))
+codes <- attr(d$collab_form, "labels")
+structural <- names(codes)[codes == 3]  # the value label of code 3 (structural collaboration)
 rows <- list()
 for (by in c("respondent_type", "org_side")) {
   group <- as_factor(d[[by]], levels = "labels")
   form <- as_factor(d$collab_form, levels = "labels")
   for (g in levels(droplevels(group))) {
     n <- sum(group == g & !is.na(form))
-    k <- sum(group == g & form == "structureel", na.rm = TRUE)
+    k <- sum(group == g & form == structural, na.rm = TRUE)
     ci <- prop.test(k, n, correct = FALSE)$conf.int
-    rows[[length(rows) + 1]] <- list(by = by, group = g, form = "structureel", k = k, n = n,
+    rows[[length(rows) + 1]] <- list(by = by, group = g, form = structural, k = k, n = n,
                                      estimate = k / n, ci_low = ci[1], ci_high = ci[2])
   }
 }

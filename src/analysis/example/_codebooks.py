@@ -11,6 +11,7 @@ from typing import Any
 from analysis.codebook import Codebook, Variable
 from analysis.example import _survey as sv
 from analysis.example import _texts as tx
+from analysis.example._municipalities import SIZE_CLASSES
 from analysis.example._referrals import OUTCOMES, TO_ORG_TYPES
 
 SYNTHETIC_NOTE = (
@@ -25,17 +26,25 @@ FORMAL = "org_side == 1"
 INFORMAL = "org_side == 2"
 
 
-def _v(name: str, label: str, **kw: Any) -> Variable:
-    return Variable(name=name, label=label, **kw)
+def _v(name: str, label: str, en: str, en_values: dict[Any, str] | None = None, **kw: Any) -> Variable:
+    """A variable with its Dutch label and its English translation (label and value labels)."""
+    translation: dict[str, Any] = {"label": en}
+    if en_values is not None:
+        translation["value_labels"] = dict(en_values)
+    return Variable(name=name, label=label, translations={"en": translation}, **kw)
 
 
-def _ordinal(name: str, label: str, labels: dict[int, str], **kw: Any) -> Variable:
+def _ordinal(
+    name: str, label: str, en: str, labels: dict[int, str], en_labels: dict[int, str], **kw: Any
+) -> Variable:
     return _v(
         name,
         label,
+        en,
+        en_labels,
         type="numeric",
         measure="ordinal",
-        value_labels=labels,
+        value_labels=dict(labels),
         minimum=min(labels),
         maximum=max(labels),
         format="F1.0",
@@ -44,29 +53,58 @@ def _ordinal(name: str, label: str, labels: dict[int, str], **kw: Any) -> Variab
     )
 
 
-def _nominal(name: str, label: str, labels: dict[int, str], **kw: Any) -> Variable:
+def _nominal(
+    name: str, label: str, en: str, labels: dict[int, str], en_labels: dict[int, str], **kw: Any
+) -> Variable:
     kw.setdefault("required", True)
     fmt = "F2.0" if max(labels) >= 10 else "F1.0"
-    return _v(name, label, type="numeric", measure="nominal", value_labels=labels, format=fmt, **kw)
+    return _v(
+        name,
+        label,
+        en,
+        en_labels,
+        type="numeric",
+        measure="nominal",
+        value_labels=dict(labels),
+        format=fmt,
+        **kw,
+    )
 
 
-def _count(name: str, label: str, **kw: Any) -> Variable:
-    return _v(name, label, type="numeric", measure="scale", minimum=0, format="F8.0", **kw)
+def _count(name: str, label: str, en: str, **kw: Any) -> Variable:
+    return _v(name, label, en, type="numeric", measure="scale", minimum=0, format="F8.0", **kw)
+
+
+def _keyed(keys: dict[int, str], labels: dict[int, str]) -> dict[str, str]:
+    """Labels for a column that stores the short string codes ``keys`` instead of the numbers."""
+    return {keys[code]: labels[code] for code in keys}
+
+
+def _translated(book: Codebook) -> Codebook:
+    """``book``, after checking that every variable has an English label and value labels."""
+    for var in book:
+        en = var.translations.get("en", {})
+        if not en.get("label"):
+            raise AssertionError(f"{book.dataset}.{var.name}: no English label")
+        if set(en.get("value_labels") or {}) != set(var.value_labels):
+            raise AssertionError(f"{book.dataset}.{var.name}: English value labels do not match the codes")
+    return book
 
 
 def survey_codebook(seed: int) -> Codebook:
     """The codebook of ``organisatie_enquete.sav`` (variables in file order)."""
     themes = {
-        "theme_huwelijksdwang": "huwelijksdwang",
-        "theme_achterlating": "achterlating",
-        "theme_eergerelateerd_geweld": "eergerelateerd geweld",
-        "theme_gedwongen_isolement": "gedwongen isolement",
-        "theme_schulden_armoede": "schulden en armoede",
+        "theme_huwelijksdwang": ("huwelijksdwang", "forced marriage"),
+        "theme_achterlating": ("achterlating", "abandonment abroad"),
+        "theme_eergerelateerd_geweld": ("eergerelateerd geweld", "honour-based violence"),
+        "theme_gedwongen_isolement": ("gedwongen isolement", "forced isolation"),
+        "theme_schulden_armoede": ("schulden en armoede", "debt and poverty"),
     }
     variables = [
         _v(
             "resp_id",
             "Respondentnummer (pseudoniem)",
+            "Respondent number (pseudonym)",
             type="string",
             measure="nominal",
             required=True,
@@ -74,18 +112,62 @@ def survey_codebook(seed: int) -> Codebook:
             pattern=r"^R\d{4,}$",
             format="A5",
         ),
-        _v("wave", "Meting (golf)", measure="ordinal", required=True, minimum=1, maximum=10, format="F2.0"),
-        _v("survey_date", "Datum van invullen", type="date", measure="scale", required=True, format="DATE11"),
-        _nominal("consent", "Toestemming voor deelname en gebruik van de antwoorden", sv.YES_NO),
-        _nominal("respondent_type", "Type respondent", sv.RESPONDENT_TYPES),
-        _nominal("org_side", "Kant van de samenwerking", sv.ORG_SIDE),
-        _nominal("formal_org_type", "Type formele organisatie", sv.FORMAL_ORG_TYPES, applies_to=FORMAL),
+        _v(
+            "wave",
+            "Meting (golf)",
+            "Measurement (wave)",
+            measure="ordinal",
+            required=True,
+            minimum=1,
+            maximum=10,
+            format="F2.0",
+        ),
+        _v(
+            "survey_date",
+            "Datum van invullen",
+            "Date of completion",
+            type="date",
+            measure="scale",
+            required=True,
+            format="DATE11",
+        ),
         _nominal(
-            "informal_org_type", "Type informele organisatie", sv.INFORMAL_ORG_TYPES, applies_to=INFORMAL
+            "consent",
+            "Toestemming voor deelname en gebruik van de antwoorden",
+            "Consent to take part and to the use of the answers",
+            sv.YES_NO,
+            sv.YES_NO_EN,
+        ),
+        _nominal(
+            "respondent_type",
+            "Type respondent",
+            "Respondent type",
+            sv.RESPONDENT_TYPES,
+            sv.RESPONDENT_TYPES_EN,
+        ),
+        _nominal(
+            "org_side", "Kant van de samenwerking", "Side of the collaboration", sv.ORG_SIDE, sv.ORG_SIDE_EN
+        ),
+        _nominal(
+            "formal_org_type",
+            "Type formele organisatie",
+            "Type of formal organisation",
+            sv.FORMAL_ORG_TYPES,
+            sv.FORMAL_ORG_TYPES_EN,
+            applies_to=FORMAL,
+        ),
+        _nominal(
+            "informal_org_type",
+            "Type informele organisatie",
+            "Type of informal organisation",
+            sv.INFORMAL_ORG_TYPES,
+            sv.INFORMAL_ORG_TYPES_EN,
+            applies_to=INFORMAL,
         ),
         _v(
             "municipality_code",
             "Gemeente (CBS-code)",
+            "Municipality (CBS code)",
             type="string",
             measure="nominal",
             required=True,
@@ -95,6 +177,7 @@ def survey_codebook(seed: int) -> Codebook:
         _v(
             "years_in_role",
             "Aantal jaren in de huidige rol",
+            "Years in the current role",
             measure="scale",
             required=True,
             minimum=0,
@@ -104,15 +187,22 @@ def survey_codebook(seed: int) -> Codebook:
         _nominal(
             "key_person_paid",
             "Vergoeding voor de rol (sleutelpersoon, vrijwilliger, bestuurslid)",
+            "Payment for the role (key person, volunteer, board member)",
             sv.KEY_PERSON_PAID,
+            sv.KEY_PERSON_PAID_EN,
             applies_to=INFORMAL,
         ),
-        *[_nominal(k, f"Werkt aan het thema {v}", sv.YES_NO) for k, v in themes.items()],
+        *[
+            _nominal(k, f"Werkt aan het thema {nl}", f"Works on the theme of {en}", sv.YES_NO, sv.YES_NO_EN)
+            for k, (nl, en) in themes.items()
+        ],
         _v(
             "collab_form",
             "Samenwerkingsvorm (classificatie door de onderzoekers)",
+            "Form of collaboration (classified by the researchers)",
+            sv.COLLAB_FORMS_EN,
             measure="ordinal",
-            value_labels=sv.COLLAB_FORMS,
+            value_labels=dict(sv.COLLAB_FORMS),
             required=True,
             minimum=1,
             maximum=3,
@@ -121,31 +211,86 @@ def survey_codebook(seed: int) -> Codebook:
         _v(
             "collab_duration_months",
             "Duur van de samenwerking (maanden)",
+            "Duration of the collaboration (months)",
             measure="scale",
             required=True,
             minimum=0,
             maximum=600,
             format="F3.0",
         ),
-        _ordinal("agreement_level", "Vastlegging van de afspraken", sv.AGREEMENT),
-        _ordinal("funding_horizon", "Financieringshorizon van de samenwerking", sv.FUNDING),
-        _ordinal("meeting_frequency", "Frequentie van overleg met de partner", sv.MEETINGS),
-        _nominal("named_contact", "Vaste contactpersoon bij de partnerorganisatie", sv.YES_NO),
-        _ordinal("referral_protocol", "Afspraken over verwijzen", sv.PROTOCOL),
-        _ordinal("feedback_after_referral", "Terugkoppeling na een verwijzing", sv.FEEDBACK),
-        _ordinal("joint_training", "Gezamenlijke scholing of coaching", sv.TRAINING),
-        _nominal(
-            "embedded_in_policy", "De samenwerking staat in gemeentelijk of regionaal beleid", sv.YES_NO
+        _ordinal(
+            "agreement_level",
+            "Vastlegging van de afspraken",
+            "How the agreements are laid down",
+            sv.AGREEMENT,
+            sv.AGREEMENT_EN,
         ),
-        _ordinal("frey_level", "Samenwerkingsniveau (Frey e.a. 2006)", sv.FREY),
+        _ordinal(
+            "funding_horizon",
+            "Financieringshorizon van de samenwerking",
+            "Funding horizon of the collaboration",
+            sv.FUNDING,
+            sv.FUNDING_EN,
+        ),
+        _ordinal(
+            "meeting_frequency",
+            "Frequentie van overleg met de partner",
+            "How often the partners meet",
+            sv.MEETINGS,
+            sv.MEETINGS_EN,
+        ),
+        _nominal(
+            "named_contact",
+            "Vaste contactpersoon bij de partnerorganisatie",
+            "Named contact person at the partner organisation",
+            sv.YES_NO,
+            sv.YES_NO_EN,
+        ),
+        _ordinal(
+            "referral_protocol",
+            "Afspraken over verwijzen",
+            "Agreements on referral",
+            sv.PROTOCOL,
+            sv.PROTOCOL_EN,
+        ),
+        _ordinal(
+            "feedback_after_referral",
+            "Terugkoppeling na een verwijzing",
+            "Feedback after a referral",
+            sv.FEEDBACK,
+            sv.FEEDBACK_EN,
+        ),
+        _ordinal(
+            "joint_training",
+            "Gezamenlijke scholing of coaching",
+            "Joint training or coaching",
+            sv.TRAINING,
+            sv.TRAINING_EN,
+        ),
+        _nominal(
+            "embedded_in_policy",
+            "De samenwerking staat in gemeentelijk of regionaal beleid",
+            "The collaboration is laid down in municipal or regional policy",
+            sv.YES_NO,
+            sv.YES_NO_EN,
+        ),
+        _ordinal(
+            "frey_level",
+            "Samenwerkingsniveau (Frey e.a. 2006)",
+            "Level of collaboration (Frey et al. 2006)",
+            sv.FREY,
+            sv.FREY_EN,
+        ),
     ]
     for scale, items in sv.SCALE_ITEMS.items():
-        for j, text in enumerate(items, start=1):
+        for j, (text, text_en) in enumerate(zip(items, sv.SCALE_ITEMS_EN[scale], strict=True), start=1):
             name = f"{scale}_{j}"
             variables.append(
                 _v(
                     name,
                     text,
+                    text_en,
+                    sv.LIKERT_EN,
                     measure="ordinal",
                     value_labels=dict(sv.LIKERT),
                     missing_values=list(sv.LIKERT_MISSING),
@@ -160,6 +305,7 @@ def survey_codebook(seed: int) -> Codebook:
         _v(
             "collab_success",
             "Rapportcijfer voor de samenwerking (0-10)",
+            "Overall rating of the collaboration (0-10)",
             measure="scale",
             minimum=0,
             maximum=10,
@@ -168,44 +314,72 @@ def survey_codebook(seed: int) -> Codebook:
         _count(
             "reach_total",
             "Bereik: unieke personen in de afgelopen 12 maanden",
+            "Reach: unique persons in the past 12 months",
             applies_to=INFORMAL,
             required=True,
         ),
         _count(
             "reach_new",
             "Bereik: nieuwe personen (eerste contact) in de afgelopen 12 maanden",
+            "Reach: new persons (first contact) in the past 12 months",
             applies_to=INFORMAL,
             required=True,
         ),
         _count(
             "reach_unknown_to_services",
             "Bereik: personen die nog niet bekend waren bij de hulpverlening",
+            "Reach: persons not yet known to support services",
             applies_to=INFORMAL,
             required=True,
         ),
         _count(
             "target_pop_estimate",
             "Geschatte omvang van de doelgroep van de organisatie",
+            "Estimated size of the organisation's target group",
             applies_to=INFORMAL,
             required=True,
         ),
-        _count("ref_made_total", "Verwijzingen in de afgelopen 12 maanden", required=True),
+        _count(
+            "ref_made_total",
+            "Verwijzingen in de afgelopen 12 maanden",
+            "Referrals in the past 12 months",
+            required=True,
+        ),
         _count(
             "ref_completed",
             "Verwijzingen waarbij het eerste contact met de hulpverlener tot stand kwam",
+            "Referrals that led to a first contact with the service provider",
             required=True,
         ),
-        _count("ref_help_started", "Verwijzingen waarbij de hulp is gestart", required=True),
-        _count("ref_feedback_received", "Verwijzingen waarover terugkoppeling is ontvangen", required=True),
+        _count(
+            "ref_help_started",
+            "Verwijzingen waarbij de hulp is gestart",
+            "Referrals after which help started",
+            required=True,
+        ),
+        _count(
+            "ref_feedback_received",
+            "Verwijzingen waarover terugkoppeling is ontvangen",
+            "Referrals on which feedback was received",
+            required=True,
+        ),
         _v(
             "days_to_first_contact_median",
             "Mediaan aantal dagen van verwijzing tot eerste contact",
+            "Median number of days from referral to first contact",
             measure="scale",
             minimum=0,
             maximum=365,
             format="F5.1",
         ),
-        _v("open_remarks", "Opmerkingen (open antwoord)", type="string", measure="nominal", pii=True),
+        _v(
+            "open_remarks",
+            "Opmerkingen (open antwoord)",
+            "Remarks (open answer)",
+            type="string",
+            measure="nominal",
+            pii=True,
+        ),
     ]
     notes = SYNTHETIC_NOTE.format(seed=seed) + (
         " Schalen: trust, appreciation, taken_seriously, knowledge_exchange (Likert 1-5; 8 = weet niet, "
@@ -214,22 +388,47 @@ def survey_codebook(seed: int) -> Codebook:
         "voor org_side == 2 (anders systeem-missend). collab_form volgt de classificatieregel van "
         "domain-research §9 uit de indicatoren agreement_level ... frey_level."
     )
-    return Codebook(
-        dataset="organisatie_enquete",
-        variables=tuple(variables),
-        title="Organisatie-enquête: samenwerking formeel-informeel (SYNTHETISCHE DATA)",
-        encoding="UTF-8",
-        notes=notes,
+    return _translated(
+        Codebook(
+            dataset="organisatie_enquete",
+            variables=tuple(variables),
+            title="Organisatie-enquête: samenwerking formeel-informeel (SYNTHETISCHE DATA)",
+            encoding="UTF-8",
+            notes=notes,
+        )
     )
 
 
+#: Where a referral goes (stored code -> Dutch label, English label).
+TO_ORG_LABELS = {
+    "schuldhulp": ("Schuldhulpverlening", "Debt counselling"),
+    "wijkteam": ("Wijkteam", "Neighbourhood team"),
+    "veilig_thuis": ("Veilig Thuis", "Veilig Thuis (domestic abuse and child abuse advice centre)"),
+    "voedselbank_kindpakket": ("Voedselbank of kindpakket", "Food bank or children's package"),
+    "huisarts_ggz": ("Huisarts of GGZ", "GP or mental health care"),
+    "politie": ("Politie", "Police"),
+    "overig": ("Overig", "Other"),
+}
+#: Outcome of a referral (stored code -> Dutch label, English label).
+OUTCOME_LABELS = {
+    "hulp_gestart": ("Hulp gestart", "Help started"),
+    "wachtlijst": ("Wachtlijst", "Waiting list"),
+    "afgewezen": ("Afgewezen", "Turned down"),
+    "haakt_af": ("Haakt af", "Dropped out"),
+    "onbekend": ("Onbekend", "Unknown"),
+}
+
+
 def referrals_codebook(seed: int) -> Codebook:
-    """The codebook of ``verwijzingen.xlsx``."""
-    labels_from = {v: v.replace("_", " ") for v in sv.INFORMAL_ORG_TYPES.values()}
+    """The codebook of ``verwijzingen.xlsx``.
+
+    The log stores short string codes (``structureel``, ``veilig_thuis``); the codebook labels them.
+    """
     variables = (
         _v(
             "ref_id",
             "Verwijzingsnummer",
+            "Referral number",
             type="string",
             measure="nominal",
             required=True,
@@ -239,6 +438,7 @@ def referrals_codebook(seed: int) -> Codebook:
         _v(
             "municipality_code",
             "Gemeente (CBS-code)",
+            "Municipality (CBS code)",
             type="string",
             measure="nominal",
             required=True,
@@ -247,6 +447,7 @@ def referrals_codebook(seed: int) -> Codebook:
         _v(
             "from_resp_id",
             "Verwijzer: respondentnummer in de organisatie-enquête (informele kant)",
+            "Referrer: respondent number in the organisation survey (informal side)",
             type="string",
             measure="nominal",
             required=True,
@@ -255,53 +456,63 @@ def referrals_codebook(seed: int) -> Codebook:
         _v(
             "from_org_type",
             "Verwijzer: type informele organisatie",
+            "Referrer: type of informal organisation",
+            _keyed(sv.INFORMAL_ORG_TYPE_KEYS, sv.INFORMAL_ORG_TYPES_EN),
             type="string",
             measure="nominal",
-            value_labels=labels_from,
+            value_labels=_keyed(sv.INFORMAL_ORG_TYPE_KEYS, sv.INFORMAL_ORG_TYPES),
             required=True,
         ),
         _v(
             "collab_form",
             "Samenwerkingsvorm van de verwijzer",
+            "The referrer's form of collaboration",
+            _keyed(sv.COLLAB_FORM_KEYS, sv.COLLAB_FORMS_EN),
             type="string",
             measure="ordinal",
-            value_labels={v: v.replace("_", " ") for v in sv.COLLAB_FORMS.values()},
+            value_labels=_keyed(sv.COLLAB_FORM_KEYS, sv.COLLAB_FORMS),
             required=True,
         ),
         _v(
             "to_org_type",
             "Verwezen naar",
+            "Referred to",
+            {code: en for code, (_, en) in TO_ORG_LABELS.items()},
             type="string",
             measure="nominal",
-            value_labels={
-                "schuldhulp": "schuldhulpverlening",
-                "wijkteam": "wijkteam",
-                "veilig_thuis": "Veilig Thuis",
-                "voedselbank_kindpakket": "voedselbank / kindpakket",
-                "huisarts_ggz": "huisarts / GGZ",
-                "politie": "politie",
-                "overig": "overig",
-            },
+            value_labels={code: nl for code, (nl, _) in TO_ORG_LABELS.items()},
             required=True,
         ),
-        _v("date_referred", "Datum van verwijzing", type="date", measure="scale", required=True),
+        _v(
+            "date_referred",
+            "Datum van verwijzing",
+            "Date of referral",
+            type="date",
+            measure="scale",
+            required=True,
+        ),
         _v(
             "date_first_contact",
             "Datum van het eerste contact met de hulpverlener (leeg: geen contact tot stand gekomen)",
+            "Date of the first contact with the service provider (empty: no contact made)",
             type="date",
             measure="scale",
         ),
         _v(
             "warm_handover",
             "Warme overdracht",
+            "Warm handover",
+            {"ja": "Yes", "nee": "No"},
             type="string",
             measure="nominal",
-            value_labels={"ja": "ja", "nee": "nee"},
+            value_labels={"ja": "Ja", "nee": "Nee"},
             required=True,
         ),
         _v(
             "completed",
             "Verwijzing voltooid: eerste contact met de hulpverlener tot stand gekomen",
+            "Referral completed: first contact with the service provider made",
+            sv.YES_NO_EN,
             measure="nominal",
             value_labels=dict(sv.YES_NO),
             required=True,
@@ -311,40 +522,64 @@ def referrals_codebook(seed: int) -> Codebook:
         _v(
             "outcome",
             "Uitkomst van de verwijzing",
+            "Outcome of the referral",
+            {code: en for code, (_, en) in OUTCOME_LABELS.items()},
             type="string",
             measure="nominal",
-            value_labels={o: o.replace("_", " ") for o in OUTCOMES},
+            value_labels={code: nl for code, (nl, _) in OUTCOME_LABELS.items()},
             required=True,
         ),
     )
-    assert set(TO_ORG_TYPES) == set(variables[5].value_labels)
-    return Codebook(
-        dataset="verwijzingen",
-        variables=variables,
-        title="Verwijslog: één regel per verwijzing, zonder cliëntgegevens (SYNTHETISCHE DATA)",
-        encoding="UTF-8",
-        notes=SYNTHETIC_NOTE.format(seed=seed)
-        + " completed = 1 precies wanneer date_first_contact is ingevuld; dagen tot eerste contact = "
-        "date_first_contact - date_referred.",
+    assert list(TO_ORG_TYPES) == list(TO_ORG_LABELS) and list(OUTCOMES) == list(OUTCOME_LABELS)
+    return _translated(
+        Codebook(
+            dataset="verwijzingen",
+            variables=variables,
+            title="Verwijslog: één regel per verwijzing, zonder cliëntgegevens (SYNTHETISCHE DATA)",
+            encoding="UTF-8",
+            notes=SYNTHETIC_NOTE.format(seed=seed)
+            + " completed = 1 precies wanneer date_first_contact is ingevuld; dagen tot eerste contact = "
+            "date_first_contact - date_referred.",
+        )
     )
+
+
+#: Municipality size classes (stored code -> Dutch label, English label).
+SIZE_CLASS_LABELS = {
+    "<50k": ("Minder dan 50.000 inwoners", "Fewer than 50,000 inhabitants"),
+    "50-100k": ("50.000 tot 100.000 inwoners", "50,000 to 100,000 inhabitants"),
+    "100-250k": ("100.000 tot 250.000 inwoners", "100,000 to 250,000 inhabitants"),
+    ">250k": ("250.000 inwoners of meer", "250,000 inhabitants or more"),
+}
 
 
 def municipalities_codebook(seed: int) -> Codebook:
     """The codebook of ``gemeenten.csv``."""
+    assert tuple(SIZE_CLASS_LABELS) == SIZE_CLASSES
     variables = (
         _v(
             "municipality_code",
             "Gemeente (CBS-code)",
+            "Municipality (CBS code)",
             type="string",
             measure="nominal",
             required=True,
             unique=True,
             pattern=MUNICIPALITY_PATTERN,
         ),
-        _v("municipality_name", "Gemeentenaam", type="string", measure="nominal", required=True, unique=True),
+        _v(
+            "municipality_name",
+            "Gemeentenaam",
+            "Municipality name",
+            type="string",
+            measure="nominal",
+            required=True,
+            unique=True,
+        ),
         _v(
             "population",
             "Aantal inwoners (afgerond, bij benadering)",
+            "Number of inhabitants (rounded, approximate)",
             measure="scale",
             required=True,
             minimum=0,
@@ -352,91 +587,148 @@ def municipalities_codebook(seed: int) -> Codebook:
         _v(
             "target_pop_estimate",
             "Geschatte omvang van de doelgroep in de gemeente (noemer voor bereik per 1.000)",
+            "Estimated size of the target group in the municipality (denominator of reach per 1,000)",
             measure="scale",
             required=True,
             minimum=1,
         ),
-        _v("region", "Regio (Veilig Thuis-regio)", type="string", measure="nominal", required=True),
+        _v(
+            "region",
+            "Regio (Veilig Thuis-regio)",
+            "Region (Veilig Thuis region)",
+            type="string",
+            measure="nominal",
+            required=True,
+        ),
         _v(
             "size_class",
             "Gemeentegrootteklasse",
+            "Municipality size class",
+            {code: en for code, (_, en) in SIZE_CLASS_LABELS.items()},
             type="string",
             measure="ordinal",
-            value_labels={
-                "<50k": "minder dan 50.000",
-                "50-100k": "50.000-100.000",
-                "100-250k": "100.000-250.000",
-                ">250k": "meer dan 250.000",
-            },
+            value_labels={code: nl for code, (nl, _) in SIZE_CLASS_LABELS.items()},
             required=True,
         ),
     )
-    return Codebook(
-        dataset="gemeenten",
-        variables=variables,
-        title="Gemeentekader met inwonertal en geschatte doelgroep (SYNTHETISCHE DATA)",
-        encoding="UTF-8",
-        notes=SYNTHETIC_NOTE.format(seed=seed)
-        + " Inwonertallen zijn afgeronde benaderingen; target_pop_estimate is synthetisch.",
+    return _translated(
+        Codebook(
+            dataset="gemeenten",
+            variables=variables,
+            title="Gemeentekader met inwonertal en geschatte doelgroep (SYNTHETISCHE DATA)",
+            encoding="UTF-8",
+            notes=SYNTHETIC_NOTE.format(seed=seed)
+            + " Inwonertallen zijn afgeronde benaderingen; target_pop_estimate is synthetisch.",
+        )
     )
+
+
+#: Code families of the interview code book (family code -> Dutch label, English label).
+FAMILY_LABELS = {
+    "A SAMENWERKINGSSTRUCTUUR": ("Samenwerkingsstructuur", "Structure of the collaboration"),
+    "B RELATIEKWALITEIT": ("Relatiekwaliteit", "Quality of the relationship"),
+    "C BEREIK_EN_SIGNALERING": ("Bereik en signalering", "Reach and spotting concerns"),
+    "D VERWIJSROUTES": ("Verwijsroutes", "Referral routes"),
+    "E CAPACITEIT": ("Capaciteit", "Capacity"),
+    "F CONTEXT_ZELFBESCHIKKING": ("Context en zelfbeschikking", "Context and self-determination"),
+    "G OPBRENGSTEN_EN_AANBEVELINGEN": ("Opbrengsten en aanbevelingen", "Results and recommendations"),
+}
 
 
 def interviews_codebook(seed: int) -> Codebook:
     """The codebook of the codings table that ``analysis.ingest.qda`` reads from ``interviews.qdpx``.
 
     One row per coding; the columns follow :data:`analysis.ingest.qda.CODING_COLUMNS`, then the
-    case variables, then the coding's provenance.
+    case variables, then the coding's provenance. The case variables store short string codes
+    (``formeel``, ``sleutelpersoon``); the codebook labels them.
     """
     guid = r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$"
+    assert set(FAMILY_LABELS) == {name for name, _ in tx.FAMILIES.values()}
 
-    def text(name: str, label: str, **kw: Any) -> Variable:
-        return _v(name, label, type="string", measure="nominal", **kw)
+    def text(name: str, label: str, en: str, en_values: dict[str, str] | None = None, **kw: Any) -> Variable:
+        return _v(name, label, en, en_values, type="string", measure="nominal", **kw)
 
     variables = (
-        text("document", "Naam van het interview (bron)", required=True),
-        text("source_guid", "GUID van de bron", required=True, pattern=guid),
-        text("code", "Code (bijv. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')", required=True),
-        text("code_guid", "GUID van de code", required=True, pattern=guid),
+        text("document", "Naam van het interview (bron)", "Name of the interview (source)", required=True),
+        text("source_guid", "GUID van de bron", "GUID of the source", required=True, pattern=guid),
+        text(
+            "code",
+            "Code (bijv. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')",
+            "Code (e.g. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')",
+            required=True,
+        ),
+        text("code_guid", "GUID van de code", "GUID of the code", required=True, pattern=guid),
         text(
             "code_path",
             "Code met bovenliggende codefamilie ('B RELATIEKWALITEIT/B3 NIET_SERIEUS_GENOMEN')",
+            "Code with its parent code family ('B RELATIEKWALITEIT/B3 NIET_SERIEUS_GENOMEN')",
             required=True,
         ),
         text(
             "code_family",
             "Codefamilie: de bovenste code van code_path (A-G), of de metacode zelf",
+            "Code family: the top code of code_path (A-G), or the meta-code itself",
+            {
+                **{code: en for code, (_, en) in FAMILY_LABELS.items()},
+                **{code: "Meta-code" for code in tx.META_CODES},
+            },
             value_labels={
-                **{name: name.split(" ", 1)[1].replace("_", " ").lower() for name, _ in tx.FAMILIES.values()},
-                **{code: "metacode" for code in tx.META_CODES},
+                **{code: nl for code, (nl, _) in FAMILY_LABELS.items()},
+                **{code: "Metacode" for code in tx.META_CODES},
             },
             required=True,
         ),
         _v(
             "start",
             "Beginpositie van het fragment (Unicode-codepunt, vanaf 0)",
+            "Start of the fragment (Unicode code point, from 0)",
             measure="scale",
             required=True,
             minimum=0,
         ),
-        _v("end", "Eindpositie van het fragment (exclusief)", measure="scale", required=True, minimum=1),
-        text("text", "Gecodeerd fragment", required=True, pii=True),
-        text("case", "Geïnterviewde (case; een pseudoniem, nooit publiceren)", required=True, pii=True),
+        _v(
+            "end",
+            "Eindpositie van het fragment (exclusief)",
+            "End of the fragment (exclusive)",
+            measure="scale",
+            required=True,
+            minimum=1,
+        ),
+        text("text", "Gecodeerd fragment", "Coded fragment", required=True, pii=True),
+        text(
+            "case",
+            "Geïnterviewde (case; een pseudoniem, nooit publiceren)",
+            "Interviewee (case; a pseudonym, never publish)",
+            required=True,
+            pii=True,
+        ),
         text(
             "respondent_type",
             "Type respondent",
-            value_labels={v: v for v in sv.RESPONDENT_TYPES.values()},
+            "Respondent type",
+            _keyed(sv.RESPONDENT_TYPE_KEYS, sv.RESPONDENT_TYPES_EN),
+            value_labels=_keyed(sv.RESPONDENT_TYPE_KEYS, sv.RESPONDENT_TYPES),
             required=True,
         ),
         text(
             "org_side",
             "Kant van de samenwerking",
-            value_labels={v: v for v in sv.ORG_SIDE.values()},
+            "Side of the collaboration",
+            _keyed(sv.ORG_SIDE_KEYS, sv.ORG_SIDE_EN),
+            value_labels=_keyed(sv.ORG_SIDE_KEYS, sv.ORG_SIDE),
             required=True,
         ),
-        text("municipality_code", "Gemeente (CBS-code)", required=True, pattern=MUNICIPALITY_PATTERN),
+        text(
+            "municipality_code",
+            "Gemeente (CBS-code)",
+            "Municipality (CBS code)",
+            required=True,
+            pattern=MUNICIPALITY_PATTERN,
+        ),
         _v(
             "gekoppeld_aan_enquete",
             "De geïnterviewde heeft ook de organisatie-enquête ingevuld (resp_id)",
+            "The interviewee also completed the organisation survey (resp_id)",
             type="boolean",
             measure="nominal",
             required=True,
@@ -444,30 +736,52 @@ def interviews_codebook(seed: int) -> Codebook:
         text(
             "resp_id",
             "Respondentnummer in de organisatie-enquête (alleen als gekoppeld)",
+            "Respondent number in the organisation survey (only when linked)",
             pattern=r"^R\d{4,}$",
             applies_to="gekoppeld_aan_enquete == True",
         ),
-        text("coder", "Codeur", required=True),
-        text("created", "Tijdstip van codering (ISO 8601)", required=True),
-        text("selection_guid", "GUID van het gecodeerde fragment", required=True, pattern=guid),
+        text("coder", "Codeur", "Coder", required=True),
+        text("created", "Tijdstip van codering (ISO 8601)", "Time of coding (ISO 8601)", required=True),
+        text(
+            "selection_guid",
+            "GUID van het gecodeerde fragment",
+            "GUID of the coded fragment",
+            required=True,
+            pattern=guid,
+        ),
         text(
             "selection_type",
             "Soort fragment",
-            value_labels={"PlainTextSelection": "tekstfragment"},
+            "Kind of fragment",
+            {"PlainTextSelection": "Text fragment"},
+            value_labels={"PlainTextSelection": "Tekstfragment"},
             required=True,
         ),
-        text("position", "Positie in audio/video of op een afbeelding (leeg bij tekst)"),
-        text("coding_guid", "GUID van de codering", required=True, unique=True, pattern=guid),
+        text(
+            "position",
+            "Positie in audio/video of op een afbeelding (leeg bij tekst)",
+            "Position in audio/video or on an image (empty for text)",
+        ),
+        text(
+            "coding_guid",
+            "GUID van de codering",
+            "GUID of the coding",
+            required=True,
+            unique=True,
+            pattern=guid,
+        ),
     )
-    return Codebook(
-        dataset="interviews",
-        variables=variables,
-        title="Gecodeerde interviews (REFI-QDA), tabel van coderingen (SYNTHETISCHE DATA)",
-        encoding="UTF-8",
-        notes=SYNTHETIC_NOTE.format(seed=seed)
-        + " Verzonnen transcripten met pseudoniemen; alle gebruikte namen en plaatsen staan in "
-        "data/raw/namenlijst.txt. Eén rij per codering. Posities volgen REFI-QDA: tekens (codepunten) in de "
-        "platte tekst, begin bij 0, eind exclusief (text = bron[start:end]). Een antwoord is één fragment met "
-        "al zijn inhoudelijke codes (families A-G); QUOTE en IDENT staan op kleinere fragmenten (zinnen) "
-        "daarbinnen, CASEBOX op het hele antwoord.",
+    return _translated(
+        Codebook(
+            dataset="interviews",
+            variables=variables,
+            title="Gecodeerde interviews (REFI-QDA), tabel van coderingen (SYNTHETISCHE DATA)",
+            encoding="UTF-8",
+            notes=SYNTHETIC_NOTE.format(seed=seed)
+            + " Verzonnen transcripten met pseudoniemen; alle gebruikte namen en plaatsen staan in "
+            "data/raw/namenlijst.txt. Eén rij per codering. Posities volgen REFI-QDA: tekens (codepunten) in "
+            "de platte tekst, begin bij 0, eind exclusief (text = bron[start:end]). Een antwoord is één "
+            "fragment met al zijn inhoudelijke codes (families A-G); QUOTE en IDENT staan op kleinere "
+            "fragmenten (zinnen) daarbinnen, CASEBOX op het hele antwoord.",
+        )
     )

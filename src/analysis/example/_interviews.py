@@ -23,7 +23,7 @@ from lxml import etree
 
 from analysis.example import _texts as tx
 from analysis.example._files import FIXED_ISO
-from analysis.example._survey import RESPONDENT_TYPES
+from analysis.example._survey import RESPONDENT_TYPE_KEYS
 
 NS = "urn:QDA-XML:project:1.0"
 
@@ -127,7 +127,7 @@ def make_interviews(
     types = [types[i] for i in rng.permutation(len(types))]
     used_resp: set[str] = set()
     names = {s: list(rng.permutation(list(pool))) for s, pool in tx.INTERVIEWEE_NAMES.items()}
-    code_of = {v: k for k, v in RESPONDENT_TYPES.items()}
+    code_of = {v: k for k, v in RESPONDENT_TYPE_KEYS.items()}
     interviews = []
     for i, rtype in enumerate(types, start=1):
         side = side_of(rtype)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.example._survey import COLLAB_FORMS, INFORMAL_ORG_TYPES
+from analysis.example._survey import COLLAB_FORM_KEYS, INFORMAL_ORG_TYPE_KEYS
 
 TARGET_ROWS = 1500
 
@@ -74,7 +74,7 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
     rows = informal.loc[informal.index.repeat(per_resp)].reset_index(drop=True)
     m = len(rows)
 
-    form = rows["collab_form"].map(COLLAB_FORMS).to_numpy()
+    form = rows["collab_form"].map(COLLAB_FORM_KEYS).to_numpy()
     structural = form == "structureel"
     warm = rng.random(m) < np.vectorize(P_WARM.get)(form)
 
@@ -115,7 +115,7 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
         {
             "municipality_code": rows["municipality_code"].to_numpy(),
             "from_resp_id": rows["resp_id"].to_numpy(),
-            "from_org_type": rows["informal_org_type"].map(INFORMAL_ORG_TYPES).to_numpy(),
+            "from_org_type": rows["informal_org_type"].map(INFORMAL_ORG_TYPE_KEYS).to_numpy(),
             "collab_form": form,
             "to_org_type": to_type,
             "date_referred": referred,

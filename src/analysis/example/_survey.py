@@ -19,8 +19,147 @@ from analysis.example._municipalities import SMALL_MUNICIPALITY_RESPONDENTS
 
 N_RESPONDENTS = 600
 
-# -- value labels (Dutch) -------------------------------------------------------------------
+# -- value labels ------------------------------------------------------------------------------
+# Dutch labels as a researcher types them in SPSS (the file's value labels), with their English
+# translations (``*_EN``, written into the codebooks as ``translations: {en: ...}``).
 RESPONDENT_TYPES = {
+    1: "Professional, formele organisatie",
+    2: "Leidinggevende, formele organisatie",
+    3: "Beleidsmedewerker gemeente",
+    4: "Bestuurslid, informele organisatie",
+    5: "Vrijwilliger, informele organisatie",
+    6: "Sleutelpersoon",
+}
+RESPONDENT_TYPES_EN = {
+    1: "Professional, formal organisation",
+    2: "Manager, formal organisation",
+    3: "Municipal policy officer",
+    4: "Board member, informal organisation",
+    5: "Volunteer, informal organisation",
+    6: "Key person",
+}
+ORG_SIDE = {1: "Formeel", 2: "Informeel"}
+ORG_SIDE_EN = {1: "Formal", 2: "Informal"}
+FORMAL_ORG_TYPES = {
+    1: "Veilig Thuis",
+    2: "Wijkteam",
+    3: "Gemeente",
+    4: "Schuldhulpverlening",
+    5: "GGD",
+    6: "Jeugd en gezin",
+    7: "Politie",
+    8: "Onderwijs",
+    9: "Welzijn",
+    10: "Overig",
+}
+FORMAL_ORG_TYPES_EN = {
+    1: "Veilig Thuis (domestic abuse and child abuse advice centre)",
+    2: "Neighbourhood team",
+    3: "Municipality",
+    4: "Debt counselling",
+    5: "Municipal public health service (GGD)",
+    6: "Youth and family services",
+    7: "Police",
+    8: "Education",
+    9: "Social welfare",
+    10: "Other",
+}
+INFORMAL_ORG_TYPES = {
+    1: "Migrantenzelforganisatie",
+    2: "Vrouwenorganisatie",
+    3: "Religieuze organisatie",
+    4: "Sleutelpersonennetwerk",
+    5: "Bewonersinitiatief",
+    6: "Overig",
+}
+INFORMAL_ORG_TYPES_EN = {
+    1: "Migrant-led organisation",
+    2: "Women's organisation",
+    3: "Religious organisation",
+    4: "Key-person network",
+    5: "Residents' initiative",
+    6: "Other",
+}
+KEY_PERSON_PAID = {1: "Onbetaald", 2: "Vrijwilligersvergoeding", 3: "Betaald per uur", 4: "In dienst"}
+KEY_PERSON_PAID_EN = {1: "Unpaid", 2: "Volunteer allowance", 3: "Paid by the hour", 4: "Employed"}
+COLLAB_FORMS = {1: "Ad hoc", 2: "Projectmatig", 3: "Structureel"}
+COLLAB_FORMS_EN = {1: "Ad hoc", 2: "Project-based", 3: "Structural"}
+AGREEMENT = {
+    0: "Geen",
+    1: "Mondeling of per e-mail",
+    2: "Samenwerkings- of intentieverklaring",
+    3: "Convenant of contract",
+}
+AGREEMENT_EN = {
+    0: "None",
+    1: "Verbal or by e-mail",
+    2: "Declaration of cooperation or intent",
+    3: "Covenant or contract",
+}
+FUNDING = {
+    0: "Geen",
+    1: "Eenmalig of incidenteel",
+    2: "Projectsubsidie (≤2 jaar)",
+    3: "Jaarlijkse subsidie",
+    4: "Meerjarig structureel",
+}
+FUNDING_EN = {
+    0: "None",
+    1: "One-off or incidental",
+    2: "Project grant (≤2 years)",
+    3: "Annual grant",
+    4: "Structural, multi-year",
+}
+MEETINGS = {0: "Nooit", 1: "Ad hoc", 2: "Per kwartaal", 3: "Maandelijks", 4: "(Twee)wekelijks"}
+MEETINGS_EN = {0: "Never", 1: "Ad hoc", 2: "Quarterly", 3: "Monthly", 4: "Weekly or fortnightly"}
+PROTOCOL = {0: "Geen", 1: "Informele afspraken", 2: "Schriftelijk protocol of warme overdracht"}
+PROTOCOL_EN = {0: "None", 1: "Informal agreements", 2: "Written protocol or warm handover"}
+FEEDBACK = {0: "Nooit", 1: "Soms", 2: "Meestal", 3: "Altijd"}
+FEEDBACK_EN = {0: "Never", 1: "Sometimes", 2: "Usually", 3: "Always"}
+TRAINING = {0: "Nooit", 1: "Eenmalig", 2: "Jaarlijks", 3: "Doorlopende coaching of intervisie"}
+TRAINING_EN = {0: "Never", 1: "Once", 2: "Every year", 3: "Ongoing coaching or peer supervision"}
+FREY = {
+    0: "Geen samenwerking",
+    1: "Netwerken",
+    2: "Afstemmen (cooperation)",
+    3: "Coördineren",
+    4: "Coalitie",
+    5: "Samenwerken (collaboration)",
+}
+FREY_EN = {
+    0: "No collaboration",
+    1: "Networking",
+    2: "Cooperation",
+    3: "Coordination",
+    4: "Coalition",
+    5: "Collaboration",
+}
+YES_NO = {0: "Nee", 1: "Ja"}
+YES_NO_EN = {0: "No", 1: "Yes"}
+LIKERT = {
+    1: "Helemaal oneens",
+    2: "Oneens",
+    3: "Neutraal",
+    4: "Eens",
+    5: "Helemaal eens",
+    8: "Weet niet",
+    9: "N.v.t.",
+}
+LIKERT_EN = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Neither agree nor disagree",
+    4: "Agree",
+    5: "Strongly agree",
+    8: "Don't know",
+    9: "Not applicable",
+}
+LIKERT_MISSING = [8, 9]
+
+# -- short string codes ---------------------------------------------------------------------------
+#: How the referral log (``verwijzingen.xlsx``) and the interviews' case variables store these
+#: categories: short codes, labelled in their codebooks with the labels above.
+RESPONDENT_TYPE_KEYS = {
     1: "formeel_professional",
     2: "formeel_leidinggevende",
     3: "gemeente_beleid",
@@ -28,20 +167,8 @@ RESPONDENT_TYPES = {
     5: "informeel_vrijwilliger",
     6: "sleutelpersoon",
 }
-ORG_SIDE = {1: "formeel", 2: "informeel"}
-FORMAL_ORG_TYPES = {
-    1: "veilig_thuis",
-    2: "wijkteam",
-    3: "gemeente",
-    4: "schuldhulp",
-    5: "ggd",
-    6: "jeugd_gezin",
-    7: "politie",
-    8: "onderwijs",
-    9: "welzijn",
-    10: "overig",
-}
-INFORMAL_ORG_TYPES = {
+ORG_SIDE_KEYS = {1: "formeel", 2: "informeel"}
+INFORMAL_ORG_TYPE_KEYS = {
     1: "migrantenzelforganisatie",
     2: "vrouwenorganisatie",
     3: "religieuze_organisatie",
@@ -49,44 +176,7 @@ INFORMAL_ORG_TYPES = {
     5: "bewonersinitiatief",
     6: "overig",
 }
-KEY_PERSON_PAID = {1: "onbetaald", 2: "vrijwilligersvergoeding", 3: "betaald_per_uur", 4: "in_dienst"}
-COLLAB_FORMS = {1: "ad_hoc", 2: "projectmatig", 3: "structureel"}
-AGREEMENT = {
-    0: "geen",
-    1: "mondeling/e-mail",
-    2: "samenwerkingsverklaring/intentieverklaring",
-    3: "convenant/contract",
-}
-FUNDING = {
-    0: "geen",
-    1: "eenmalig/incidenteel",
-    2: "projectsubsidie (≤2 jaar)",
-    3: "jaarlijkse subsidie",
-    4: "meerjarig structureel",
-}
-MEETINGS = {0: "nooit", 1: "ad hoc", 2: "per kwartaal", 3: "maandelijks", 4: "(twee)wekelijks"}
-PROTOCOL = {0: "geen", 1: "informele afspraken", 2: "schriftelijk protocol / warme overdracht"}
-FEEDBACK = {0: "nooit", 1: "soms", 2: "meestal", 3: "altijd terugkoppeling"}
-TRAINING = {0: "nooit", 1: "eenmalig", 2: "jaarlijks", 3: "doorlopende coaching/intervisie"}
-FREY = {
-    0: "geen samenwerking",
-    1: "netwerken",
-    2: "afstemmen (cooperation)",
-    3: "coördineren",
-    4: "coalitie",
-    5: "samenwerken (collaboration)",
-}
-YES_NO = {0: "nee", 1: "ja"}
-LIKERT = {
-    1: "helemaal oneens",
-    2: "oneens",
-    3: "neutraal",
-    4: "eens",
-    5: "helemaal eens",
-    8: "weet niet",
-    9: "n.v.t.",
-}
-LIKERT_MISSING = [8, 9]
+COLLAB_FORM_KEYS = {1: "ad_hoc", 2: "projectmatig", 3: "structureel"}
 
 # -- the perception scales --------------------------------------------------------------------
 #: Item texts (variable labels) per scale, after domain brief §6.5.
@@ -113,6 +203,32 @@ SCALE_ITEMS: dict[str, tuple[str, ...]] = {
         "Professionals weten wat er speelt in de gemeenschap",
         "We leren structureel van elkaar",
         "Ik heb training gehad in het herkennen van signalen",
+    ),
+}
+#: The item texts in English, item for item.
+SCALE_ITEMS_EN: dict[str, tuple[str, ...]] = {
+    "trust": (
+        "The partner organisation does what was agreed",
+        "I can safely share confidential information with the partner organisation",
+        "We can openly disagree",
+        "The partner organisation pursues the same goals",
+    ),
+    "appreciation": (
+        "My knowledge of the community is valued",
+        "My efforts are visibly recognised (e.g. payment, mention)",
+        "I am treated as an equal partner",
+    ),
+    "taken_seriously": (
+        "When I pass on a concern, something is done with it",
+        "I receive feedback after a referral",
+        "Professionals take my assessment of risk seriously",
+        "I sometimes feel used as a mere go-between",
+    ),
+    "knowledge_exchange": (
+        "I know what Veilig Thuis/the neighbourhood team does after a report",
+        "Professionals know what is going on in the community",
+        "We learn from each other in a structured way",
+        "I have been trained to recognise warning signs",
     ),
 }
 SCALE_TITLES = {
