@@ -184,6 +184,54 @@ def lab(
     raise typer.Exit(subprocess.call(cmd))
 
 
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The folder with your data files (default: the current folder).")
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing study.yml, its codebooks and suites.")
+    ] = False,
+) -> None:
+    """Describe a folder of data files as a study: study.yml with a proposed plan, codebooks, suites.
+
+    Reads every data file in FOLDER/data/raw (or, without it, in FOLDER and its subfolders),
+    writes codebooks/DATASET.yml, expectations/DATASET.json and study.yml with a proposed
+    analysis plan. Every guess in study.yml carries a REVIEW comment saying what it was
+    guessed from; what it could not find, a NOT FOUND comment. Refuses to overwrite an
+    existing study.yml unless --force.
+    """
+    from analysis import init as init_mod
+
+    result = init_mod.init_study(
+        folder, force=force, warn=lambda line: console.print("warning: " + _escape(line), highlight=False)
+    )
+    for line in init_mod.summary(result, str(folder)):
+        out.print(_escape(line), highlight=False, soft_wrap=True)
+
+
+@app.command()
+def suites(
+    datasets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Dataset names (default: every dataset of the study).", show_default=False),
+    ] = None,
+    study: StudyOption = None,
+) -> None:
+    """Regenerate the validation suites (expectations/DATASET.json) from the codebooks.
+
+    Run it after editing a codebook. Hand-written expectations in the JSON are kept; a suite
+    whose codebook did not change is left byte for byte as it was.
+    """
+    s = _study(study)
+    from analysis.validate.suites import regenerate_study
+
+    for name in datasets or []:
+        s.entry(name)  # a clear error for an unknown dataset
+    for path, changed in regenerate_study(s, list(datasets) if datasets else None):
+        out.print(f"{'wrote' if changed else 'unchanged'} {path}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: run the app; a BruggenError becomes a readable message.
 

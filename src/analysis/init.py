@@ -1,0 +1,1234 @@
+"""``bruggen init``: describe a folder of data files as a study, with a proposed analysis plan.
+
+:func:`init_study` reads every data file in a folder (``FOLDER/data/raw`` when it exists,
+else ``FOLDER`` and its subfolders) with :func:`analysis.ingest.read`, and writes
+
+- ``study.yml``: a dataset per file, the disclosure defaults, and a *proposed* analysis plan
+  (``plan:`` and ``analyses:``, see :mod:`analysis.plan`);
+- ``codebooks/<dataset>.yml``: each file's codebook, as the file describes itself;
+- ``expectations/<dataset>.json``: the validation suites generated from those codebooks.
+
+The plan is a set of guesses from names, labels and values (:func:`propose`): nothing in it
+is taken for granted. Every proposed binding stands on its own line with a comment
+``# REVIEW: guessed from <reason>``, and every part of the plan it could not find is left out
+with a comment ``# NOT FOUND: ...`` saying what is missing. The rules are generic: they look for
+what a study of formal-informal collaboration holds, in Dutch and English names and labels.
+
+============================  ===============================================================
+part / role                   recognised by
+============================  ===============================================================
+survey                        the dataset (not a REFI-QDA project, municipality frame or log)
+                              with the most labelled variables, then the most rows
+survey.id                     a unique, complete column named like an identifier
+survey.side                   a variable with two values labelled formal/informal
+                              (formeel/informeel, professional/vrijwilliger, sleutelpersoon)
+survey.municipality           values that look like CBS municipality codes (GM + 4 digits)
+survey.respondent_type        a category labelled like "type respondent" or "role"
+survey.collaboration_form     a category labelled like "samenwerkingsvorm" / "form of
+                              collaboration" with a value labelled structureel/structural
+survey.scales                 items sharing a name prefix (``trust_1`` ...) and value labels
+survey.reach                  counts labelled "bereik"/"reach" and "doelgroep"/"target"
+municipalities                a dataset whose municipality codes are unique and that has a
+                              name column; region, size, population by name or label
+referrals                     a dataset with two date columns and a column whose values are
+                              survey identifiers (the sender)
+interviews                    a REFI-QDA project (or codings table): its ``case`` column and
+                              the side from its case attributes
+============================  ===============================================================
+
+Analyses (:data:`analysis.plan.ANALYSES`) are proposed only where the parts they need are bound.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from analysis.errors import BruggenError, StudyConfigError
+from analysis.plan import ROLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.codebook import Variable
+    from analysis.ingest import Dataset
+
+#: Folders that are never searched for data: Bruggen's own output and tool folders.
+SKIP_DIRS = frozenset(
+    {"codebooks", "expectations", "reports", "processed", "notebooks", "node_modules", "__pycache__", "venv"}
+)
+#: A text file with this kind of name is a list of names and places to pseudonymise, not data.
+NAMES_FILE = re.compile(r"^(namen|names?|naam|pseudonym\w*)[ _-]?(lijst|list)?$|namenlijst|names?[ _-]?list")
+
+#: Disclosure-control defaults, as in the example study.
+DISCLOSURE = {"min_count": 10, "min_denominator": 20, "round_to": None, "k": 5}
+
+
+# -- the patterns (Dutch and English) ------------------------------------------------------
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+#: A CBS municipality code.
+GM_CODE = _rx(r"^GM\d{4}$")
+#: Names and labels, matched against "name label" with separators turned into spaces.
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "id": _rx(
+        r"\b(id|ids|nr|nummer|number|key|sleutel|respnr|respid|responseid|response id|record)\b"
+        r"|respondentnummer|respondent ?id|\w+_?id\b|\bid\w*"
+    ),
+    "respondent": _rx(r"respond|deelnemer|participant|\bresp\b|response|case"),
+    "side": _rx(r"\bkant\b|\bside\b|sector|formeel|formal|formele|type organisatie|organi[sz]ation type"),
+    "respondent_type": _rx(
+        r"(respondent|deelnemer|participant)\w*\b.*\b(type|soort|categorie|category|groep|group)"
+        r"|\b(type|soort|categorie|category|groep|group)\b.*\b(respondent|deelnemer|participant)"
+        r"|\brol\b|\brole\b|\bfunctie\b|\bposition\b"
+    ),
+    "collaboration": _rx(r"samenwerk|collaborat|\bcollab\b|cooperat|co-operat|partnership"),
+    "form": _rx(r"vorm|\bforms?\b|\btype\b|\bsoort\b|\bwijze\b|\bmode\b|\bkind\b"),
+    "structural": _rx(r"structure(el|le)|structural|structured"),
+    "reach": _rx(r"bereik|\breach"),
+    "reach_total": _rx(r"total|totaal|uniek|unique|\ball\b|\balle\b"),
+    "reach_unknown": _rx(r"unknown|onbekend|niet bekend|nog niet bekend|new to services|not known"),
+    "target": _rx(r"doelgroep|target"),
+    "population": _rx(r"inwoner|population|bevolking|residents|\bpop\b"),
+    "name": _rx(r"naam|\bname\b|\bnames\b|_name\b|\bnaam\b|benaming|omschrijving"),
+    "region": _rx(r"regio|region|provincie|province|landsdeel|\bggd\b|veiligheidsregio|arbeidsmarkt"),
+    "size": _rx(r"grootte|\bsize\b|klasse|\bclass\b|stedelijkheid|urbani[sz]|omvang ?klasse"),
+    "referred": _rx(r"verwez|verwijz|\brefer|\breferral|aanmeld|\bsent\b|verstuurd|\bsignaal"),
+    "first_contact": _rx(r"contact|eerste|\bfirst\b|\bstart|intake|opgepakt|response date"),
+    "completed": _rx(r"completed|afgerond|voltooid|geslaagd|tot stand|success|gelukt|\bbereikt|\bmade\b"),
+    "warm_handover": _rx(r"\bwarm|handover|hand-over|overdracht"),
+    "destination": _rx(
+        r"\bto\b|\bnaar\b|destination|bestemming|ontvang|receiv|doorverwezen naar|verwezen naar"
+    ),
+    "consent": _rx(r"consent|toestemming|akkoord|informed|instemming"),
+    "theme": _rx(r"thema|theme|topic|onderwerp|\bprobleem|\bproblem"),
+}
+#: Value labels (or values) of a side: informal is tried first ("informeel" holds "formeel").
+INFORMAL = _rx(
+    r"informe|informal|vrijwillig|volunteer|sleutelperso|key ?person|zelforgani|self.?organi"
+    r"|grassroots|community.?based|migrantenorg|burgerinitiatief|civil society"
+)
+FORMAL = _rx(
+    r"\bformee?l|\bformal|professional|professioneel|beroepskracht|hulpverlen|\binstelling|institution"
+    r"|\bstatutory|\bpaid staff"
+)
+#: The "yes" value of a yes/no variable.
+YES = _rx(r"^(ja|yes|y|j|true|waar|wel|1|1\.0)$")
+
+
+# -- what was read -------------------------------------------------------------------------
+@dataclass
+class Table:
+    """One data file that was read, under its dataset name, with the helpers the rules use."""
+
+    name: str
+    path: Path
+    dataset: Dataset
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.dataset.frame
+
+    @property
+    def codebook(self):
+        return self.dataset.codebook
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def is_qda(self) -> bool:
+        """A REFI-QDA project or a codings table: coded passages with a ``code`` column."""
+        cols = set(self.columns)
+        return "code" in cols and ("case" in cols or "document" in cols or "codings" in self.dataset.tables)
+
+    def var(self, column: str) -> Variable:
+        from analysis.codebook import Variable
+
+        return self.codebook.get(column) or Variable(column)
+
+    def words(self, column: str) -> str:
+        """Name and label lower-cased, with ``_ . - / ( )`` and camelCase turned into spaces."""
+        var = self.var(column)
+        name = re.sub(r"([a-z])([A-Z])", r"\1 \2", column)
+        text = f"{name} {var.label or ''}".lower()
+        return re.sub(r"[_\-.\[\]()/:;,]+", " ", text)
+
+    def matches(self, column: str, *patterns: str) -> bool:
+        return all(PATTERNS[p].search(self.words(column)) for p in patterns)
+
+    def values(self, column: str) -> pd.Series:
+        """The valid values as stored (codes where the variable has value labels), no missing."""
+        frame = self.frame[column]
+        present = frame.notna()
+        codes = self.dataset.codes
+        source = codes[column] if codes is not None and column in codes.columns else frame
+        return source[present]
+
+    def distinct(self, column: str, limit: int = 50) -> list[Any]:
+        """The distinct valid values (at most ``limit`` + 1, so callers can tell "many")."""
+        out = []
+        for v in self.values(column).drop_duplicates():
+            out.append(_scalar(v))
+            if len(out) > limit:
+                break
+        return out
+
+    def labelled(self, column: str) -> dict[Any, str]:
+        """The value labels of valid codes."""
+        return dict(self.var(column).valid_labels)
+
+    def is_date(self, column: str) -> bool:
+        import pandas as pd
+
+        s = self.frame[column]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            return s.notna().any()
+        head = s.dropna().head(100)
+        return len(head) > 0 and all(
+            hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str) for v in head
+        )
+
+    def numbers(self, column: str) -> pd.Series | None:
+        """The valid values as numbers, or ``None`` when they are not all numbers."""
+        import pandas as pd
+
+        if self.is_date(column):
+            return None
+        s = self.frame[column]
+        if isinstance(s.dtype, pd.CategoricalDtype) and not self.labelled(column):
+            s = s.astype(object)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            return None  # a labelled category, not a number
+        s = s.dropna()
+        if s.empty:
+            return None
+        n = pd.to_numeric(s.astype(object), errors="coerce")
+        return None if n.isna().any() else n.astype(float)
+
+    def is_count(self, column: str) -> bool:
+        n = self.numbers(column)
+        return n is not None and bool(((n >= 0) & (n % 1 == 0)).all())
+
+    def is_unique_key(self, column: str) -> bool:
+        s = self.frame[column]
+        return self.rows > 0 and not s.isna().any() and not s.astype(str).duplicated().any()
+
+    def gm_share(self, column: str) -> float:
+        """The share of the non-missing values that look like a CBS municipality code."""
+        s = self.frame[column].dropna()
+        if s.empty:
+            return 0.0
+        text = s.astype(str).str.strip()
+        return float(text.str.match(GM_CODE).mean())
+
+    def is_category(self, column: str, most: int = 30, least: int = 2) -> bool:
+        """A closed set of ``least`` to ``most`` values (labelled codes, or distinct values)."""
+        if self.is_date(column):
+            return False
+        if self.labelled(column):
+            return least <= len(self.labelled(column)) <= most
+        n = len(self.distinct(column, most))
+        return least <= n <= most and n < max(3, self.rows)
+
+    def n_labelled(self) -> int:
+        """Variables with a label of their own or value labels: how well the file describes itself."""
+        return sum(1 for v in self.codebook if (v.label and v.label != v.name) or v.valid_labels)
+
+
+def _scalar(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _norm(value: Any) -> str:
+    value = _scalar(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().casefold()
+
+
+# -- the proposal --------------------------------------------------------------------------
+@dataclass
+class Guess:
+    """One proposed line of study.yml: its key, its YAML value and why it was guessed."""
+
+    key: str
+    value: Any
+    reason: str
+
+
+@dataclass
+class Proposal:
+    """What :func:`propose` makes of the tables: the plan's parts, analyses and other settings.
+
+    ``parts`` maps a part (``survey`` ...) to its guessed lines in order (``dataset`` first;
+    keys with a dot, ``reach.count`` and ``scales.trust``, are nested); ``missing`` lists, per
+    part, what could not be found.
+    """
+
+    parts: dict[str, list[Guess]] = field(default_factory=dict)
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    analyses: list[Guess] = field(default_factory=list)
+    quasi_identifiers: Guess | None = None
+    names_file: Guess | None = None
+
+    def add(self, part: str, key: str, value: Any, reason: str) -> None:
+        self.parts.setdefault(part, []).append(Guess(key, value, reason))
+
+    def lack(self, part: str, text: str) -> None:
+        self.missing.setdefault(part, []).append(text)
+
+    def bound(self, part: str, role: str | None = None) -> Any:
+        """The proposed value of a role (or the part's dataset), or ``None``."""
+        for g in self.parts.get(part, []):
+            if g.key == (role or "dataset"):
+                return g.value
+        return None
+
+    def column(self, part: str, role: str) -> str | None:
+        value = self.bound(part, role)
+        return value.get("variable") if isinstance(value, dict) else value
+
+
+def _show_labels(labels: dict[Any, str], limit: int = 4) -> str:
+    shown = [f"{k} = {v}" for k, v in list(labels.items())[:limit]]
+    return ", ".join(shown) + (", ..." if len(labels) > limit else "")
+
+
+def _first(
+    table: Table,
+    columns: Iterable[str],
+    test: Callable[[str], bool],
+    prefer: Callable[[str], bool] | None = None,
+) -> str | None:
+    hits = [c for c in columns if test(c)]
+    if prefer is not None:
+        preferred = [c for c in hits if prefer(c)]
+        hits = preferred or hits
+    return hits[0] if hits else None
+
+
+def _side_values(table: Table, column: str) -> tuple[Any, Any, str] | None:
+    """(formal, informal, reason) when the column holds exactly a formal and an informal value."""
+    labels = table.labelled(column)
+    if labels:
+        if len(labels) != 2:
+            return None
+        pairs = list(labels.items())
+        observed = {_norm(v) for v in table.distinct(column, 5)}
+        if not observed <= {_norm(code) for code, _ in pairs}:
+            return None
+        source = f"value labels {_show_labels(labels)}"
+    else:
+        if table.var(column).type not in ("string",) and table.numbers(column) is not None:
+            return None
+        values = table.distinct(column, 3)
+        if len(values) != 2:
+            return None
+        pairs = [(v, str(v)) for v in values]
+        source = f"values {values[0]!r} and {values[1]!r}"
+    formal = [code for code, label in pairs if FORMAL.search(label) and not INFORMAL.search(label)]
+    informal = [code for code, label in pairs if INFORMAL.search(label)]
+    if len(formal) == 1 and len(informal) == 1 and formal[0] != informal[0]:
+        return formal[0], informal[0], source
+    return None
+
+
+def _find_side(table: Table, exclude: Iterable[str] = ()) -> Guess | None:
+    hits = []
+    for c in table.columns:
+        if c in exclude:
+            continue
+        found = _side_values(table, c)
+        if found:
+            hits.append((c, found))
+    if not hits:
+        return None
+    hits.sort(key=lambda h: not table.matches(h[0], "side"))
+    column, (formal, informal, source) = hits[0]
+    reason = f"{column}: {source}"
+    if len(hits) > 1:
+        reason += f" (also possible: {', '.join(h[0] for h in hits[1:4])})"
+    return Guess("side", {"variable": column, "formal": formal, "informal": informal}, reason)
+
+
+def _gm_columns(table: Table) -> list[str]:
+    return [c for c in table.columns if table.gm_share(c) >= 0.9]
+
+
+def _name_column(table: Table, code: str) -> str | None:
+    def texty(c: str) -> bool:
+        if c == code or table.numbers(c) is not None or table.is_date(c):
+            return False
+        return table.gm_share(c) < 0.5
+
+    found = _first(table, table.columns, lambda c: texty(c) and table.matches(c, "name"))
+    if found:
+        return found
+    return _first(table, table.columns, lambda c: texty(c) and table.is_unique_key(c))
+
+
+def _key_columns(table: Table) -> list[str]:
+    """Columns that identify each row (unique, complete), not numbers with decimals nor dates."""
+    out = []
+    for c in table.columns:
+        if table.is_date(c) or not table.is_unique_key(c):
+            continue
+        n = table.numbers(c)
+        if n is not None and not bool((n % 1 == 0).all()):
+            continue
+        out.append(c)
+    return out
+
+
+def _share_in(table: Table, column: str, keys: set[str]) -> float:
+    values = table.values(column)
+    if values.empty or not keys:
+        return 0.0
+    return float(values.map(_norm).isin(keys).mean())
+
+
+def _ref_column(table: Table, keys: set[str], exclude: Iterable[str] = ()) -> tuple[str, float] | None:
+    """The column whose values are (mostly) among ``keys``, with that share."""
+    best = None
+    for c in table.columns:
+        if c in exclude or table.is_date(c):
+            continue
+        values = table.values(c)
+        if len(values) < max(2, table.rows / 2) or values.nunique() < 2:
+            continue  # a mostly empty or constant column refers to nothing
+        share = _share_in(table, c, keys)
+        if share >= 0.8 and (best is None or share > best[1]):
+            best = (c, share)
+    return best
+
+
+def propose(tables: list[Table], names_file: str | None = None) -> Proposal:
+    """Guess the analysis plan of a study from its tables (see the module docstring).
+
+    ``names_file`` is the study's list of names and places (relative to the study folder),
+    when the folder has one: quotes are proposed only with it.
+    """
+    p = Proposal()
+    if names_file:
+        p.names_file = Guess(
+            "names_file", names_file, f"{Path(names_file).name} is named like a list of names"
+        )
+    qda = [t for t in tables if t.is_qda]
+    plain = [t for t in tables if not t.is_qda]
+
+    # municipality frames: a unique GM-code column and a name column
+    frames: list[tuple[Table, str, str]] = []
+    for t in plain:
+        for code in _gm_columns(t):
+            if t.is_unique_key(code):
+                name = _name_column(t, code)
+                if name:
+                    frames.append((t, code, name))
+                    break
+
+    # the survey: most labelled variables, then most rows; a log that refers to another
+    # dataset's key and has two dates comes last
+    keys = {t.name: {c: {_norm(v) for v in t.values(c)} for c in _key_columns(t)} for t in plain}
+
+    def log_like(t: Table) -> bool:
+        if sum(t.is_date(c) for c in t.columns) < 2:
+            return False
+        others = [k for name, cols in keys.items() if name != t.name for k in cols.values()]
+        return any(_ref_column(t, k) for k in others)
+
+    frame_names = {f[0].name for f in frames}
+    candidates = [t for t in plain if t.name not in frame_names] or plain
+    survey = None
+    if candidates:
+        survey = max(candidates, key=lambda t: (not log_like(t), t.n_labelled(), t.rows))
+        why = f"{survey.rows} rows, {survey.n_labelled()} labelled variables"
+        if len(candidates) > 1:
+            why += "; the most of the study's tables"
+        p.add("survey", "dataset", survey.name, why)
+        _propose_survey(p, survey)
+    else:
+        p.lack("survey", "no survey: no dataset besides the interviews and the municipality frame")
+
+    _propose_frame(p, frames, survey)
+    others = [t for t in plain if survey is None or t.name != survey.name]
+    others = [t for t in others if t.name not in frame_names]
+    _propose_referrals(p, others, survey)
+    _propose_interviews(p, qda, survey)
+    _propose_analyses(p)
+    return p
+
+
+def _propose_survey(p: Proposal, t: Table) -> None:
+    taken: set[str] = set()
+
+    def bind(role: str, value: Any, reason: str) -> None:
+        p.add("survey", role, value, reason)
+        taken.add(value["variable"] if isinstance(value, dict) else value)
+
+    # id
+    ids = [c for c in _key_columns(t) if t.matches(c, "id") or t.matches(c, "respondent")]
+    ids.sort(key=lambda c: (not t.matches(c, "respondent"), not t.matches(c, "id"), t.columns.index(c)))
+    if ids:
+        bind(
+            "id", ids[0], f"{ids[0]} is unique and complete in {t.rows} rows and is named like an identifier"
+        )
+    else:
+        p.lack("survey", "id: no unique, complete column named like a respondent identifier")
+
+    if "consent" in ROLES["survey"]:  # a role of newer plans
+        consent = _first(t, t.columns, lambda c: c not in taken and t.matches(c, "consent"))
+        yes = _yes_value(t, consent) if consent else None
+        if consent and yes is not None:
+            bind("consent", {"variable": consent, "yes": yes}, f"{consent} is yes/no, named like consent")
+        else:
+            p.lack("survey", "consent: no yes/no variable named like consent (toestemming)")
+
+    side = _find_side(t)
+    if side:
+        bind("side", side.value, side.reason)
+    else:
+        p.lack(
+            "survey",
+            "side: no variable with two values labelled formal and informal "
+            "(add side: {variable: ..., formal: <code>, informal: <code>})",
+        )
+
+    rtype = _first(
+        t,
+        t.columns,
+        lambda c: c not in taken and t.matches(c, "respondent_type") and t.is_category(c),
+        prefer=lambda c: bool(t.labelled(c)),
+    )
+    if rtype:
+        labels = t.labelled(rtype)
+        shown = f"; values {_show_labels(labels, 3)}" if labels else ""
+        bind("respondent_type", rtype, f"{rtype} is labelled {t.var(rtype).label or rtype!r}{shown}")
+    else:
+        p.lack("survey", "respondent_type: no category named or labelled like a type of respondent or role")
+
+    gm = [c for c in _gm_columns(t) if c not in taken]
+    if gm:
+        bind("municipality", gm[0], f"the values of {gm[0]} look like CBS municipality codes (GM + 4 digits)")
+    else:
+        p.lack("survey", "municipality: no column with CBS municipality codes (GM0363)")
+
+    form = _find_collaboration_form(t, taken)
+    if form:
+        bind("collaboration_form", form.value, form.reason)
+    else:
+        p.lack(
+            "survey",
+            "collaboration_form: no category labelled like a form of collaboration with a value "
+            "structureel/structural",
+        )
+
+    scales = _find_scales(t, taken)
+    for name, items, reason in scales:
+        p.add("survey", f"scales.{name}", {"items": items}, reason)
+    if not scales:
+        p.lack("survey", "scales: no items sharing a name prefix and the same value labels")
+
+    counts = [c for c in t.columns if c not in taken and t.is_count(c) and not t.labelled(c)]
+    reach = [c for c in counts if t.matches(c, "reach")]
+    unknown = [c for c in reach if t.matches(c, "reach_unknown")]
+    total = [c for c in reach if c not in unknown]
+    total.sort(key=lambda c: not t.matches(c, "reach_total"))
+    target = [c for c in counts if t.matches(c, "target") and c not in reach]
+    if total:
+        p.add(
+            "survey",
+            "reach.count",
+            total[0],
+            f"{total[0]} is a count labelled {t.var(total[0]).label or total[0]!r}",
+        )
+    if target:
+        p.add(
+            "survey",
+            "reach.population",
+            target[0],
+            f"{target[0]} is a count labelled {t.var(target[0]).label or target[0]!r}",
+        )
+    if unknown:
+        p.add(
+            "survey",
+            "reach.unknown",
+            unknown[0],
+            f"{unknown[0]} is a reach count labelled {t.var(unknown[0]).label or unknown[0]!r}",
+        )
+    if not total:
+        p.lack("survey", "reach.count: no count named or labelled 'bereik'/'reach'")
+    if not target:
+        p.lack("survey", "reach.population: no count named or labelled 'doelgroep'/'target'")
+
+
+def _find_collaboration_form(t: Table, taken: set[str]) -> Guess | None:
+    for c in t.columns:
+        if c in taken or not t.matches(c, "collaboration", "form") or not t.is_category(c):
+            continue
+        labels = t.labelled(c) or {v: str(v) for v in t.distinct(c, 30)}
+        structural = [code for code, label in labels.items() if PATTERNS["structural"].search(str(label))]
+        if len(structural) == 1:
+            label = labels[structural[0]]
+            return Guess(
+                "collaboration_form",
+                {"variable": c, "structural": structural[0]},
+                f"{c} is labelled {t.var(c).label or c!r} and has the category {structural[0]} = {label}",
+            )
+    return None
+
+
+#: A scale item's name: a prefix and a number (trust_1, trust1, Q3_1) or a letter (q1a, item_b).
+_ITEM = re.compile(r"^(.+?)(?:[_.](\d+|[a-z])|(?<=[A-Za-z])(\d+)|(?<=\d)([a-z]))$")
+
+
+def _find_scales(t: Table, taken: set[str]) -> list[tuple[str, list[str], str]]:
+    """Likert items: a shared name prefix with a number or letter suffix, and shared value labels."""
+    groups: dict[tuple[str, tuple], list[str]] = {}
+    for c in t.columns:
+        if c in taken:
+            continue
+        labels = t.labelled(c)
+        if len(labels) < 3:
+            continue
+        codes = [k for k in labels if isinstance(k, (int, float)) and not isinstance(k, bool)]
+        if len(codes) != len(labels):
+            continue
+        m = _ITEM.match(c)
+        if not m:
+            continue
+        key = (m.group(1), tuple(sorted((float(k), str(v)) for k, v in labels.items())))
+        groups.setdefault(key, []).append(c)
+    out = []
+    used: set[str] = set()
+    for (prefix, labels), items in groups.items():
+        if len(items) < 2:
+            continue
+        name = _snake(prefix) or "scale"
+        while name in used:
+            name += "_2"
+        used.add(name)
+        shown = _show_labels({_scalar(k): v for k, v in labels}, 2)
+        out.append((name, items, f"{len(items)} items named {prefix}... share the value labels {shown}"))
+    return out
+
+
+def _propose_frame(p: Proposal, frames: list[tuple[Table, str, str]], survey: Table | None) -> None:
+    if not frames:
+        p.lack(
+            "municipalities",
+            "no municipality frame: no dataset with one row per municipality code (GM + 4 digits) "
+            "and a name column",
+        )
+        return
+    survey_codes: set[str] = set()
+    gm = p.column("survey", "municipality")
+    if survey is not None and gm:
+        survey_codes = {_norm(v) for v in survey.values(gm)}
+
+    def coverage(f: tuple[Table, str, str]) -> float:
+        t, code, _ = f
+        if not survey_codes:
+            return 0.0
+        return len(survey_codes & {_norm(v) for v in t.values(code)}) / len(survey_codes)
+
+    t, code, name = max(frames, key=lambda f: (coverage(f), f[0].rows))
+    why = f"{t.rows} rows, one per municipality code in {code}"
+    if survey_codes:
+        share = coverage((t, code, name))
+        why += f"; holds {share:.0%} of the survey's municipalities"
+        if share < 1:
+            why += " (every municipality of the survey must be in the frame)"
+    p.add("municipalities", "dataset", t.name, why)
+    p.add("municipalities", "code", code, f"{code} holds unique CBS municipality codes (GM + 4 digits)")
+    p.add("municipalities", "name", name, f"{name} is named or labelled like a name")
+    taken = {code, name}
+    for role in ("region", "size"):  # one region is a category too: a study in one region
+        found = _first(
+            t,
+            t.columns,
+            lambda c, role=role: c not in taken and t.matches(c, role) and t.is_category(c, least=1),
+        )
+        if found:
+            taken.add(found)
+            p.add("municipalities", role, found, f"{found} is a category named or labelled like {role}")
+        else:
+            p.lack("municipalities", f"{role}: no category named or labelled like a {role}")
+    counts = [c for c in t.columns if c not in taken and t.is_count(c)]
+    target = [c for c in counts if t.matches(c, "target")]
+    population = [c for c in counts if t.matches(c, "population") and c not in target]
+    if population:
+        p.add(
+            "municipalities",
+            "population",
+            population[0],
+            f"{population[0]} is a count named like inhabitants/population",
+        )
+    if target:
+        p.add(
+            "municipalities",
+            "target_population",
+            target[0],
+            f"{target[0]} is a count named like a target group",
+        )
+
+
+def _yes_value(t: Table, column: str) -> Any | None:
+    labels = t.labelled(column)
+    values = labels or {v: str(v) for v in t.distinct(column, 3)}
+    if len(values) > 2:
+        return None
+    yes = [code for code, label in values.items() if YES.match(str(label).strip())]
+    return yes[0] if len(yes) == 1 else None
+
+
+def _propose_referrals(p: Proposal, tables: list[Table], survey: Table | None) -> None:
+    sid = p.column("survey", "id")
+    if survey is None or not sid:
+        p.lack(
+            "referrals",
+            "no referral log: it is recognised by a column of survey identifiers, and the survey has none",
+        )
+        return
+    ids = {_norm(v) for v in survey.values(sid)}
+    found = []
+    for t in tables:
+        dates = [c for c in t.columns if t.is_date(c)]
+        if len(dates) < 2:
+            continue
+        ref = _ref_column(t, ids, exclude=dates)
+        if ref:
+            found.append((t, dates, ref))
+    if not found:
+        p.lack(
+            "referrals",
+            f"no referral log: no dataset with two date columns and a column of survey identifiers ({sid})",
+        )
+        return
+    t, dates, (sender, share) = max(found, key=lambda f: (f[2][1], f[0].rows))
+    p.add(
+        "referrals",
+        "dataset",
+        t.name,
+        f"two date columns ({', '.join(dates[:3])}) and survey identifiers in {sender}",
+    )
+    taken = {sender, *dates}
+    key = [c for c in _key_columns(t) if c not in taken and t.matches(c, "id")]
+    if key:
+        taken.add(key[0])
+        p.add("referrals", "id", key[0], f"{key[0]} is unique and complete and named like an identifier")
+    p.add(
+        "referrals", "sender", sender, f"{share:.0%} of the values of {sender} are survey identifiers ({sid})"
+    )
+    gm = [c for c in _gm_columns(t) if c not in taken]
+    if gm:
+        taken.add(gm[0])
+        p.add("referrals", "municipality", gm[0], f"the values of {gm[0]} look like CBS municipality codes")
+    referred = _first(t, dates, lambda c: t.matches(c, "referred") and not t.matches(c, "first_contact"))
+    first = _first(t, dates, lambda c: c != referred and t.matches(c, "first_contact"))
+    if referred and first:
+        p.add("referrals", "referred", referred, f"{referred} is a date named like the referral")
+        p.add("referrals", "first_contact", first, f"{first} is a date named like the first contact")
+    else:
+        a, b = sorted(dates[:2], key=lambda c: t.frame[c].dropna().min())
+        p.add("referrals", "referred", a, f"{a} is the earlier of the two dates")
+        p.add("referrals", "first_contact", b, f"{b} is the later of the two dates")
+    for role in ("completed", "warm_handover"):
+        column = _first(t, t.columns, lambda c, role=role: c not in taken and t.matches(c, role))
+        yes = _yes_value(t, column) if column else None
+        if column and yes is not None:
+            taken.add(column)
+            p.add(
+                "referrals", role, {"variable": column, "yes": yes}, f"{column} is yes/no, named like {role}"
+            )
+        else:
+            p.lack("referrals", f"{role}: no yes/no column named like {role.replace('_', ' ')}")
+    survey_form = p.column("survey", "collaboration_form")
+    for role, pattern in (
+        ("destination", "destination"),
+        ("theme", "theme"),
+        ("collaboration_form", "collaboration"),
+    ):
+        column = _first(
+            t,
+            t.columns,
+            lambda c, pattern=pattern: c not in taken and t.matches(c, pattern) and t.is_category(c),
+            prefer=lambda c: c == survey_form,
+        )
+        if column:
+            taken.add(column)
+            p.add("referrals", role, column, f"{column} is a category named like {role.replace('_', ' ')}")
+
+
+def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) -> None:
+    if not tables:
+        p.lack("interviews", "no interviews: no REFI-QDA project (.qdpx) or codings table")
+        return
+    t = max(tables, key=lambda t: (t.path.suffix.lower() in (".qdpx", ".qde"), t.rows))
+    p.add(
+        "interviews", "dataset", t.name, f"a coded interview project ({t.path.name}, {t.rows} coded passages)"
+    )
+    if "case" in t.columns:
+        p.add("interviews", "case", "case", "the project's cases")
+    else:
+        p.lack("interviews", "case: the project has no cases (the 'case' column is missing)")
+    standard = {
+        "document",
+        "source_guid",
+        "code",
+        "code_guid",
+        "code_path",
+        "code_family",
+        "start",
+        "end",
+        "text",
+    }
+    standard |= {"case", "coder", "created", "selection_guid", "selection_type", "position", "coding_guid"}
+    attributes = [c for c in t.columns if c not in standard]
+    taken: set[str] = set()
+    sid = p.column("survey", "id")
+    if survey is not None and sid:
+        ref = _ref_column(t, {_norm(v) for v in survey.values(sid)}, exclude=standard)
+        if ref:
+            taken.add(ref[0])
+            p.add(
+                "interviews",
+                "survey_id",
+                ref[0],
+                f"{ref[1]:.0%} of the values of {ref[0]} are survey identifiers",
+            )
+    side = _find_side(t, exclude=standard | taken)
+    if side:
+        taken.add(side.value["variable"])
+        p.add("interviews", "side", side.value, f"case attribute {side.reason}")
+    else:
+        p.lack("interviews", "side: no case attribute with a formal and an informal value")
+    rtype = p.column("survey", "respondent_type")
+    column = _first(
+        t,
+        attributes,
+        lambda c: c not in taken and (c == rtype or t.matches(c, "respondent_type")) and t.is_category(c),
+    )
+    if column:
+        taken.add(column)
+        p.add("interviews", "respondent_type", column, "a case attribute named like the respondent type")
+    gm = [c for c in _gm_columns(t) if c not in taken and c in attributes]
+    if gm:
+        p.add("interviews", "municipality", gm[0], f"the values of {gm[0]} look like CBS municipality codes")
+    top = t.frame["code"].dropna().astype(str).value_counts().head(2)
+    if len(top):
+        p.add(
+            "interviews",
+            "quote_themes",
+            list(top.index),
+            "the codes with the most coded passages; quotes are drawn from passages coded with these",
+        )
+
+
+def _propose_analyses(p: Proposal) -> None:
+    has_side = p.bound("survey", "side") is not None
+    has_type = p.bound("survey", "respondent_type") is not None
+    if p.bound("survey"):
+        by = "side" if has_side else "respondent_type" if has_type else None
+        if by:
+            spec: dict[str, Any] = {"kind": "response", "by": by}
+            why = f"the survey binds {by}"
+            if p.bound("municipalities", "region") and p.bound("survey", "municipality"):
+                spec["rows"] = "region"
+                why += " and the municipality frame a region"
+            p.analyses.append(Guess("respons", spec, why))
+        else:
+            p.lack("analyses", "respons (kind response): needs survey.side or survey.respondent_type")
+        if p.bound("survey", "collaboration_form"):
+            if has_side:
+                p.analyses.append(
+                    Guess(
+                        "samenwerkingsvorm_per_kant",
+                        {"kind": "collaboration_form", "by": "side"},
+                        "the survey binds collaboration_form and side",
+                    )
+                )
+            if has_type:
+                p.analyses.append(
+                    Guess(
+                        "samenwerkingsvorm",
+                        {"kind": "collaboration_form", "by": "respondent_type"},
+                        "the survey binds collaboration_form and respondent_type",
+                    )
+                )
+        else:
+            p.lack("analyses", "samenwerkingsvorm (kind collaboration_form): needs survey.collaboration_form")
+    if p.bound("interviews"):
+        by = next((r for r in ("side", "respondent_type") if p.bound("interviews", r) is not None), None)
+        if by:
+            p.analyses.append(
+                Guess("themas", {"kind": "interview_themes", "by": by}, f"the interviews bind {by}")
+            )
+            if p.names_file is not None and p.bound("interviews", "quote_themes"):
+                p.analyses.append(
+                    Guess(
+                        "citaten",
+                        {"kind": "quotes", "by": by, "n": 3},
+                        f"the interviews bind {by} and quote_themes, and {p.names_file.value} lists names to replace",
+                    )
+                )
+            else:
+                p.lack(
+                    "analyses",
+                    "citaten (kind quotes): quotes are published only with a names file under privacy.names_file "
+                    "(names and places to replace); add one, check plan.interviews.quote_themes, then add "
+                    "citaten: {kind: quotes, by: " + by + "}",
+                )
+        else:
+            p.lack(
+                "analyses",
+                "themas (kind interview_themes): needs interviews.side or interviews.respondent_type",
+            )
+    qi = [
+        c
+        for c in (p.column("survey", r) for r in ("municipality", "respondent_type", "side"))
+        if c is not None
+    ]
+    if qi:
+        p.quasi_identifiers = Guess(
+            "quasi_identifiers", qi, "the survey's municipality, respondent type and side"
+        )
+
+
+# -- reading a folder ----------------------------------------------------------------------
+def _snake(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).lower()
+    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    if text and text[0].isdigit():
+        text = "d_" + text
+    return text
+
+
+def data_folder(folder: Path) -> Path:
+    """Where init looks for data: ``FOLDER/data/raw`` when it exists, else ``FOLDER`` itself."""
+    raw = folder / "data" / "raw"
+    return raw if raw.is_dir() else folder
+
+
+def find_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(data files, names files) under the data folder, in a stable order.
+
+    Hidden folders and Bruggen's own folders (:data:`SKIP_DIRS`) are not searched.
+    """
+    from analysis.ingest import READERS
+
+    data, names = [], []
+    root = data_folder(folder)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") or part in SKIP_DIRS for part in rel.parts[:-1]):
+            continue
+        if not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        if path.suffix.lower() == ".txt" and NAMES_FILE.search(_snake(path.stem)):
+            names.append(path)
+        elif path.suffix.lower() in READERS:
+            data.append(path)
+    return data, names
+
+
+@dataclass
+class InitResult:
+    """What :func:`init_study` did: for the summary the command prints."""
+
+    study_file: Path
+    tables: list[Table]
+    skipped: list[tuple[Path, str]]
+    proposal: Proposal
+    written: list[Path]
+    suites: list[tuple[Path, bool]]
+    text: str
+
+    @property
+    def n_review(self) -> int:
+        return self.text.count("# REVIEW:")
+
+
+def read_tables(
+    folder: Path, warn: Callable[[str], None] | None = None
+) -> tuple[list[Table], list[tuple[Path, str]], list[Path]]:
+    """Read every data file in ``folder``; files that cannot be read are skipped (with the reason)."""
+    from analysis.ingest import read
+
+    files, names = find_files(folder)
+    tables: list[Table] = []
+    skipped: list[tuple[Path, str]] = []
+    used: set[str] = set()
+    for path in files:
+        base = _snake(path.stem) or "dataset"
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        try:
+            ds = read(path, dataset=name)
+        except BruggenError as exc:
+            reason = exc.message.splitlines()[0]
+        except Exception as exc:  # a file no reader understands must never stop init
+            reason = f"could not be read ({type(exc).__name__}: {exc})"
+        else:
+            if len(ds.frame.columns) == 0:
+                reason = "has no columns"
+            else:
+                used.add(name)
+                tables.append(Table(name, path, ds))
+                continue
+        skipped.append((path, reason))
+        if warn is not None:
+            warn(f"skipped {path}: {reason}")
+    return tables, skipped, names
+
+
+def init_study(
+    folder: str | Path = ".", *, force: bool = False, warn: Callable[[str], None] | None = None
+) -> InitResult:
+    """Describe the data files in ``folder`` as a study: study.yml, codebooks and suites.
+
+    Parameters
+    ----------
+    folder
+        The study's folder; data are read from ``folder/data/raw`` when it exists, else from
+        ``folder`` and its subfolders.
+    force
+        Overwrite an existing ``study.yml``, codebooks and suites.
+    warn
+        Called with a line for every file that was skipped.
+
+    Raises
+    ------
+    StudyConfigError
+        The folder does not exist, holds no readable data file, or already has a study.yml
+        (without ``force``).
+    """
+    from analysis.study import Study
+    from analysis.validate.suites import regenerate_study
+
+    folder = Path(folder).expanduser().resolve()
+    if not folder.is_dir():
+        raise StudyConfigError(
+            "this folder does not exist", path=folder, hint="give the folder that holds your data files"
+        )
+    study_file = folder / "study.yml"
+    if study_file.exists() and not force:
+        raise StudyConfigError(
+            "a study.yml exists already; bruggen init does not overwrite it",
+            path=study_file,
+            hint="edit it, or run `bruggen init --force` to replace it (and its codebooks) with a fresh proposal",
+        )
+    tables, skipped, names = read_tables(folder, warn)
+    if not tables:
+        from analysis.ingest import READERS
+
+        where = data_folder(folder)
+        what = f"{len(skipped)} file(s) could not be read" if skipped else "no data files"
+        raise StudyConfigError(
+            f"no data Bruggen can read in this folder ({what})",
+            path=where,
+            hint=f"put the study's data files here (or in data/raw/): {', '.join(sorted(READERS))}",
+        )
+    codebooks = {t.name: folder / "codebooks" / f"{t.name}.yml" for t in tables}
+    if not force:
+        existing = [p for p in codebooks.values() if p.exists()]
+        if existing:
+            raise StudyConfigError(
+                f"codebook(s) exist already: {', '.join(str(p.relative_to(folder)) for p in existing)}",
+                path=folder,
+                hint="run `bruggen init --force` to overwrite them, or move them away first",
+            )
+    proposal = propose(tables, _rel(names[0], folder) if names else None)
+    text = render(folder, tables, proposal)
+    # the proposal must parse: a bug here is ours, so check before writing anything
+    config = yaml.safe_load(text)
+    Study.from_dict(config, root=folder, source=study_file)
+
+    written = []
+    for t in tables:
+        path = codebooks[t.name]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        t.codebook.to_yaml(path)
+        written.append(path)
+    study_file.write_text(text, encoding="utf-8")
+    written.insert(0, study_file)
+    suites = regenerate_study(Study.from_yaml(study_file))
+    return InitResult(study_file, tables, skipped, proposal, written, suites, text)
+
+
+def _rel(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+# -- writing study.yml ---------------------------------------------------------------------
+def _flow(value: Any) -> str:
+    """A value as one line of YAML (flow style)."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=math.inf, sort_keys=False)
+    text = text.strip()
+    if text.endswith("..."):
+        text = text[:-3].strip()
+    return text
+
+
+def _comment(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _review(reason: str) -> str:
+    return f"  # REVIEW: guessed from {_comment(reason)}"
+
+
+def _describe(t: Table) -> str:
+    kinds = {".sav": "SPSS", ".zsav": "SPSS", ".por": "SPSS", ".qdpx": "REFI-QDA", ".qde": "REFI-QDA"}
+    kind = kinds.get(t.path.suffix.lower(), t.path.suffix.lstrip(".").upper())
+    return f"{kind} file {t.path.name}: {t.rows} rows, {len(t.columns)} variables"
+
+
+def render(folder: Path, tables: list[Table], p: Proposal) -> str:
+    """The text of study.yml: settings, datasets and the proposed plan with its comments."""
+    name = _snake(folder.name) or "study"
+    processed = "data/processed" if data_folder(folder) != folder else "processed"
+    lines = [
+        "# Written by `bruggen init`: a study description proposed from the data files in this folder.",
+        "# Every line marked REVIEW is a guess from names, labels and values: check it against the",
+        "# questionnaire and the codebooks (codebooks/), correct or delete it. NOT FOUND says what the",
+        "# plan lacks. Then: bruggen validate --study study.yml, and bruggen report --study study.yml.",
+        "# Real respondent data never enter git: keep this folder outside the Bruggen repository.",
+        f"name: {_flow(name)}",
+        f"title: {_flow(folder.name)}",
+        "language: nl             # report language: nl or en",
+        "",
+        "datasets:",
+    ]
+    for t in tables:
+        lines += [
+            f"  {t.name}:",
+            f"    path: {_flow(_rel(t.path, folder))}",
+            f"    codebook: {_flow(f'codebooks/{t.name}.yml')}",
+            f"    suite: {_flow(f'expectations/{t.name}.json')}",
+            f"    description: {_flow(_describe(t))}",
+        ]
+    lines += [
+        "",
+        "paths:",
+        "  reports: reports",
+        f"  processed: {processed}",
+        "",
+        "# Statistical disclosure control: applied to every table and figure.",
+        "disclosure:",
+        f'  min_count: {DISCLOSURE["min_count"]}            # counts below this are shown as "<10"',
+        f"  min_denominator: {DISCLOSURE['min_denominator']}      # percentages only with at least this many in the denominator",
+        "  round_to: null           # e.g. 5 to round published counts to multiples of 5",
+        f"  k: {DISCLOSURE['k']}                     # k-anonymity for any respondent-level export",
+    ]
+    if p.quasi_identifiers:
+        lines.append(
+            f"  quasi_identifiers: {_flow(p.quasi_identifiers.value)}{_review(p.quasi_identifiers.reason)}"
+        )
+    else:
+        lines.append(
+            "  quasi_identifiers: []    # NOT FOUND: list the columns that could identify a respondent"
+        )
+    lines += ["", "privacy:"]
+    if p.names_file:
+        lines.append(f"  names_file: {_flow(p.names_file.value)}{_review(p.names_file.reason)}")
+    else:
+        lines.append(
+            "  # NOT FOUND: names_file: a text file of names and places to replace in open text and quotes"
+        )
+    lines += [
+        "",
+        "# The analysis plan: which of this study's variables plays each part the library knows.",
+        '# Category values may be given as the stored code (1) or as the value label ("formeel").',
+        "plan:",
+    ]
+    for part in ("survey", "municipalities", "referrals", "interviews"):
+        guesses = p.parts.get(part, [])
+        missing = p.missing.get(part, [])
+        if not guesses:
+            for text in missing:
+                lines.append(f"  # NOT FOUND: {part}: {_comment(text)}")
+            continue
+        lines.append(f"  {part}:")
+        groups_open: set[str] = set()
+        for g in guesses:
+            if "." in g.key:
+                group, sub = g.key.split(".", 1)
+                if group not in groups_open:
+                    groups_open.add(group)
+                    lines.append(f"    {group}:")
+                lines.append(f"      {_key(sub)}: {_flow(g.value)}{_review(g.reason)}")
+            else:
+                lines.append(f"    {g.key}: {_flow(g.value)}{_review(g.reason)}")
+        for text in missing:
+            lines.append(f"    # NOT FOUND: {_comment(text)}")
+    lines += [
+        "",
+        '# The analyses: each is study.analyse("<name>") in a notebook and fills its chapter of the report.',
+        "analyses:",
+    ]
+    for g in p.analyses:
+        lines.append(f"  {g.key}: {_flow(g.value)}{_review(g.reason)}")
+    for text in p.missing.get("analyses", []):
+        lines.append(f"  # NOT FOUND: {_comment(text)}")
+    return "\n".join(lines) + "\n"
+
+
+def _key(name: str) -> str:
+    return _flow(name) if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name) else name
+
+
+# -- the summary ---------------------------------------------------------------------------
+def summary(result: InitResult, folder_arg: str) -> list[str]:
+    """The lines ``bruggen init`` prints: what was read, the plan, what to review, what next."""
+    p = result.proposal
+    study = folder_arg.rstrip("/") + "/study.yml" if folder_arg not in ("", ".") else "study.yml"
+    lines = [f"Read {len(result.tables)} file(s), skipped {len(result.skipped)}."]
+    parts = {g.value: part for part, gs in p.parts.items() for g in gs if g.key == "dataset"}
+    for t in result.tables:
+        role = parts.get(t.name)
+        lines.append(
+            f"  {t.name:<24} {t.rows:>7} rows {len(t.columns):>4} variables"
+            + (f"  -> {role}" if role else "")
+        )
+    lines.append("Proposed plan:")
+    for part, guesses in p.parts.items():
+        roles = [g.key for g in guesses if g.key != "dataset"]
+        lines.append(f"  {part}: {', '.join(roles) if roles else '(dataset only)'}")
+    if p.analyses:
+        lines.append(f"  analyses: {', '.join(g.key for g in p.analyses)}")
+    else:
+        lines.append("  analyses: none (the plan binds too little for any)")
+    n_missing = sum(len(v) for v in p.missing.values())
+    lines.append(
+        f"Review {result.n_review} line(s) marked REVIEW and {n_missing} NOT FOUND note(s) in {result.study_file}, "
+        f"and the codebooks in {result.study_file.parent / 'codebooks'}."
+    )
+    lines += [
+        "Next:",
+        f"  bruggen validate --study {study}",
+        f"  bruggen report --study {study}",
+        "  (after editing a codebook: bruggen suites --study " + study + ")",
+    ]
+    return lines
