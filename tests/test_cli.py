@@ -8,7 +8,7 @@ import sys
 import pytest
 
 HEAVY = ("great_expectations", "statsmodels", "plotly", "pandas", "pyreadstat", "scipy", "numpy")
-COMMANDS = ("example", "codebook", "validate", "report", "lab")
+COMMANDS = ("init", "example", "codebook", "suites", "validate", "report", "lab")
 
 
 def _run(*args: str, **kw) -> subprocess.CompletedProcess:

@@ -51,7 +51,7 @@ def survey():
 @pytest.mark.parametrize("by, label", [("respondent_type", "Type respondent"), ("org_side", "Kant van")])
 def test_counts_equal_pspp_crosstabs(survey, by, label):
     (pspp,) = [cells for name, cells in _pspp_tables().items() if name.startswith(label)]
-    table = collaboration_profile(survey, Policy(), by=by).table()
+    table = collaboration_profile(survey, Policy(), by=by, form="collab_form").table()
     assert table.n_hidden == 0  # every cell of the full study is above the threshold
     ours = {
         (str(r), str(c)): int(table.values.loc[r, c])
@@ -65,7 +65,7 @@ def test_shares_and_wilson_intervals_equal_r(survey):
     reference = json.loads((REF / "collaboration_shares.json").read_text(encoding="utf-8"))["shares"]
     assert len(reference) == 8
     frames = {
-        by: collaboration_profile(survey, Policy(), by=by).to_frame()
+        by: collaboration_profile(survey, Policy(), by=by, form="collab_form").to_frame()
         for by in ("respondent_type", "org_side")
     }
     for ref in reference:

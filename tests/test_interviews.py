@@ -84,7 +84,7 @@ def test_planted_effect_not_taken_seriously_is_coded_more_for_informal_responden
     table = code_matrix(codings, Policy(min_count=1), by="org_side", level="code").table().values
     persons = codings.drop_duplicates("case")["org_side"].value_counts()
     per_person = {side: table.loc["B3 NIET_SERIEUS_GENOMEN", side] / persons[side] for side in persons.index}
-    assert per_person["informeel"] > 2 * per_person["formeel"]
+    assert per_person["Informeel"] > 2 * per_person["Formeel"]
 
 
 def test_missing_column_is_a_clear_error():

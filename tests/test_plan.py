@@ -292,6 +292,11 @@ VOCABULARY = {
 }  # fmt: skip
 
 
+#: Dutch words that ``bruggen init`` looks for in a researcher's labels to propose a plan
+#: (a side labelled formeel/informeel, a form labelled structureel): matching vocabulary there.
+PROPOSAL_WORDS = {"formeel", "informeel", "sleutelpersoon", "structureel", "onbekend"}
+
+
 def _example_names() -> set[str]:
     """Dataset keys, variable names and category codes of the example study."""
     names = set(CONFIG["datasets"])
@@ -321,6 +326,8 @@ def test_the_library_names_no_example_dataset_variable_or_category():
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in pattern.finditer(line):
+                if path.name == "init.py" and match.group(1) in PROPOSAL_WORDS:
+                    continue
                 hits.append(f"{path.relative_to(ROOT)}:{number}: {match.group(1)}")
     assert not hits, "the library names the example study:\n" + "\n".join(hits)
 
@@ -328,7 +335,7 @@ def test_the_library_names_no_example_dataset_variable_or_category():
 def test_the_name_scan_would_find_a_name():
     """The scan above is not vacuous: it knows the example's names."""
     names = _example_names()
-    assert {"org_side", "organisatie_enquete", "collab_form", "verwijzingen", "structureel"} <= names
+    assert {"org_side", "organisatie_enquete", "collab_form", "from_resp_id", "structureel"} <= names
 
 
 # -- the command never shows a traceback -------------------------------------------------------------

@@ -5,7 +5,8 @@ and prints a short summary with rich. Heavy libraries (great-expectations, stats
 plotly) are imported inside the commands, so ``bruggen --help`` answers at once.
 
 Exit status: 0 success; 1 the validation gate found problems; 2 bad input or configuration
-(a :class:`~analysis.errors.BruggenError`, printed without a traceback unless ``--debug``).
+(a :class:`~analysis.errors.BruggenError`, printed without a traceback unless ``--debug``);
+3 an internal error (a bug in Bruggen), also printed without a traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def codebook(
 ) -> None:
     """Show a file's codebook, export it, or show how it drifted from the study's reviewed codebook.
 
-    Given a dataset name of the study (e.g. organisatie_enquete), compares the raw file's own
+    Given a dataset name of the study (e.g. enquete), compares the raw file's own
     metadata with `data/codebooks/DATASET.yml` and lists renamed variables, changed labels and
     new codes.
     """
@@ -246,7 +247,7 @@ def main() -> None:
     except BruggenError as exc:
         if _state["debug"]:
             raise
-        console.print("[bold red]error:[/] " + _escape(str(exc)), highlight=False)
+        console.print("[bold red]error:[/] " + _escape(str(exc)), highlight=False, soft_wrap=True)
         sys.exit(1 if isinstance(exc, ValidationFailed) else 2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -256,6 +257,17 @@ def main() -> None:
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         exc.show()
         sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # a bug in Bruggen: no traceback for the researcher, but say so
+        if _state["debug"]:
+            raise
+        console.print(
+            "[bold red]internal error:[/] "
+            + _escape(f"{type(exc).__name__}: {exc}")
+            + "\n  This is a bug in Bruggen, not in your data. Run the command again with --debug "
+            "(bruggen --debug ...) and send the output to the Bruggen maintainers.",
+            highlight=False,
+        )
+        sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -222,8 +222,8 @@ def collaboration_profile(
         return CollaborationProfile(
             None, by, form, len(small), structural=structural, labels=labels, lang=lang
         )
+    title = CollaborationProfile(None, by, form, labels=labels, lang=lang).title()
     table = crosstab(
-        data, rows=by, cols=form, policy=policy, percent="row", name=f"samenwerkingsvorm_{by}", lang=lang,
-        labels=labels,
-    )  # fmt: skip
+        data, rows=by, cols=form, policy=policy, percent="row", name=title, lang=lang, labels=labels
+    )
     return CollaborationProfile(table, by, form, len(small), structural=structural, labels=labels, lang=lang)

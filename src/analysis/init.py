@@ -26,7 +26,7 @@ survey.municipality           values that look like CBS municipality codes (GM +
 survey.respondent_type        a category labelled like "type respondent" or "role"
 survey.collaboration_form     a category labelled like "samenwerkingsvorm" / "form of
                               collaboration" with a value labelled structureel/structural
-survey.scales                 items sharing a name prefix (``trust_1`` ...) and value labels
+survey.scales                 items sharing a name prefix (``vertrouwen_1`` ...) and value labels
 survey.reach                  counts labelled "bereik"/"reach" and "doelgroep"/"target"
 municipalities                a dataset whose municipality codes are unique and that has a
                               name column; region, size, population by name or label
@@ -94,7 +94,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "form": _rx(r"vorm|\bforms?\b|\btype\b|\bsoort\b|\bwijze\b|\bmode\b|\bkind\b"),
     "structural": _rx(r"structure(el|le)|structural|structured"),
     "reach": _rx(r"bereik|\breach"),
-    "reach_total": _rx(r"total|totaal|uniek|unique|\ball\b|\balle\b"),
+    "reach_count": _rx(r"total|totaal|uniek|unique|\ball\b|\balle\b"),
     "reach_unknown": _rx(r"unknown|onbekend|niet bekend|nog niet bekend|new to services|not known"),
     "target": _rx(r"doelgroep|target"),
     "population": _rx(r"inwoner|population|bevolking|residents|\bpop\b"),
@@ -550,7 +550,7 @@ def _propose_survey(p: Proposal, t: Table) -> None:
     reach = [c for c in counts if t.matches(c, "reach")]
     unknown = [c for c in reach if t.matches(c, "reach_unknown")]
     total = [c for c in reach if c not in unknown]
-    total.sort(key=lambda c: not t.matches(c, "reach_total"))
+    total.sort(key=lambda c: not t.matches(c, "reach_count"))
     target = [c for c in counts if t.matches(c, "target") and c not in reach]
     if total:
         p.add(
@@ -595,7 +595,7 @@ def _find_collaboration_form(t: Table, taken: set[str]) -> Guess | None:
     return None
 
 
-#: A scale item's name: a prefix and a number (trust_1, trust1, Q3_1) or a letter (q1a, item_b).
+#: A scale item's name: a prefix and a number (vertrouwen_1, item1, Q3_1) or a letter (q1a, item_b).
 _ITEM = re.compile(r"^(.+?)(?:[_.](\d+|[a-z])|(?<=[A-Za-z])(\d+)|(?<=\d)([a-z]))$")
 
 

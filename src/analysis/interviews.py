@@ -42,8 +42,7 @@ class CodeMatrix(Result):
         self.by_label = by_label or by
 
     def title(self, lang: str | None = None) -> str:
-        lang = lang or self.lang
-        return words(lang, "interviews")["title"].format(by=in_sentence(self.by_label))
+        return _matrix_title(self.by_label, lang or self.lang)
 
     def table(self) -> DisclosedTable:
         return self._table
@@ -142,7 +141,7 @@ def code_matrix(
         groups = groups.astype(str)
     counts = pd.crosstab(themes[level].astype(str), groups)
     counts.index.name, counts.columns.name = words(lang, "interviews")["theme"], by_label or by
-    table = suppress_counts(counts, policy, name=f"thema_{level}_{by}", lang=lang)
+    table = suppress_counts(counts, policy, name=_matrix_title(by_label or by, lang), lang=lang)
     return CodeMatrix(table, by=by, level=level, by_label=by_label)
 
 
@@ -193,6 +192,10 @@ class Quotes(Result):
 
     def _repr_html_(self) -> str:
         return self.html()
+
+
+def _matrix_title(by_label: str, lang: str) -> str:
+    return words(lang, "interviews")["title"].format(by=in_sentence(by_label))
 
 
 def select_report_quotes(

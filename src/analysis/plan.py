@@ -275,6 +275,15 @@ class Plan:
                 hint=f"declared analyses: {known}; add it under 'analyses:' in study.yml",
             ) from None
 
+    def lacks(self, kind: str) -> list[str]:
+        """The keys of study.yml an analysis of ``kind`` needs (with its default options) and lacks."""
+        info = ANALYSES[kind]
+        part = info["needs"][0]
+        if part not in self.datasets:
+            return [f"plan.{part}"]
+        roles = [info["options"].get("by")] + (["collaboration_form"] if kind == "collaboration_form" else [])
+        return [f"plan.{part}.{role}" for role in roles if role and not self.has(part, role)]
+
     def rules(self) -> dict[str, list]:
         """The validation rules the plan implies, in the layout of study.yml's ``validation:``.
 

@@ -34,12 +34,7 @@ class Response(Result):
         self.labels = dict(labels)
 
     def title(self, lang: str | None = None) -> str:
-        lang = lang or self.lang
-        t = words(lang, "response")
-        by = in_sentence(self.labels.get(self.by, self.by))
-        if self.rows is None:
-            return t["title"].format(by=by)
-        return t["title_two"].format(rows=in_sentence(self.labels.get(self.rows, self.rows)), by=by)
+        return _title(self.by, self.rows, self.labels, lang or self.lang)
 
     def table(self) -> DisclosedTable:
         return self._table
@@ -121,8 +116,17 @@ def response(
     from analysis.disclosure import crosstab, frequency
 
     labels = dict(labels or {})
+    title = _title(by, rows, labels, lang)
     if rows is None:
-        table = frequency(data, by, policy, name="respons", lang=lang, label=labels.get(by))
+        table = frequency(data, by, policy, name=title, lang=lang, label=labels.get(by))
     else:
-        table = crosstab(data, rows=rows, cols=by, policy=policy, name="respons", lang=lang, labels=labels)
+        table = crosstab(data, rows=rows, cols=by, policy=policy, name=title, lang=lang, labels=labels)
     return Response(table, by, rows, labels)
+
+
+def _title(by: str, rows: str | None, labels: Mapping[str, str], lang: str) -> str:
+    t = words(lang, "response")
+    by_text = in_sentence(labels.get(by, by))
+    if rows is None:
+        return t["title"].format(by=by_text)
+    return t["title_two"].format(rows=in_sentence(labels.get(rows, rows)), by=by_text)

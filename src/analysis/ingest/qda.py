@@ -704,7 +704,11 @@ def _codings_codebook(
     out = []
     for col in codings.columns:
         dtype = codings[col].dtype
-        vtype = "numeric" if dtype.kind in "iuf" else ("boolean" if str(dtype) == "boolean" else "string")
+        vtype = (
+            "numeric"
+            if dtype.kind in "iuf"
+            else ("boolean" if dtype.kind == "b" or str(dtype) == "boolean" else "string")
+        )
         label = _LABELS.get(col) or (
             by_safe.get(col, {}).get("description") or by_safe.get(col, {}).get("name", "")
         )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from analysis.errors import StudyConfigError
 from analysis.outputs import write_outputs
+from analysis.plan import ANALYSES
 
 if TYPE_CHECKING:
     from analysis.study import Study
@@ -47,17 +48,27 @@ def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | 
     from analysis.study import ValidatedStudy
     from analysis.validate import gate
 
+    if not study.plan.analyses:
+        needs = "; ".join(
+            f"{kind} needs {', '.join(study.plan.lacks(kind)) or 'nothing more'}" for kind in ANALYSES
+        )
+        raise StudyConfigError(
+            "the plan declares no analyses (key 'analyses'), so there is nothing to report. What the plan "
+            f"lacks for each kind of analysis: {needs}",
+            path=study.source,
+            hint="bind those variables under 'plan:' in study.yml and declare analyses under 'analyses:' "
+            "(see the example study.yml; `bruggen init` proposes them)",
+        )
     validation = gate.require_pass(study)
     lang = lang or study.language
     context = pages.Context.from_validated(ValidatedStudy(study, validation), lang=lang)
 
     outputs = list(pages.study_report(context))
     codes = list(municipalities)
-    if codes:
-        context.grouping()  # a clear error now if the plan has no municipality frame
+    known = context.municipality_codes() if codes else []  # a clear error if the plan has no frame
     if codes == ["all"]:
-        codes = context.municipality_codes()
-    unknown = sorted(set(codes) - set(context.municipality_codes()))
+        codes = known
+    unknown = sorted(set(codes) - set(known))
     if unknown:
         raise StudyConfigError(
             f"unknown municipality code(s): {', '.join(unknown)}",

@@ -82,7 +82,7 @@ def suite_expectations(
             if current
             else f"De suite {rel} is niet opnieuw gegenereerd na een wijziging van het codeboek. "
             "De gegenereerde controles zijn voor deze run uit het huidige codeboek afgeleid; werk het "
-            "bestand bij met: python -m analysis.validate.suites --study study.yml",
+            "bestand bij met: bruggen suites --study study.yml",
         )
         # generated checks always follow the current codebook; hand-written ones come from the file
         return suites.merged(codebook, data, config)["expectations"], rel, [check]

@@ -29,8 +29,8 @@ Generated expectations carry ``"meta": {"generated": true, ...}``; anything else
 is a hand-written addition (any great-expectations 1.x expectation) and survives
 regeneration::
 
-    python -m analysis.validate.suites --study study.yml            # all datasets
-    python -m analysis.validate.suites --study study.yml gemeenten  # one
+    bruggen suites --study study.yml            # all datasets
+    bruggen suites --study study.yml kader      # one
 
 The JSON is written with sorted keys and without great-expectations' random ids, so a
 regeneration that changes nothing changes no bytes.
@@ -61,7 +61,7 @@ RULE_CHECKS = ("skip_logic", "subcount", "date_order", "consent")
 
 HEADER = (
     "Bruggen expectation suite. Expectations with meta.generated = true are rewritten from the "
-    "codebook by `python -m analysis.validate.suites --study study.yml`; add your own expectations "
+    "codebook by `bruggen suites`; add your own expectations "
     "(any great-expectations 1.x expectation, optionally with meta.rule = a stable rule name) and "
     "they are kept."
 )
@@ -380,7 +380,7 @@ def read_suite_dict(path: str | Path) -> dict[str, Any]:
         raise CodebookError(
             "expectation suite not found",
             path=path,
-            hint="generate it: python -m analysis.validate.suites --study study.yml",
+            hint="generate it: bruggen suites --study study.yml",
         ) from None
     except json.JSONDecodeError as exc:
         raise CodebookError(
@@ -390,7 +390,7 @@ def read_suite_dict(path: str | Path) -> dict[str, Any]:
         raise CodebookError(
             "not an expectation suite: the top level needs an 'expectations' list",
             path=path,
-            hint="regenerate it: python -m analysis.validate.suites --study study.yml",
+            hint="regenerate it: bruggen suites --study study.yml",
         )
     data.setdefault("name", path.stem)
     return data
