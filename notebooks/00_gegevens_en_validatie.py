@@ -26,6 +26,15 @@ resultaat = gate.run(study)
 resultaat
 
 # %% [markdown]
+# ## Het analyseplan
+#
+# In `study.yml` staat welke variabele welke rol speelt: de kant (formeel of informeel), de
+# gemeente, de vorm van de samenwerking, de schalen. De poort heeft gecontroleerd dat ze bestaan.
+
+# %%
+study.plan
+
+# %% [markdown]
 # ## De controles per dataset
 #
 # Elke regel heeft een vaste naam (bijvoorbeeld `organisatie_enquete.trust_1.value_set`), zodat

@@ -1,4 +1,4 @@
-"""Collaboration form on the example study, checked against GNU PSPP (counts) and R (Wilson intervals).
+"""Collaboration form on the example study, checked against GNU PSPP (counts, chi-square) and R (Wilson intervals).
 
 tests/reference/collaboration_crosstab.sps (PSPP CROSSTABS) and collaboration_shares.R (prop.test
 without continuity correction) were run on data/raw/organisatie_enquete.sav; their committed
@@ -75,3 +75,19 @@ def test_shares_and_wilson_intervals_equal_r(survey):
         assert row["estimate"] == pytest.approx(ref["estimate"], abs=1e-12)
         assert row["ci_low"] == pytest.approx(ref["ci_low"], abs=1e-9)
         assert row["ci_high"] == pytest.approx(ref["ci_high"], abs=1e-9)
+
+
+def _pspp_chisq() -> list[tuple[float, int, float]]:
+    """(Pearson chi-square, df, p) of each CROSSTABS table, in order, from PSPP's CSV output."""
+    rows = list(csv.reader((REF / "collaboration_crosstab.csv").read_text(encoding="utf-8").splitlines()))
+    return [(float(r[1]), int(r[2]), float(r[3])) for r in rows if r and r[0] == "Pearson Chi-Square"]
+
+
+@pytest.mark.parametrize("i, by", [(0, "respondent_type"), (1, "org_side")])
+def test_the_fit_is_pearsons_chi_square_test_as_pspp_computes_it(survey, i, by):
+    """The Result keeps its test (``fit``, ``summary()``): Pearson's chi-square as PSPP reports it."""
+    statistic, df, p = _pspp_chisq()[i]
+    test = collaboration_profile(survey, Policy(), by=by, form="collab_form").summary()
+    assert test.df == df
+    assert test.statistic == pytest.approx(statistic, abs=0.005)  # PSPP prints two decimals
+    assert test.pvalue == pytest.approx(p, abs=0.0005)

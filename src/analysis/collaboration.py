@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 class CollaborationProfile(Result):
     """Distribution of collaboration forms per group (see :func:`collaboration_profile`)."""
 
+    def summary(self):
+        """Pearson's chi-square test of independence of group and form (for the researcher)."""
+        if self.fit is None:
+            raise NotImplementedError("fewer than two groups or forms: there is no test")
+        return self.fit.test_nominal_association()
+
     key = "samenwerkingsvorm"
 
     def __init__(
@@ -194,7 +200,9 @@ def collaboration_profile(
     -------
     CollaborationProfile
         ``to_frame()`` columns: term, estimate (share), std_error, ci_low, ci_high (Wilson),
-        p_value, n, group, form.
+        p_value, n, group, form. ``fit`` is the statsmodels contingency ``Table`` of groups by
+        form (``fit.test_nominal_association()``: Pearson's chi-square test of independence);
+        ``summary()`` gives that test. Both work on unsuppressed counts: for the researcher only.
 
     Notes
     -----
@@ -226,4 +234,22 @@ def collaboration_profile(
     table = crosstab(
         data, rows=by, cols=form, policy=policy, percent="row", name=title, lang=lang, labels=labels
     )
-    return CollaborationProfile(table, by, form, len(small), structural=structural, labels=labels, lang=lang)
+    result = CollaborationProfile(
+        table, by, form, len(small), structural=structural, labels=labels, lang=lang
+    )
+    result.fit = _independence(data, by, form)
+    return result
+
+
+def _independence(data: pd.DataFrame, by: str, form: str):
+    """Pearson's chi-square test of independence of group and form (statsmodels ``Table``).
+
+    ``fit.test_nominal_association()`` gives the statistic, degrees of freedom and p-value.
+    """
+    import pandas as pd
+    from statsmodels.stats.contingency_tables import Table
+
+    counts = pd.crosstab(data[by], data[form])
+    if counts.shape[0] < 2 or counts.shape[1] < 2:
+        return None
+    return Table(counts)

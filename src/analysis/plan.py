@@ -275,6 +275,26 @@ class Plan:
                 hint=f"declared analyses: {known}; add it under 'analyses:' in study.yml",
             ) from None
 
+    def to_frame(self):
+        """The bindings as a table: ``part, role, dataset, variable, kind, values`` (for a notebook)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "part": b.part,
+                "role": b.role,
+                "dataset": b.dataset,
+                "variable": b.variable,
+                "kind": b.kind,
+                "values": ", ".join(f"{k}: {v}" for k, v in b.values.items()),
+            }
+            for b in self.bindings.values()
+        ]
+        return pd.DataFrame(rows, columns=["part", "role", "dataset", "variable", "kind", "values"])
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)
+
     def lacks(self, kind: str) -> list[str]:
         """The keys of study.yml an analysis of ``kind`` needs (with its default options) and lacks."""
         info = ANALYSES[kind]

@@ -30,6 +30,15 @@ class Result:
     #: The language the result was made in (its labels); ``title``, ``figure`` and
     #: ``findings`` use it unless given another.
     lang: str = "nl"
+    #: The fitted model or test behind the result (a statsmodels object), for anything the
+    #: published views do not show. It works on unsuppressed numbers: never publish it.
+    fit: Any = None
+
+    def summary(self) -> Any:
+        """The fitted model's own summary (``self.fit.summary()``), for the researcher only."""
+        if self.fit is None:
+            raise NotImplementedError(f"{type(self).__name__} fits no model; see to_frame()")
+        return self.fit.summary() if hasattr(self.fit, "summary") else self.fit
 
     def title(self, lang: str | None = None) -> str:
         """The caption of the result's figure and table, in the report language."""
