@@ -130,7 +130,12 @@ def _interview_themes(r: _Run) -> Result:
     from analysis.interviews import code_matrix
 
     by = r.column(r.option("by"))
-    return code_matrix(r.frame, r.policy, by=by, level=r.option("level"), by_label=r.labels[by], lang=r.lang)
+    level = r.option("level")
+    var = r.vs.dataset(r.dataset).codebook.get(level)
+    labels = var.value_labels_in(r.lang) if var is not None else None
+    return code_matrix(
+        r.frame, r.policy, by=by, level=level, by_label=r.labels[by], code_labels=labels, lang=r.lang
+    )
 
 
 def _quotes(r: _Run) -> Result:

@@ -141,7 +141,7 @@ class CollaborationProfile(Result):
             if status.iloc[i][form] == "shown":
                 out.append(
                     t["group" + key].format(
-                        group=group,
+                        group=in_sentence(str(group)),
                         pct=fmt_pct(pct.iloc[i][form], 0, lang),
                         n=fmt_int(values.iloc[i, -1], lang),
                     )

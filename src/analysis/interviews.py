@@ -10,7 +10,7 @@ places replaced, speakers labelled consistently).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError
@@ -93,6 +93,7 @@ def code_matrix(
     by: str,
     level: str = "code_family",
     by_label: str | None = None,
+    code_labels: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> CodeMatrix:
     """Count coded segments per code (or code family) and group, through disclosure control.
@@ -109,6 +110,9 @@ def code_matrix(
         ``code_family`` (the top-level codes) or ``code``.
     by_label
         The attribute's label for headers and titles (default: ``by``).
+    code_labels
+        Readable names of the codes (code -> label, e.g. from the codebook's value labels of
+        ``level``); codes without one are shown as they are.
     lang
         Label language.
 
@@ -139,7 +143,11 @@ def code_matrix(
     groups = themes[by]
     if not isinstance(groups.dtype, pd.CategoricalDtype):
         groups = groups.astype(str)
-    counts = pd.crosstab(themes[level].astype(str), groups)
+    codes = themes[level].astype(str)
+    if code_labels:  # readable names, in the order of the codes (A ..., B ...)
+        order = list(dict.fromkeys(code_labels.get(c, c) for c in sorted(codes.unique())))
+        codes = pd.Categorical(codes.map(lambda c: code_labels.get(c, c)), categories=order)
+    counts = pd.crosstab(codes, groups)
     counts.index.name, counts.columns.name = words(lang, "interviews")["theme"], by_label or by
     table = suppress_counts(counts, policy, name=_matrix_title(by_label or by, lang), lang=lang)
     return CodeMatrix(table, by=by, level=level, by_label=by_label)

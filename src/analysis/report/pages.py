@@ -194,7 +194,7 @@ def _report(
         paragraphs = [t[CHAPTER_INTROS[chapter]]] if chapter in CHAPTER_INTROS else []
         blocks: list[Block] = []
         for spec, result in members:
-            paragraphs += result.findings(lang)
+            paragraphs += [s for s in result.findings(lang) if s not in paragraphs]  # said once per chapter
             blocks += _blocks(spec, result, lang, f"{name}-{spec.name}")
         sections.append(
             Section(
