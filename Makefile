@@ -33,6 +33,10 @@ report: $(STAMP) ## Validate the example study and render its reports (study + p
 validate: $(STAMP) ## Run the validation gate; writes reports/validatie.html and .json
 	$(BIN)/bruggen validate --study $(STUDY)
 
+.PHONY: suites
+suites: $(STAMP) ## Regenerate the validation suites from the codebooks (after editing a codebook)
+	$(BIN)/bruggen suites --study $(STUDY)
+
 .PHONY: test
 test: $(STAMP) ## Run the whole test suite (pytest)
 	$(BIN)/python -m pytest
