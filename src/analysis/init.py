@@ -789,18 +789,9 @@ def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) 
         p.add("interviews", "case", "case", "the project's cases")
     else:
         p.lack("interviews", "case: the project has no cases (the 'case' column is missing)")
-    standard = {
-        "document",
-        "source_guid",
-        "code",
-        "code_guid",
-        "code_path",
-        "code_family",
-        "start",
-        "end",
-        "text",
-    }
-    standard |= {"case", "coder", "created", "selection_guid", "selection_type", "position", "coding_guid"}
+    from analysis.ingest.qda import CODING_COLUMNS, TAIL_COLUMNS
+
+    standard = {*CODING_COLUMNS, *TAIL_COLUMNS, "coding_guid"}
     attributes = [c for c in t.columns if c not in standard]
     taken: set[str] = set()
     sid = p.column("survey", "id")

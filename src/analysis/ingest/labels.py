@@ -102,6 +102,28 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(out, index=codes.index)
 
 
+def drift_warnings(
+    columns: list[str], codebook: Codebook, *, never_absent: set[str] = frozenset()
+) -> list[str]:
+    """Warnings for a file read with a reviewed codebook: columns it does not describe, and back.
+
+    ``never_absent`` names codebook variables that this kind of file cannot carry (they are not
+    reported missing).
+    """
+    out = []
+    extra = [c for c in columns if c not in codebook]
+    absent = [v.name for v in codebook if v.name not in columns and v.name not in never_absent]
+    if extra:
+        more = " ..." if len(extra) > 8 else ""
+        out.append(f"{len(extra)} column(s) are not in the reviewed codebook: {', '.join(extra[:8])}{more}")
+    if absent:
+        more = " ..." if len(absent) > 8 else ""
+        out.append(
+            f"{len(absent)} variable(s) of the reviewed codebook are not in the file: {', '.join(absent[:8])}{more}"
+        )
+    return out
+
+
 def _tidy_object(s: pd.Series) -> pd.Series:
     """After masking symbols (``.``) an object column of numbers becomes a float column."""
     import pandas as pd

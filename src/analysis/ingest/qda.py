@@ -49,15 +49,16 @@ from typing import TYPE_CHECKING, Any
 from analysis.codebook import Codebook, Variable
 from analysis.errors import ReadError
 from analysis.ingest.dataset import Dataset
-from analysis.ingest.labels import labelled_frame
+from analysis.ingest.labels import drift_warnings, labelled_frame
 from analysis.ingest.safezip import MAX_MEMBER_BYTES, check_archive, read_member, unsafe_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CODING_COLUMNS", "read", "read_codings_table"]
+__all__ = ["CODING_COLUMNS", "TAIL_COLUMNS", "read", "read_codings_table"]
 
-#: The fixed columns of the codings table, in order (attributes follow ``case``).
+#: The fixed columns of the codings table, in order (attributes follow ``case``; after them
+#: come :data:`TAIL_COLUMNS` and ``coding_guid``).
 CODING_COLUMNS = (
     "document",
     "source_guid",
@@ -70,7 +71,7 @@ CODING_COLUMNS = (
     "text",
     "case",
 )
-_TAIL_COLUMNS = ("coder", "created", "selection_guid", "selection_type", "position")
+TAIL_COLUMNS = ("coder", "created", "selection_guid", "selection_type", "position")
 
 _SOURCE_TAGS = ("TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _SELECTION_TAGS = (
@@ -580,7 +581,7 @@ def _to_dataset(p: _Project, path: Path, name: str, codebook: Codebook | None) -
         for key in src["attributes"]:
             if _attribute_name(key) not in attribute_names:
                 attribute_names.append(_attribute_name(key))
-    attribute_names = [a for a in attribute_names if a not in CODING_COLUMNS and a not in _TAIL_COLUMNS]
+    attribute_names = [a for a in attribute_names if a not in CODING_COLUMNS and a not in TAIL_COLUMNS]
     rows = []
     for c in p.codings:
         code = codes_by_guid.get(c["code_guid"], {})
@@ -605,10 +606,10 @@ def _to_dataset(p: _Project, path: Path, name: str, codebook: Codebook | None) -
         }
         for a in attribute_names:
             row[a] = attrs.get(a)
-        row.update({k: c[k] for k in _TAIL_COLUMNS})
+        row.update({k: c[k] for k in TAIL_COLUMNS})
         row["coding_guid"] = c["coding_guid"]
         rows.append(row)
-    columns = [*CODING_COLUMNS, *attribute_names, *_TAIL_COLUMNS, "coding_guid"]
+    columns = [*CODING_COLUMNS, *attribute_names, *TAIL_COLUMNS, "coding_guid"]
     codings = _typed(pd.DataFrame(rows, columns=columns))
     tables = {
         "codings": codings,
@@ -943,16 +944,4 @@ def _compare_columns(df: pd.DataFrame, codebook: Codebook, warnings: list[str]) 
     The columns only a REFI-QDA project carries (coder, selection, ...) are never missing from
     a codings table.
     """
-    extra = [c for c in df.columns if c not in codebook]
-    qda_only = {*_TAIL_COLUMNS, "coding_guid"}
-    absent = [v.name for v in codebook if v.name not in df.columns and v.name not in qda_only]
-    if extra:
-        warnings.append(
-            f"{len(extra)} column(s) are not in the reviewed codebook: {', '.join(extra[:8])}"
-            + (" ..." if len(extra) > 8 else "")
-        )
-    if absent:
-        warnings.append(
-            f"{len(absent)} variable(s) of the reviewed codebook are not in the file: {', '.join(absent[:8])}"
-            + (" ..." if len(absent) > 8 else "")
-        )
+    warnings += drift_warnings(list(df.columns), codebook, never_absent={*TAIL_COLUMNS, "coding_guid"})

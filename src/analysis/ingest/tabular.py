@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.codebook import Codebook, Variable
 from analysis.errors import ReadError
 from analysis.ingest.dataset import Dataset
-from analysis.ingest.labels import labelled_frame
+from analysis.ingest.labels import drift_warnings, labelled_frame
 from analysis.ingest.sniff import file_kind
 
 if TYPE_CHECKING:
@@ -921,18 +921,7 @@ def _build(
     )
     if codebook is not None:
         book = codebook
-        extra = [n for n in codes.columns if n not in codebook]
-        absent = [v.name for v in codebook if v.name not in codes.columns]
-        if extra:
-            warnings.append(
-                f"{len(extra)} column(s) are not in the reviewed codebook: {', '.join(extra[:8])}"
-                + (" ..." if len(extra) > 8 else "")
-            )
-        if absent:
-            warnings.append(
-                f"{len(absent)} variable(s) of the reviewed codebook are not in the file: {', '.join(absent[:8])}"
-                + (" ..." if len(absent) > 8 else "")
-            )
+        warnings += drift_warnings(list(codes.columns), codebook)
     else:
         book = own
     frame = labelled_frame(codes, book)
