@@ -357,3 +357,14 @@ def test_an_internal_error_is_reported_without_a_traceback(monkeypatch, capsys):
 
 def test_paths_in_this_file_exist():
     assert Path(ROOT / "study.yml").exists()
+
+
+@pytest.mark.parametrize("kind", list(plan_module.ANALYSES))
+def test_every_kind_of_analysis_has_a_runner_a_chapter_and_known_parts(kind):
+    from analysis.analyses import hook
+
+    info = plan_module.ANALYSES[kind]
+    assert callable(hook(kind, "runner"))
+    assert info.get("check") is None or callable(hook(kind, "check"))
+    assert info["chapter"] in plan_module.CHAPTERS
+    assert set(info["needs"]) <= set(plan_module.ROLES)

@@ -1,14 +1,16 @@
 """Run the analyses a study's plan declares: the plan's names in, a library Result out.
 
-Each kind of analysis (:data:`analysis.plan.ANALYSES`) has a runner here that looks up the
-columns bound in the plan, takes labels from the codebooks in the report language, and calls
-the library function with column names as arguments. The library functions themselves know
-nothing of a study: they work the same on any frame in a notebook.
+Each kind of analysis (:data:`analysis.plan.ANALYSES`) has a runner beside its library
+function (``analysis.collaboration.from_plan`` ...). A runner gets a :class:`Run`: it looks up
+the columns bound in the plan (:meth:`Run.column`), takes labels from the codebooks in the
+report language (:attr:`Run.labels`), and calls the library function with column names as
+arguments. The library functions themselves know nothing of a study: they work the same on
+any frame in a notebook.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import StudyConfigError
@@ -36,11 +38,35 @@ def run(
         )
     if options:
         spec = replace(spec, options={**spec.options, **options}, given=spec.given | set(options))
-    return _RUNNERS[spec.kind](_Run(vs, spec, lang, data))
+    return hook(spec.kind, "runner")(Run(vs, spec, lang, data))
 
 
-class _Run:
-    """What a runner needs: the study, the analysis spec, the language and the frame."""
+def hook(kind: str, name: str):
+    """The function an analysis kind names under ``runner`` or ``check`` (None when it names none)."""
+    from analysis.plan import ANALYSES
+
+    target = ANALYSES[kind].get(name)
+    if target is None:
+        return None
+    module, _, function = target.partition(":")
+    return getattr(import_module(module), function)
+
+
+class Run:
+    """What a runner needs: the study, the analysis spec, the language and the frame.
+
+    Attributes
+    ----------
+    vs, spec, lang, plan
+        The validated study, the declared analysis, the report language, the plan.
+    part, dataset
+        The plan's part the analysis works on (``survey``) and its dataset.
+    frame
+        The part's validated frame in ``lang`` (or the subset the caller gave); columns that
+        :meth:`column` joins from the municipality frame are added to it.
+    labels
+        Variable labels (column -> label in ``lang``) of every column looked up so far.
+    """
 
     def __init__(self, vs: ValidatedStudy, spec: AnalysisSpec, lang: str, data: pd.DataFrame | None):
         self.vs, self.spec, self.lang = vs, spec, lang
@@ -97,75 +123,3 @@ class _Run:
         if not self.plan.has(self.part, role) or option not in self.plan.binding(self.part, role).values:
             return None
         return self.vs.value(self.part, role, option, self.lang)
-
-
-def _response(r: _Run) -> Result:
-    from analysis.response import response
-
-    by = r.column(r.option("by"))
-    rows = r.option("rows")
-    if (
-        rows
-        and "rows" not in r.spec.given
-        and not (r.plan.has("municipalities", rows) and r.plan.has(r.part, "municipality"))
-    ):
-        rows = None  # the default (region) needs a municipality frame; without one, by side alone
-    rows = r.column(rows) if rows else None
-    return response(r.frame, r.policy, by=by, rows=rows, labels=r.labels, lang=r.lang)
-
-
-def _collaboration_form(r: _Run) -> Result:
-    from analysis.collaboration import collaboration_profile
-
-    r.plan.binding(r.part, "collaboration_form")  # a clear error when the plan lacks it
-    by = r.column(r.option("by"))
-    form = r.column("collaboration_form")
-    structural = r.declared("collaboration_form", "structural")
-    return collaboration_profile(
-        r.frame, r.policy, by=by, form=form, structural=structural, labels=r.labels, lang=r.lang
-    )
-
-
-def _interview_themes(r: _Run) -> Result:
-    from analysis.interviews import code_matrix
-
-    by = r.column(r.option("by"))
-    level = r.option("level")
-    var = r.vs.dataset(r.dataset).codebook.get(level)
-    labels = var.value_labels_in(r.lang) if var is not None else None
-    return code_matrix(
-        r.frame, r.policy, by=by, level=level, by_label=r.labels[by], code_labels=labels, lang=r.lang
-    )
-
-
-def _quotes(r: _Run) -> Result:
-    from analysis.disclosure import NameList
-    from analysis.interviews import select_report_quotes
-
-    themes = r.option("themes") or r.plan.quote_themes
-    if not themes:
-        raise StudyConfigError(
-            f"{r.spec.key}: the quotes have no themes",
-            path=r.vs.study.source,
-            hint="name the codes a quote must overlap under plan.interviews.quote_themes or the analysis' themes:",
-        )
-    by = r.column(r.option("by"))
-    case = r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
-    return select_report_quotes(
-        r.frame,
-        r.policy,
-        NameList.from_study(r.vs.study),
-        themes=list(themes),
-        group_by=by,
-        case=case,
-        max_quotes=int(r.option("n")),
-        lang=r.lang,
-    )
-
-
-_RUNNERS: dict[str, Callable[[_Run], Result]] = {
-    "response": _response,
-    "collaboration_form": _collaboration_form,
-    "interview_themes": _interview_themes,
-    "quotes": _quotes,
-}

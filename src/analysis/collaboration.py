@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from analysis.analyses import Run
     from analysis.disclosure import DisclosedTable, Policy
 
 
@@ -253,3 +254,14 @@ def _independence(data: pd.DataFrame, by: str, form: str):
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         return None
     return Table(counts)
+
+
+def from_plan(r: Run) -> Result:
+    """The runner of the ``collaboration_form`` analysis kind (see :mod:`analysis.analyses`)."""
+    r.plan.binding(r.part, "collaboration_form")  # a clear error when the plan lacks it
+    by = r.column(r.option("by"))
+    form = r.column("collaboration_form")
+    structural = r.declared("collaboration_form", "structural")
+    return collaboration_profile(
+        r.frame, r.policy, by=by, form=form, structural=structural, labels=r.labels, lang=r.lang
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from analysis.errors import BruggenError
+from analysis.errors import BruggenError, StudyConfigError
 from analysis.labels import in_sentence
 from analysis.results import Result, tidy
 from analysis.text import words
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from analysis.analyses import Run
     from analysis.disclosure import DisclosedTable, NameList, Policy, QuoteSelection
 
 #: Meta-codes (domain brief section 7): not themes. ``QUOTE`` marks a quotable segment,
@@ -295,3 +296,39 @@ def select_report_quotes(
 def _overlaps(segment: Any, others: pd.DataFrame) -> bool:
     same = others[others["document"] == segment.document]
     return bool(((same["start"] < segment.end) & (same["end"] > segment.start)).any())
+
+
+def themes_from_plan(r: Run) -> Result:
+    """The runner of the ``interview_themes`` analysis kind (see :mod:`analysis.analyses`)."""
+    by = r.column(r.option("by"))
+    level = r.option("level")
+    var = r.vs.dataset(r.dataset).codebook.get(level)
+    labels = var.value_labels_in(r.lang) if var is not None else None
+    return code_matrix(
+        r.frame, r.policy, by=by, level=level, by_label=r.labels[by], code_labels=labels, lang=r.lang
+    )
+
+
+def quotes_from_plan(r: Run) -> Result:
+    """The runner of the ``quotes`` analysis kind (see :mod:`analysis.analyses`)."""
+    from analysis.disclosure import NameList
+
+    themes = r.option("themes") or r.plan.quote_themes
+    if not themes:
+        raise StudyConfigError(
+            f"{r.spec.key}: the quotes have no themes",
+            path=r.vs.study.source,
+            hint="name the codes a quote must overlap under plan.interviews.quote_themes or the analysis' themes:",
+        )
+    by = r.column(r.option("by"))
+    case = r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
+    return select_report_quotes(
+        r.frame,
+        r.policy,
+        NameList.from_study(r.vs.study),
+        themes=list(themes),
+        group_by=by,
+        case=case,
+        max_quotes=int(r.option("n")),
+        lang=r.lang,
+    )

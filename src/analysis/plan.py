@@ -110,29 +110,35 @@ PART_KEYS = {
     "interviews": ("dataset", "quote_themes"),
 }
 
-#: The analyses the library can run: kind -> (report chapter, the parts it needs, its options
-#: with their defaults). ``by`` and ``rows``/``cols`` name a role of the part (``side``) or a
-#: column of its dataset.
+#: The analyses the library can run: kind -> its report chapter, the parts of the plan it
+#: needs, its options with their defaults, and where its runner lives (``module:function``,
+#: taking an :class:`analysis.analyses.Run`). A kind may name a ``check`` (``module:function``
+#: with ``(spec, study, dataset) -> list[str]``) that the gate runs on its options. ``by``,
+#: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset.
 ANALYSES: dict[str, dict[str, Any]] = {
     "response": {
         "chapter": "methode",
         "needs": ("survey",),
         "options": {"by": "side", "rows": "region"},
+        "runner": "analysis.response:from_plan",
     },
     "collaboration_form": {
         "chapter": "samenwerking",
         "needs": ("survey",),
         "options": {"by": "respondent_type"},
+        "runner": "analysis.collaboration:from_plan",
     },
     "interview_themes": {
         "chapter": "interviews",
         "needs": ("interviews",),
         "options": {"by": "side", "level": "code_family"},
+        "runner": "analysis.interviews:themes_from_plan",
     },
     "quotes": {
         "chapter": "interviews",
         "needs": ("interviews",),
         "options": {"by": "side", "themes": None, "n": 3},
+        "runner": "analysis.interviews:quotes_from_plan",
     },
 }
 #: Options every analysis accepts.

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from analysis.analyses import Run
     from analysis.disclosure import DisclosedTable, Policy
 
 
@@ -130,3 +131,17 @@ def _title(by: str, rows: str | None, labels: Mapping[str, str], lang: str) -> s
     if rows is None:
         return t["title"].format(by=by_text)
     return t["title_two"].format(rows=in_sentence(labels.get(rows, rows)), by=by_text)
+
+
+def from_plan(r: Run) -> Result:
+    """The runner of the ``response`` analysis kind (see :mod:`analysis.analyses`)."""
+    by = r.column(r.option("by"))
+    rows = r.option("rows")
+    if (
+        rows
+        and "rows" not in r.spec.given
+        and not (r.plan.has("municipalities", rows) and r.plan.has(r.part, "municipality"))
+    ):
+        rows = None  # the default (region) needs a municipality frame; without one, by side alone
+    rows = r.column(rows) if rows else None
+    return response(r.frame, r.policy, by=by, rows=rows, labels=r.labels, lang=r.lang)

@@ -57,6 +57,14 @@ class Result:
     def findings(self, lang: str | None = None) -> list[str]:
         raise NotImplementedError
 
+    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """Published tables beyond :meth:`table` (a model's estimates), as ``(caption, html)``.
+
+        The report shows them after the figure and the main table. Counts in them went through
+        disclosure control like every other table.
+        """
+        return []
+
     def _repr_html_(self) -> str:
         return self.table().to_html()
 

@@ -240,10 +240,11 @@ def _blocks(spec: AnalysisSpec, result: Result, lang: str, div_id: str) -> list[
     if _disclosed(result) is None:
         return []
     table = Block(result.table().to_html(lang=lang))
+    more = [Block(html, caption=caption) for caption, html in result.more_tables(lang)]
     if spec.kind == "response":
-        return [Block(table.html, caption=title)]
+        return [Block(table.html, caption=title), *more]
     figure = to_html(result.figure(lang), div_id=div_id.replace("/", "-"))
-    return [Block(figure, caption=title), table]
+    return [Block(figure, caption=title), table, *more]
 
 
 def _xlsx_bytes(tables: dict[str, Any], lang: str) -> bytes:

@@ -21,8 +21,9 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Any
 
+from analysis.analyses import hook
 from analysis.errors import StudyConfigError
-from analysis.validate.checks import FAILED, PASSED, Check
+from analysis.validate.checks import FAILED, PASSED, Check, wording
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,19 +31,6 @@ if TYPE_CHECKING:
     from analysis.ingest import Dataset
     from analysis.plan import AnalysisSpec, Binding
     from analysis.study import Study
-
-#: How each kind is described in the validation report (Dutch, like the other checks).
-_KIND_NL = {
-    "key": "een unieke sleutel",
-    "ref": "een verwijzing",
-    "category": "een categorie",
-    "side": "de formele of informele kant",
-    "binary": "ja/nee",
-    "count": "een aantal (heel getal, niet negatief)",
-    "number": "een getal",
-    "date": "een datum",
-    "text": "aanwezig",
-}
 
 
 def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
@@ -168,32 +156,32 @@ def _row_check(b: Binding, ds: Dataset) -> Check:
     codes = ds.codes[b.variable] if ds.codes is not None and b.variable in ds.codes else labels
     present = labels.notna()
     bad = present & False
-    requirement = _KIND_NL.get(b.kind, b.kind)
     if b.kind == "key":
         bad = labels.isna() | (codes.duplicated(keep=False) & present)
-        requirement = "elke rij heeft een eigen, unieke waarde"
     elif b.kind == "side":
         var = ds.codebook.get(b.variable)
         declared = {_norm(declared_code(var, b.values[o])) for o in ("formal", "informal")}
         bad = present & ~codes.map(_norm).isin(declared)
-        requirement = "alleen de waarden die het plan als formele en informele kant noemt"
     elif b.kind == "count":
         numbers = ds.numeric([b.variable])[b.variable]
         bad = numbers.notna() & ((numbers < 0) | (numbers % 1 != 0))
-        requirement = "een heel getal van 0 of meer"
     n_bad = int(bad.sum())
     rule = f"plan.{b.part}.{b.role}"
     if not n_bad:
         return _passed(rule, b.dataset, b.variable, b.kind)
+    requirement = wording("plan_requirements").get(b.kind) or wording("plan_kinds").get(b.kind, b.kind)
     return Check(
         rule=rule,
         dataset=b.dataset,
         column=b.variable,
         check="plan",
         status=FAILED,
-        description=f"het analyseplan ({rule}): {b.variable} heeft {requirement}",
-        message=f"{n_bad} rij(en) van {b.variable} voldoen niet aan wat het analyseplan ({rule}) vraagt: "
-        f"{requirement}.",
+        description=wording("describe")["plan_rows"].format(
+            rule=rule, variable=b.variable, requirement=requirement
+        ),
+        message=wording("messages")["plan_rows"].format(
+            n=n_bad, variable=b.variable, rule=rule, requirement=requirement
+        ),
         element_count=len(labels),
         unexpected_count=n_bad,
         examples=example_rows([i for i, flag in enumerate(bad.to_numpy()) if flag][:5], None, None),
@@ -205,7 +193,7 @@ def _analysis_problems(
 ) -> list[str]:
     plan = study.plan
     out = []
-    for option in ("by", "rows"):
+    for option in ("by", "rows", "cluster", "moderator"):
         name = spec.options.get(option)
         if not name:
             continue
@@ -235,6 +223,9 @@ def _analysis_problems(
             out += _code_exists(code, ds)
     if spec.kind == "collaboration_form" and not plan.has("survey", "collaboration_form"):
         out.append("needs plan.survey.collaboration_form")
+    check = hook(spec.kind, "check")
+    if check is not None:
+        out += check(spec, study, ds)
     return out
 
 
@@ -329,5 +320,5 @@ def _passed(rule: str, dataset: str, column: str | None, kind: str) -> Check:
         column=column,
         check="plan",
         status=PASSED,
-        description=f"het analyseplan ({rule}) past bij de gegevens: {_KIND_NL.get(kind, kind)}",
+        description=wording("describe")["plan"].format(rule=rule, kind=wording("plan_kinds").get(kind, kind)),
     )
