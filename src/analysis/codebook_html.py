@@ -8,67 +8,12 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from analysis.text import LANGUAGES, words
+
 if TYPE_CHECKING:
     from analysis.codebook import Codebook, Drift, Variable
 
 __all__ = ["render"]
-
-_TEXT = {
-    "nl": {
-        "title": "Codeboek",
-        "variables": "Variabelen",
-        "name": "Variabele",
-        "label": "Label",
-        "type": "Type",
-        "measure": "Meetniveau",
-        "values": "Waardelabels",
-        "missing": "Ontbrekende codes",
-        "scale": "Schaal",
-        "notes": "Kenmerken",
-        "mr_sets": "Meervoudige-antwoordsets",
-        "scales": "Schalen",
-        "items": "Items",
-        "drift": "Verschillen met het nieuwe bestand",
-        "kind": "Soort",
-        "detail": "Wat",
-        "encoding": "Tekenset",
-        "count": "{n} variabelen",
-        "reverse": "omgekeerd gescoord",
-        "pii": "persoonsgegevens mogelijk",
-        "required": "verplicht",
-        "unique": "uniek",
-        "applies": "geldt voor",
-        "source": "kolom in bron",
-        "none": "geen",
-    },
-    "en": {
-        "title": "Codebook",
-        "variables": "Variables",
-        "name": "Variable",
-        "label": "Label",
-        "type": "Type",
-        "measure": "Measure",
-        "values": "Value labels",
-        "missing": "Missing codes",
-        "scale": "Scale",
-        "notes": "Properties",
-        "mr_sets": "Multiple-response sets",
-        "scales": "Scales",
-        "items": "Items",
-        "drift": "Differences with the new file",
-        "kind": "Kind",
-        "detail": "Detail",
-        "encoding": "Encoding",
-        "count": "{n} variables",
-        "reverse": "reverse-keyed",
-        "pii": "may hold personal data",
-        "required": "required",
-        "unique": "unique",
-        "applies": "applies to",
-        "source": "source column",
-        "none": "none",
-    },
-}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:80rem;
@@ -147,7 +92,7 @@ def render(codebook: Codebook, *, lang: str = "nl", drift: list[Drift] | None = 
     str
         A complete HTML document.
     """
-    t = _TEXT.get(lang, _TEXT["en"])
+    t = words(lang if lang in LANGUAGES else "en", "codebook")
     title = codebook.title or codebook.dataset
     rows = []
     for v in codebook.variables:

@@ -15,6 +15,8 @@ from typing import Literal
 
 import pandas as pd
 
+from analysis.disclosure._text import text
+
 Kind = Literal["primary", "secondary"]
 
 
@@ -55,16 +57,11 @@ class SuppressionEntry:
 
     def reason(self, lang: str = "nl") -> str:
         """The public reason, without the hidden value (safe for a report)."""
+        t = text(lang, "reasons")
         if self.kind == "primary":
-            if lang == "en":
-                what = "count" if self.measure == "count" else "group n"
-                return f"primary: {what} < {self.threshold}"
-            what = "aantal" if self.measure == "count" else "groepsgrootte"
-            return f"primair: {what} kleiner dan {self.threshold}"
-        target = _cell(*self.protects) if self.protects else "?"
-        if lang == "en":
-            return f"secondary: protects cell {target}"
-        return f"secundair: beschermt cel {target}"
+            what = t["count"] if self.measure == "count" else t["group_n"]
+            return t["primary"].format(what=what, threshold=self.threshold)
+        return t["secondary"].format(cell=_cell(*self.protects) if self.protects else "?")
 
     @property
     def detail(self) -> str:

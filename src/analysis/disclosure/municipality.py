@@ -20,9 +20,7 @@ import pandas as pd
 from analysis.disclosure._text import check_lang
 from analysis.disclosure.policy import Policy
 from analysis.errors import DisclosureError
-
-_OTHER = {"nl": "overige gemeenten", "en": "other municipalities"}
-_ALL = {"nl": "alle gemeenten", "en": "all municipalities"}
+from analysis.text import words
 
 
 @dataclass(frozen=True)
@@ -198,12 +196,10 @@ def _level_name(level: str, labels: Mapping[str, str] | None) -> str:
 def _label(level: str, value: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
     if level == "municipality":
         return str(value)
-    if level == "other":
-        return _OTHER[lang]
-    if level == "all":
-        return _ALL[lang]
-    combined = "samengevoegd" if lang == "nl" else "combined"
-    return f"{_level_name(level, labels)} {value} ({combined})"
+    t = words(lang, "municipality")
+    if level in ("other", "all"):
+        return t[level]
+    return t["combined"].format(level=_level_name(level, labels), value=value)
 
 
 def _sentence(
@@ -211,14 +207,9 @@ def _sentence(
 ) -> str:
     if level == "municipality":
         return ""
-    if lang == "nl":
-        where = {
-            "other": "andere kleine gemeenten",
-            "all": "alle andere gemeenten",
-        }.get(level, f"andere gemeenten in {_level_name(level, labels)} {value}")
-        return f"De cijfers van {muni} zijn samengevoegd met die van {where}, omdat {muni} minder dan {m} respondenten had."
-    where = {
-        "other": "other small municipalities",
-        "all": "all other municipalities",
-    }.get(level, f"other municipalities in {_level_name(level, labels)} {value}")
-    return f"Figures for {muni} are combined with those of {where}, because {muni} had fewer than {m} respondents."
+    t = words(lang, "municipality")
+    if level in ("other", "all"):
+        where = t[f"where_{level}"]
+    else:
+        where = t["where_group"].format(level=_level_name(level, labels), value=value)
+    return t["sentence"].format(muni=muni, where=where, m=m)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from analysis.disclosure._text import text
 from analysis.errors import DisclosureError, StudyConfigError
 
 if TYPE_CHECKING:
@@ -138,36 +139,12 @@ class Policy:
 
     def describe(self, lang: str = "nl") -> list[str]:
         """The policy as plain sentences, for a report appendix or a spreadsheet note."""
+        t = text(lang, "policy")
         m, d = self.min_count, self.min_denominator
-        if lang == "en":
-            lines = [
-                f"Counts of 1 to {m - 1} are not published (shown as “<{m}”); zero is published.",
-                "Further cells are suppressed (shown as “x”) so that a hidden count cannot be "
-                "worked out from the totals.",
-                f"Percentages are shown only when the denominator is at least {d} (otherwise “n too small”).",
-            ]
-            if self.round_to:
-                lines.append(
-                    f"Published counts are rounded to multiples of {self.round_to}; "
-                    "totals are rounded separately and may differ from the sum of their parts."
-                )
-            lines.append(f"Respondent-level exports must be {self.k}-anonymous on the quasi-identifiers.")
-        else:
-            lines = [
-                f"Aantallen van 1 tot en met {m - 1} worden niet gepubliceerd (weergegeven als “<{m}”); "
-                "nul wordt wel gepubliceerd.",
-                "Daarnaast zijn cellen onderdrukt (weergegeven als “x”) zodat een verborgen aantal niet "
-                "uit de totalen kan worden teruggerekend.",
-                f"Percentages staan er alleen bij een noemer van minstens {d} (anders “n te klein”).",
-            ]
-            if self.round_to:
-                lines.append(
-                    f"Gepubliceerde aantallen zijn afgerond op veelvouden van {self.round_to}; totalen zijn "
-                    "apart afgerond en kunnen afwijken van de som van de delen."
-                )
-            lines.append(
-                f"Bestanden op respondentniveau moeten {self.k}-anoniem zijn op de quasi-identificatoren."
-            )
+        lines = [t["below"].format(largest_hidden=m - 1, m=m), t["secondary"], t["denominator"].format(d=d)]
+        if self.round_to:
+            lines.append(t["rounded"].format(r=self.round_to))
+        lines.append(t["k_anonymity"].format(k=self.k))
         return lines
 
 

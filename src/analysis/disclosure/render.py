@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from analysis.disclosure._text import check_lang
+from analysis.disclosure._text import check_lang, text
 from analysis.disclosure.log import SuppressionLog
 from analysis.disclosure.policy import Policy
 from analysis.disclosure.tables import DisclosedTable
@@ -25,38 +25,6 @@ from analysis.errors import DisclosureError
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 NOTES_SHEET = "toelichting"
-
-_APPENDIX = {
-    "nl": {
-        "title": "Statistische beveiliging",
-        "intro": "Om te voorkomen dat een respondent herkenbaar wordt, zijn voor alle tabellen en figuren "
-        "deze regels toegepast:",
-        "none": "Er zijn geen cellen onderdrukt.",
-        "counts": "In totaal zijn {total} cellen onderdrukt: {p} omdat ze te weinig waarnemingen bevatten "
-        "(primair) en {s} om die te beschermen (secundair).",
-        "table": "Tabel",
-        "primary": "Primair",
-        "secondary": "Secundair",
-        "row": "Rij",
-        "col": "Kolom",
-        "reason": "Reden",
-        "detail": "Onderdrukte cellen",
-    },
-    "en": {
-        "title": "Disclosure control",
-        "intro": "To keep respondents from being recognisable, these rules were applied to every table and figure:",
-        "none": "No cells were suppressed.",
-        "counts": "In total {total} cells were suppressed: {p} because they held too few observations "
-        "(primary) and {s} to protect those (secondary).",
-        "table": "Table",
-        "primary": "Primary",
-        "secondary": "Secondary",
-        "row": "Row",
-        "col": "Column",
-        "reason": "Reason",
-        "detail": "Suppressed cells",
-    },
-}
 
 
 def appendix_html(log: SuppressionLog, policy: Policy, lang: str = "nl", *, details: bool = True) -> str:
@@ -89,7 +57,7 @@ def appendix_html(log: SuppressionLog, policy: Policy, lang: str = "nl", *, deta
     True
     """
     lang = check_lang(lang)
-    t = _APPENDIX[lang]
+    t = text(lang, "appendix")
     esc = html.escape
     out = [
         '<section class="bruggen-sdc-appendix">',
@@ -208,7 +176,7 @@ def write_tables_xlsx(
             ws.cell(r, 1, note)
             r += 1
     notes = wb.create_sheet(NOTES_SHEET)
-    t = _APPENDIX[lang]
+    t = text(lang, "appendix")
     r = 1
     notes.cell(r, 1, t["title"]).font = bold
     r += 2

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure._text import TEXT, check_lang, fmt_float
+from analysis.disclosure._text import check_lang, fmt_float, text
 from analysis.disclosure.log import SuppressionEntry, SuppressionLog
 from analysis.disclosure.policy import Policy
 from analysis.disclosure.suppression import (
@@ -89,7 +89,7 @@ class DisclosedTable:
     def display(self, lang: str | None = None) -> pd.DataFrame:
         """The cells as display strings (``"<10"``, ``"x"``, ``"1.234"``), labels localised."""
         lang = check_lang(lang or self.lang)
-        t = TEXT[lang]
+        t = text(lang)
         out = pd.DataFrame(index=self.values.index, columns=self.values.columns, dtype=object)
         for col in self.values.columns:
             is_mean = self.kind == "means" and col == "mean"
@@ -114,7 +114,7 @@ class DisclosedTable:
         if self.percent is None or self.percent_status is None:
             return None
         lang = check_lang(lang or self.lang)
-        t = TEXT[lang]
+        t = text(lang)
         out = pd.DataFrame(index=self.percent.index, columns=self.percent.columns, dtype=object)
         for col in self.percent.columns:
             for row in self.percent.index:
@@ -208,7 +208,7 @@ class DisclosedTable:
     def footnotes(self, lang: str | None = None) -> list[str]:
         """The footnote lines this table needs (only for markers that occur in it)."""
         lang = check_lang(lang or self.lang)
-        t = TEXT[lang]
+        t = text(lang)
         p = self.policy
         notes = []
         statuses = set(self.status.to_numpy().ravel())
@@ -246,7 +246,7 @@ class DisclosedTable:
         tables show ``n`` and ``%`` columns; means tables ``n`` and the mean.
         """
         lang = check_lang(lang or self.lang)
-        t = TEXT[lang]
+        t = text(lang)
         counts = self.display(lang)
         pct = self.percent_display(lang)
         esc = html.escape
@@ -292,7 +292,7 @@ class DisclosedTable:
         return self.to_html()
 
     def _localise(self, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-        t = TEXT[lang]
+        t = text(lang)
         index = list(frame.index)
         columns = list(frame.columns)
         if self.total_row:
@@ -383,7 +383,7 @@ def suppress_counts(
     result = suppress(ext.ravel(), lines, policy.min_count)
     status = result.status.reshape(ext.shape)
 
-    total = TEXT[lang]["total"]
+    total = text(lang)["total"]
     row_labels = [_label(x) for x in counts.index] + [total]
     col_labels = [_label(x) for x in counts.columns] + [total]
 
@@ -558,7 +558,7 @@ def frequency(
     arr = counts.to_numpy(dtype=np.int64)
     ext = np.append(arr, arr.sum())
     result = suppress(ext, one_way_lines(len(arr)), policy.min_count)
-    total = TEXT[check_lang(lang)]["total"]
+    total = text(lang)["total"]
     labels = [_label(x) for x in counts.index] + [total]
     shown_labels = [*labels[:-1], total]
     name = name or column
@@ -668,7 +668,7 @@ def group_means(
         raise DisclosureError(f"no groups in column {by!r}")
     name = name or f"{value} per {by}"
     labels = [_label(x) for x in stats.index]
-    total_label = TEXT[check_lang(lang)]["total"]
+    total_label = text(lang)["total"]
     n_all = int(n.sum())
     mean_all = float(vals[groups.notna()].mean()) if n_all else float("nan")
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from analysis.ingest import Dataset
 
 PASSED, FAILED, WARNING = "passed", "failed", "warning"
-STATUS_NL = {PASSED: "geslaagd", FAILED: "mislukt", WARNING: "waarschuwing"}
+#: The language of the validation report; its words are section ``validation`` of :mod:`analysis.text`.
+REPORT_LANG = "nl"
 #: Longest unexpected value shown in a report (longer ones are left out).
 MAX_VALUE_LENGTH = 40
 
@@ -37,9 +38,9 @@ class Check:
     status
         ``passed``, ``failed`` or ``warning`` (reported, does not block).
     description
-        What the rule requires, in Dutch.
+        What the rule requires, in the report language (Dutch).
     message
-        What went wrong, in Dutch (empty when passed).
+        What went wrong, in the report language (empty when passed).
     element_count, unexpected_count
         Rows looked at and rows that failed.
     examples
@@ -180,6 +181,13 @@ class ValidationResult:
         from analysis.validate.render import render_html
 
         return render_html(self, fragment=True)
+
+
+def wording(part: str) -> dict[str, Any]:
+    """One part of the validation report's wording (``status``, ``describe``, ``messages`` ...)."""
+    from analysis.text import words
+
+    return words(REPORT_LANG, "validation")[part]
 
 
 def dedupe(checks: list[Check]) -> list[Check]:

@@ -1,4 +1,4 @@
-"""What a check may show of the data: row numbers, safe IDs and values, and the Dutch sentence.
+"""What a check may show of the data: row numbers, safe IDs and values, and the sentence.
 
 Shared by every kind of check (great-expectations results in :mod:`analysis.validate.gx`,
 survey and cross-dataset rules in :mod:`analysis.validate.rule_checks`, the personal-data
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.validate import pii
-from analysis.validate.checks import MAX_VALUE_LENGTH
+from analysis.validate.checks import MAX_VALUE_LENGTH, wording
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,27 +86,16 @@ def fmt(value: Any) -> str:
 
 
 def message_nl(check: str, column: str | None, n: int, total: int | None, examples, values) -> str:
-    """What went wrong, in Dutch."""
-    what = {
-        "value_set": "met een code die niet in het codeboek staat",
-        "range": "met een waarde buiten het toegestane bereik",
-        "required": "zonder waarde",
-        "unique": "met een waarde die vaker voorkomt",
-        "pattern": "met een waarde die niet het patroon volgt",
-        "skip_logic": "waarin de vraag is ingevuld terwijl die niet voor deze respondent bedoeld is",
-        "subcount": "waarin het deelaantal groter is dan het totaal",
-        "date_order": "waarin de latere datum vóór de eerdere ligt",
-        "consent": "zonder gegeven toestemming",
-        "references": "met een waarde die niet in het andere bestand voorkomt",
-        "codes": "met een code die niet in het codeboek van het project staat",
-    }.get(check, "die niet voldoen")
-    text = f"{n} {'rij' if n == 1 else 'rijen'}"
+    """What went wrong, in the report language (Dutch): rows, a few examples, safe values."""
+    t = wording("messages")
+    what = wording("what")
+    text = t["rows_one" if n == 1 else "rows_many"].format(n=n)
     if total is not None:
-        text += f" (van {total})"
-    text += f" {what}"
+        text += " " + t["of_total"].format(total=total)
+    text += " " + what.get(check, what["other"])
     if examples:
-        refs = [f"rij {e['row']}" + (f" ({e['id']})" if "id" in e else "") for e in examples]
-        text += "; bijvoorbeeld " + ", ".join(refs)
+        refs = [t["row"].format(row=e["row"]) + (f" ({e['id']})" if "id" in e else "") for e in examples]
+        text += "; " + t["for_example"].format(rows=", ".join(refs))
     if values:
-        text += "; gevonden: " + ", ".join(fmt(v) for v in values)
+        text += "; " + t["found"].format(values=", ".join(fmt(v) for v in values))
     return text + "."

@@ -63,12 +63,12 @@ from analysis.validate.checks import (
     FAILED,
     MAX_VALUE_LENGTH,
     PASSED,
-    STATUS_NL,
     WARNING,
     Check,
     DatasetInfo,
     ValidationResult,
     dedupe,
+    wording,
 )
 from analysis.validate.render import print_summary, render_html
 
@@ -80,7 +80,6 @@ __all__ = [
     "FAILED",
     "MAX_VALUE_LENGTH",
     "PASSED",
-    "STATUS_NL",
     "WARNING",
     "Check",
     "DatasetInfo",
@@ -133,8 +132,8 @@ def run(study: Study) -> ValidationResult:
                     dataset=name,
                     check="read",
                     status=FAILED,
-                    description=f"het bestand {relpath} kan worden gelezen",
-                    message=f"Het bestand kon niet worden gelezen: {text}",
+                    description=wording("describe")["file_read"].format(path=relpath),
+                    message=wording("messages")["file_unreadable"].format(error=text),
                 )
             )
             infos.append(DatasetInfo(name, relpath, read=False))

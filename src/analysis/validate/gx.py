@@ -5,7 +5,7 @@
 codebook plus the hand-written ones of ``data/expectations/<dataset>.json``, with a warning
 when the file is stale); :func:`from_gx` turns a suite result into one
 :class:`~analysis.validate.checks.Check` per rule and column, with stable rule names and
-Dutch descriptions (:func:`describe_nl`).
+descriptions in the report language (:func:`describe_nl`).
 
 great-expectations itself is imported only when an :class:`Engine` is made.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analysis.validate import evidence, suites
-from analysis.validate.checks import FAILED, PASSED, WARNING, Check
+from analysis.validate.checks import FAILED, PASSED, WARNING, Check, wording
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,14 +58,14 @@ def suite_expectations(
         except Exception as exc:
             return (
                 suites.generated_expectations(codebook, config),
-                "codeboek",
+                wording("report")["suite_codebook"],
                 [
                     Check(
                         rule=f"{name}.suite",
                         dataset=name,
                         check="suite",
                         status=FAILED,
-                        description="de expectation suite kan worden gelezen",
+                        description=wording("describe")["suite_read"],
                         message=str(getattr(exc, "message", exc)),
                     )
                 ],
@@ -77,17 +77,13 @@ def suite_expectations(
             dataset=name,
             check="suite",
             status=PASSED if current else WARNING,
-            description=f"de suite {rel} past bij het codeboek",
-            message=""
-            if current
-            else f"De suite {rel} is niet opnieuw gegenereerd na een wijziging van het codeboek. "
-            "De gegenereerde controles zijn voor deze run uit het huidige codeboek afgeleid; werk het "
-            "bestand bij met: bruggen suites --study study.yml",
+            description=wording("describe")["suite_current"].format(path=rel),
+            message="" if current else wording("messages")["suite_stale"].format(path=rel),
         )
         # generated checks always follow the current codebook; hand-written ones come from the file
         return suites.merged(codebook, data, config)["expectations"], rel, [check]
     exps = suites.generated_expectations(codebook, config)
-    return exps, "codeboek", []
+    return exps, wording("report")["suite_codebook"], []
 
 
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
@@ -106,39 +102,43 @@ def runnable(expectations: list[dict[str, Any]], frame: pd.DataFrame) -> list[di
 
 
 def describe_nl(check: str, column: str | None, kwargs: dict[str, Any], extra: str = "") -> str:
-    """What a rule requires, in Dutch."""
+    """What a rule requires, in the report language (Dutch)."""
+    t = wording("describe")
     col = column or ""
-    if check == "present":
-        return f"kolom {col} is aanwezig"
+    if check in ("present", "unique"):
+        return t[check].format(column=col)
     if check == "type":
-        return f"{col} heeft type {kwargs.get('types', {}).get(col, '?')}"
+        return t["type"].format(column=col, type=kwargs.get("types", {}).get(col, "?"))
     if check == "value_set":
-        return (
-            f"{col} bevat alleen de codes {', '.join(evidence.fmt(v) for v in kwargs.get('value_set', []))}"
-        )
+        codes = ", ".join(evidence.fmt(v) for v in kwargs.get("value_set", []))
+        return t["value_set"].format(column=col, codes=codes)
     if check == "range":
         lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
         if lo is not None and hi is not None:
-            return f"{col} ligt tussen {evidence.fmt(lo)} en {evidence.fmt(hi)} (missende codes toegestaan)"
+            return t["range"].format(column=col, min=evidence.fmt(lo), max=evidence.fmt(hi))
         if lo is not None:
-            return f"{col} is minstens {evidence.fmt(lo)}"
-        return f"{col} is hoogstens {evidence.fmt(hi)}"
+            return t["range_min"].format(column=col, min=evidence.fmt(lo))
+        return t["range_max"].format(column=col, max=evidence.fmt(hi))
     if check == "required":
         cond = kwargs.get("condition")
-        return f"{col} is ingevuld" + (f" waar {cond}" if cond else "")
-    if check == "unique":
-        return f"{col} is uniek"
+        return (
+            t["required_where"].format(column=col, condition=cond)
+            if cond
+            else t["required"].format(column=col)
+        )
     if check == "pattern":
-        return f"{col} volgt het patroon {kwargs.get('regex')}"
+        return t["pattern"].format(column=col, regex=kwargs.get("regex"))
     if check == "skip_logic":
-        return f"{col} is leeg waar niet geldt: {kwargs.get('condition')} (skip-logica)"
+        return t["skip_logic"].format(column=col, condition=kwargs.get("condition"))
     if check == "subcount":
-        return f"{extra} is niet groter dan {col}"
+        return t["subcount"].format(part=extra, whole=col)
     if check == "date_order":
-        return f"{col} ligt niet vóór {extra}"
+        return t["date_order"].format(later=col, earlier=extra)
     if check == "consent":
         vs = kwargs.get("value_set")
-        return f"{col} = toestemming gegeven" + (f" (code {evidence.fmt(vs[0])})" if vs else "")
+        if vs:
+            return t["consent_code"].format(column=col, code=evidence.fmt(vs[0]))
+        return t["consent"].format(column=col)
     return extra or check
 
 
@@ -158,6 +158,8 @@ def from_gx(name: str, result, frame: pd.DataFrame, codebook: Codebook, ids: str
         if raised:
             column = kwargs.get("column")
             rule = _custom_rule(name, cfg.type, kwargs, meta, check, seen)
+            t = wording("messages")
+            error = str(exc.get("exception_message") or t["unknown_error"]).splitlines()[0]
             out.append(
                 Check(
                     rule=rule,
@@ -166,8 +168,7 @@ def from_gx(name: str, result, frame: pd.DataFrame, codebook: Codebook, ids: str
                     check=check or "custom",
                     status=FAILED,
                     description=describe_nl(check or "custom", column, kwargs, cfg.type),
-                    message="De controle kon niet worden uitgevoerd: "
-                    + str(exc.get("exception_message") or "onbekende fout").splitlines()[0],
+                    message=t["could_not_run"].format(error=error),
                 )
             )
             continue
@@ -184,7 +185,7 @@ def from_gx(name: str, result, frame: pd.DataFrame, codebook: Codebook, ids: str
                         check="present",
                         status=FAILED if bad else PASSED,
                         description=describe_nl("present", col, kwargs),
-                        message="De kolom ontbreekt in het bestand." if bad else "",
+                        message=wording("messages")["column_missing"] if bad else "",
                     )
                 )
             continue
@@ -215,9 +216,10 @@ def from_gx(name: str, result, frame: pd.DataFrame, codebook: Codebook, ids: str
                 )
             else:
                 observed = res.get("observed_value")
-                message = "Niet voldaan" + (
-                    f"; gevonden: {observed}" if observed is not None and column not in pii_cols else ""
-                )
+                t = wording("messages")
+                message = t["not_met"]
+                if observed is not None and column not in pii_cols:
+                    message += "; " + t["found"].format(values=observed)
                 message += "."
         out.append(
             Check(
@@ -286,13 +288,14 @@ def _column_check(
     examples = evidence.example_rows(o.get("index") or [], frame, ids) if n else ()
     values = evidence.safe_values(o.get("values") or [], sensitive=key in pii_cols) if n else ()
     if check == "type":
-        message = f"Verwacht type {o.get('expected')}, gevonden {o.get('observed')}." if n else ""
+        expected, observed = o.get("expected"), o.get("observed")
+        message = wording("messages")["type"].format(expected=expected, observed=observed) if n else ""
         examples, values = (), ()
     else:
         message = evidence.message_nl(check, key, n, o.get("element_count"), examples, values) if n else ""
     description = describe_nl(check, column, kwargs, extra)
     if check == "subcount":
-        description = f"{low} is niet groter dan {high}"
+        description = wording("describe")["subcount"].format(part=low, whole=high)
     return Check(
         rule=rule,
         dataset=name,

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from analysis.outputs import Output, write_outputs
-from analysis.validate.checks import FAILED, WARNING, Check, ValidationResult
+from analysis.validate.checks import FAILED, WARNING, Check, ValidationResult, wording
 
 #: Name of the test suite for checks that belong to no dataset.
 STUDY_SUITE = "study"
@@ -84,17 +84,20 @@ def _testcase(suite: ET.Element, c: Check) -> None:
         # them unless someone opens that one test, so a warning there would go unseen.
         # The message starts with "waarschuwing:" so nobody reads it as "not run".
         skipped = ET.SubElement(
-            case, "skipped", {"message": _text(f"waarschuwing: {c.message or c.description}")}
+            case,
+            "skipped",
+            {"message": _text(wording("junit")["warning"].format(message=c.message or c.description))},
         )
         skipped.text = _details(c)
 
 
 def _details(c: Check) -> str:
     """The body of a failure or warning: what the rule requires, then what went wrong."""
-    lines = [f"regel: {c.rule}", f"controle: {c.description}"]
+    t = wording("junit")
+    lines = [t["rule"].format(rule=c.rule), t["check"].format(description=c.description)]
     where = ".".join(p for p in (c.table, c.column) if p)
     if where:
-        lines.append(f"kolom: {where}")
+        lines.append(t["column"].format(column=where))
     if c.message:
         lines.append(c.message)
     return _text("\n".join(lines))

@@ -53,15 +53,8 @@ if TYPE_CHECKING:
 DIRECT_IDENTIFIERS = ("email", "phone", "bsn", "iban", "address")
 #: All kinds, in report order.
 KINDS = (*DIRECT_IDENTIFIERS, "name")
-#: Dutch descriptions for the report.
-KIND_LABELS_NL = {
-    "email": "e-mailadres",
-    "phone": "telefoonnummer",
-    "bsn": "BSN (burgerservicenummer)",
-    "iban": "IBAN (bankrekeningnummer)",
-    "address": "postcode met huisnummer",
-    "name": "naam uit de namenlijst",
-}
+#: What each kind is called in the validation report: ``pii_kinds`` of section ``validation``
+#: in :mod:`analysis.text`.
 
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?!\w)")
 # A national prefix (0, +31, 0031, with an optional "(0)"), then nine digits of which the

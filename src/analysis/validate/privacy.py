@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from analysis.validate import evidence, pii
-from analysis.validate.checks import FAILED, PASSED, WARNING, Check
+from analysis.validate.checks import FAILED, PASSED, WARNING, Check, wording
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,14 +31,15 @@ def names_pattern(study: Study, privacy: dict[str, Any]) -> tuple[re.Pattern[str
         return None, []
     path = study.resolve(value)
     if not path.exists():
+        missing = wording("messages")["names_file_missing"].format(path=evidence.rel_path(path, study.root))
         return None, [
             Check(
                 rule="study.privacy.names_file",
                 dataset="study",
                 check="pii",
                 status=WARNING,
-                description="de namenlijst (privacy.names_file) is aanwezig",
-                message=f"De namenlijst {evidence.rel_path(path, study.root)} ontbreekt; open tekst is niet op namen gecontroleerd.",
+                description=wording("describe")["names_file"],
+                message=missing,
             )
         ]
     return pii.compile_names(pii.read_names(path)), [
@@ -47,7 +48,7 @@ def names_pattern(study: Study, privacy: dict[str, Any]) -> tuple[re.Pattern[str
             dataset="study",
             check="pii",
             status=PASSED,
-            description="de namenlijst (privacy.names_file) is aanwezig",
+            description=wording("describe")["names_file"],
         )
     ]
 
@@ -78,6 +79,7 @@ def pii_checks(
     """One ``<dataset>[.<table>].<column>.pii`` check per text column and per text column of a table."""
     from analysis.validate.evaluate import type_of
 
+    t, describe, kinds = wording("messages"), wording("describe"), wording("pii_kinds")
     out = []
     targets: list[tuple[str | None, str, pd.DataFrame, bool]] = [
         (None, col, frame, marked) for col, marked in text_columns(ds, frame)
@@ -97,30 +99,20 @@ def pii_checks(
         blocking = {k: v for k, v in found.items() if k in fail_on or not marked}
         status = FAILED if blocking else (WARNING if found else PASSED)
         rows = sorted({r for v in found.values() for r in v})
-        parts = [
-            f"{pii.KIND_LABELS_NL[k]} in {len(v)} {'rij' if len(v) == 1 else 'rijen'}"
-            + (" (rij " + ", ".join(str(r + 1) for r in v[:5]) + ")")
+        parts = "; ".join(
+            t["pii_part"].format(
+                kind=kinds[k],
+                count=t["rows_one" if len(v) == 1 else "rows_many"].format(n=len(v)),
+                rows=", ".join(str(r + 1) for r in v[:5]),
+            )
             for k, v in found.items()
-        ]
+        )
         if not found:
             message = ""
         elif blocking:
-            message = (
-                "Persoonsgegevens gevonden: "
-                + "; ".join(parts)
-                + (
-                    ". De kolom is niet als persoonsgegeven (pii) gemarkeerd."
-                    if not marked
-                    else ". Directe identificatoren horen niet in een onderzoeksbestand; verwijder ze uit de brondata."
-                )
-                + " De gegevens zelf staan niet in dit rapport."
-            )
+            message = t["pii_direct" if marked else "pii_unmarked"].format(found=parts)
         else:
-            message = (
-                "Gevonden: "
-                + "; ".join(parts)
-                + ". De kolom is als persoonsgegeven gemarkeerd; namen worden vóór publicatie vervangen."
-            )
+            message = t["pii_marked"].format(found=parts)
         out.append(
             Check(
                 rule=rule,
@@ -129,8 +121,7 @@ def pii_checks(
                 column=col,
                 check="pii",
                 status=status,
-                description=f"{col} bevat geen persoonsgegevens"
-                + (" (kolom gemarkeerd als pii: alleen namen toegestaan)" if marked else ""),
+                description=describe["pii_marked" if marked else "pii"].format(column=col),
                 message=message,
                 element_count=int(tframe[col].notna().sum()),
                 unexpected_count=len(rows),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from analysis.validate.checks import FAILED, PASSED, STATUS_NL, Check, ValidationResult
+from analysis.validate.checks import FAILED, PASSED, REPORT_LANG, Check, ValidationResult, wording
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -20,27 +20,23 @@ def print_summary(result: ValidationResult, console: Console) -> None:
     """A short rich summary: the verdict, counts, and the failing rules."""
     from rich.markup import escape
 
+    t = wording("summary")
     n_fail, n_warn = len(result.failures), len(result.warnings)
+    warnings = t["warnings"].format(n=n_warn) if n_warn else ""
     if result.passed:
-        console.print(
-            f"[bold green]Validatie geslaagd[/]: {result.n_checks} controles op {result.n_datasets} datasets"
-            + (f", {n_warn} waarschuwing(en)" if n_warn else "")
-            + "."
-        )
+        counts = t["checks"].format(n_checks=result.n_checks, n_datasets=result.n_datasets)
+        console.print(f"[bold green]{escape(t['passed'])}[/]: {escape(counts)}{escape(warnings)}.")
     else:
-        console.print(
-            f"[bold red]Validatie mislukt[/]: {n_fail} van {result.n_checks} controles mislukt"
-            + (f", {n_warn} waarschuwing(en)" if n_warn else "")
-            + "."
-        )
+        counts = t["failures"].format(n_failed=n_fail, n_checks=result.n_checks)
+        console.print(f"[bold red]{escape(t['failed'])}[/]: {escape(counts)}{escape(warnings)}.")
     shown = result.failures[:25] + result.warnings[:10]
     for c in shown:
         colour, mark = ("red", "✗") if c.status == FAILED else ("yellow", "!")
         console.print(f"[{colour}]{mark}[/] [bold]{escape(c.rule)}[/]", highlight=False, soft_wrap=True)
         console.print(f"    {escape(c.message or c.description)}", highlight=False)
     if len(result.failures) > 25:
-        console.print(f"… en nog {len(result.failures) - 25} mislukte controles.")
-    console.print("Zie reports/validatie.html voor alle controles.")
+        console.print(escape(t["more"].format(n=len(result.failures) - 25)))
+    console.print(escape(t["see"]))
 
 
 _CSS = """
@@ -65,17 +61,18 @@ def _e(value: Any) -> str:
 
 
 def _check_rows(checks: list[Check], show_dataset: bool = True) -> str:
+    status, row, col = wording("status"), wording("messages")["row"], wording("columns")
     rows = []
     for c in checks:
         where = c.column or ""
         if c.table:
             where = f"{c.table}.{where}"
         examples = ", ".join(
-            f"rij {e['row']}" + (f" ({_e(e['id'])})" if "id" in e else "") for e in c.examples
+            _e(row.format(row=e["row"])) + (f" ({_e(e['id'])})" if "id" in e else "") for e in c.examples
         )
         rows.append(
             "<tr>"
-            f'<td class="s-{c.status}">{_e(STATUS_NL[c.status])}</td>'
+            f'<td class="s-{c.status}">{_e(status[c.status])}</td>'
             f"<td><code>{_e(c.rule)}</code></td>"
             + (f"<td>{_e(c.dataset)}</td>" if show_dataset else "")
             + f"<td>{_e(where)}</td>"
@@ -86,59 +83,54 @@ def _check_rows(checks: list[Check], show_dataset: bool = True) -> str:
             f"<td>{examples}</td>"
             "</tr>"
         )
-    head = (
-        "<tr><th>status</th><th>regel</th>"
-        + ("<th>dataset</th>" if show_dataset else "")
-        + "<th>kolom</th><th>controle</th><th>rijen</th><th>voorbeelden</th></tr>"
-    )
+    keys = ("status", "rule", *(("dataset",) if show_dataset else ()), "column", "check", "rows", "examples")
+    head = "<tr>" + "".join(f"<th>{_e(col[k])}</th>" for k in keys) + "</tr>"
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def render_html(result: ValidationResult, fragment: bool = False) -> str:
     """The validation report as one self-contained HTML page in Dutch (no scripts, no CDN)."""
+    t, col = wording("report"), wording("columns")
     fails, warns = result.failures, result.warnings
+    title = _e(t["title"].format(title=result.title or result.study))
     parts = []
-    parts.append(f"<h1>Validatierapport: {_e(result.title or result.study)}</h1>")
+    parts.append(f"<h1>{title}</h1>")
     if result.synthetic:
-        parts.append('<p class="synth">Deze studie gebruikt synthetische gegevens (voorbeeldstudie).</p>')
+        parts.append(f'<p class="synth">{_e(t["synthetic"])}</p>')
     if result.passed:
-        parts.append(
-            f'<p class="verdict ok">Geslaagd: alle {result.n_checks} controles op {result.n_datasets} '
-            f"datasets zijn in orde{f' ({len(warns)} waarschuwing(en))' if warns else ''}. "
-            "De gegevens mogen worden geanalyseerd.</p>"
+        verdict = t["passed"].format(
+            n_checks=result.n_checks,
+            n_datasets=result.n_datasets,
+            warnings=t["warnings"].format(n=len(warns)) if warns else "",
         )
+        parts.append(f'<p class="verdict ok">{_e(verdict)}</p>')
     else:
-        parts.append(
-            f'<p class="verdict bad">Niet geslaagd: {len(fails)} van de {result.n_checks} controles '
-            "zijn mislukt. Er wordt niets geanalyseerd of gepubliceerd tot deze problemen zijn opgelost.</p>"
-        )
+        verdict = t["failed"].format(n_failed=len(fails), n_checks=result.n_checks)
+        parts.append(f'<p class="verdict bad">{_e(verdict)}</p>')
+    parts.append(f"<p>{_e(t['rows_note'])}</p>")
+    keys = ("dataset", "file", "rows", "columns", "suite", "failed", "warnings")
     parts.append(
-        "<p>Rijnummers tellen de gegevensregels vanaf 1 (in Excel en CSV is de kopregel regel 1, dus "
-        "rij 5 staat op regel 6). Persoonsgegevens worden in dit rapport nooit getoond: bij een vondst "
-        "staan alleen het soort gegeven en de rijnummers.</p>"
-    )
-    parts.append(
-        "<h2>Datasets</h2><table><thead><tr><th>dataset</th><th>bestand</th>"
-        "<th>rijen</th><th>kolommen</th><th>suite</th><th>mislukt</th><th>waarschuwingen</th>"
-        "</tr></thead><tbody>"
+        f"<h2>{_e(t['datasets'])}</h2><table><thead><tr>"
+        + "".join(f"<th>{_e(col[k])}</th>" for k in keys)
+        + "</tr></thead><tbody>"
     )
     for d in result.datasets:
         nf = sum(1 for c in fails if c.dataset == d.name)
         nw = sum(1 for c in warns if c.dataset == d.name)
         parts.append(
             f"<tr><td>{_e(d.name)}</td><td><code>{_e(d.path)}</code></td>"
-            f'<td class="num">{_e(d.rows if d.read else "niet gelezen")}</td>'
+            f'<td class="num">{_e(d.rows if d.read else t["not_read"])}</td>'
             f'<td class="num">{_e(d.columns)}</td><td>{_e(d.suite)}</td>'
             f'<td class="num">{nf}</td><td class="num">{nw}</td></tr>'
         )
     parts.append("</tbody></table>")
     if fails:
-        parts.append(f"<h2>Mislukte controles ({len(fails)})</h2>")
+        parts.append(f"<h2>{_e(t['failed_heading'].format(n=len(fails)))}</h2>")
         parts.append(_check_rows(fails))
     if warns:
-        parts.append(f"<h2>Waarschuwingen ({len(warns)})</h2>")
+        parts.append(f"<h2>{_e(t['warnings_heading'].format(n=len(warns)))}</h2>")
         parts.append(_check_rows(warns))
-    parts.append("<h2>Alle controles</h2>")
+    parts.append(f"<h2>{_e(t['all_heading'])}</h2>")
     datasets = [d.name for d in result.datasets]
     extra = sorted({c.dataset for c in result.checks} - set(datasets))
     for name in [*extra, *datasets]:
@@ -146,21 +138,23 @@ def render_html(result: ValidationResult, fragment: bool = False) -> str:
         if not checks:
             continue
         nf = sum(1 for c in checks if c.status == FAILED)
+        summary = t["per_dataset"].format(dataset=name, n=len(checks), n_failed=nf)
         parts.append(
-            f"<details{' open' if nf else ''}><summary>{_e(name)}: {len(checks)} controles, "
-            f"{nf} mislukt</summary>{_check_rows(checks, show_dataset=False)}</details>"
+            f"<details{' open' if nf else ''}><summary>{_e(summary)}</summary>"
+            f"{_check_rows(checks, show_dataset=False)}</details>"
         )
-    parts.append(
-        "<footer>Gemaakt door <code>bruggen validate</code> (great-expectations-suites uit "
-        "<code>data/expectations/</code>, regels uit <code>analysis.validate.rules</code>). "
-        "Hetzelfde invoerbestand geeft byte voor byte hetzelfde rapport.</footer>"
+    footer = _e(t["footer"]).format(
+        command="<code>bruggen validate</code>",
+        suites="<code>data/expectations/</code>",
+        rules="<code>analysis.validate.rules</code>",
     )
+    parts.append(f"<footer>{footer}</footer>")
     body = "\n".join(parts)
     if fragment:
         return f"<div>{body}</div>"
     return (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{REPORT_LANG}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Validatierapport: {_e(result.title or result.study)}</title>\n"
+        f"<title>{title}</title>\n"
         f"<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analysis.validate import evidence
-from analysis.validate.checks import FAILED, PASSED, Check
+from analysis.validate.checks import FAILED, PASSED, Check, wording
 
 if TYPE_CHECKING:
     from analysis.codebook import Codebook
@@ -22,14 +22,15 @@ def scale_checks(name: str, codebook: Codebook) -> list[Check]:
     """One ``<dataset>.scale.<scale>`` check per scale of the codebook."""
     from analysis.validate import rules
 
+    describe, fix = wording("describe")["scale"], wording("messages")["scale_fix"]
     return [
         Check(
             rule=f"{name}.scale.{scale}",
             dataset=name,
             check="scale",
             status=FAILED if problem else PASSED,
-            description=f"de items van schaal {scale} ({', '.join(items)}) hebben dezelfde antwoordschaal",
-            message=(problem[0].upper() + problem[1:] + ". Pas het codeboek aan.") if problem else "",
+            description=describe.format(scale=scale, items=", ".join(items)),
+            message=fix.format(problem=problem[0].upper() + problem[1:]) if problem else "",
         )
         for scale, items, problem in rules.scale_checks(codebook)
     ]
@@ -51,7 +52,7 @@ def cross_checks(loaded: dict[str, Dataset], config: dict[str, Any] | None) -> l
         examples = evidence.example_rows(o.index, frame, ids) if o.unexpected_count else ()
         values = evidence.safe_values(o.values, sensitive=bool(sensitive)) if o.unexpected_count else ()
         if o.error:
-            status, message = FAILED, f"De controle kon niet worden uitgevoerd: {o.error}."
+            status, message = FAILED, wording("messages")["could_not_run"].format(error=o.error) + "."
         elif o.unexpected_count:
             status = FAILED
             message = evidence.message_nl(

@@ -57,6 +57,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from analysis.validate.checks import wording
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -166,10 +168,7 @@ def scale_checks(codebook: Codebook) -> list[tuple[str, list[str], str]]:
         if len(forms) > 1:
             groups = sorted(forms.items(), key=lambda kv: -len(kv[1]))
             odd = [n for _, names in groups[1:] for n in names]
-            problem = (
-                f"de items van schaal {scale} hebben niet dezelfde antwoordcodes, grenzen of "
-                f"missende codes; afwijkend: {', '.join(odd)}"
-            )
+            problem = wording("messages")["scale_problem"].format(scale=scale, items=", ".join(odd))
         out.append((scale, [v.name for v in items], problem))
     return out
 
@@ -299,13 +298,19 @@ def check_reference(datasets: dict[str, Dataset], ref: Reference) -> CrossOutcom
     source, target = _column(datasets, ref.source), _column(datasets, ref.target)
     src_ds, table, col = ref.source
     tgt = ".".join(p for p in ref.target if p)
-    desc = f"elke waarde van {col} bestaat in {tgt}"
+    desc = wording("describe")["references"].format(column=col, target=tgt)
     if ref.source[0] not in datasets or ref.target[0] not in datasets:
         return None
     if source is None or target is None:
         missing = ".".join(p for p in (ref.source if source is None else ref.target) if p)
         return CrossOutcome(
-            ref.rule, src_ds, col, "references", desc, table=table, error=f"kolom {missing} ontbreekt"
+            ref.rule,
+            src_ds,
+            col,
+            "references",
+            desc,
+            table=table,
+            error=wording("messages")["column_absent"].format(column=missing),
         )
     s = _norm(source)
     valid = set(_norm(target).dropna())
@@ -355,7 +360,7 @@ def check_codes(name: str, ds: Dataset) -> CrossOutcome | None:
                 name,
                 used_col,
                 "codes",
-                f"elke code in een codering ({used_col}) staat in het codeboek van het project",
+                wording("describe")["codes_column"].format(column=used_col),
                 element_count=int(used.notna().sum()),
                 unexpected_count=o["unexpected_count"],
                 index=o["index"],
@@ -366,8 +371,8 @@ def check_codes(name: str, ds: Dataset) -> CrossOutcome | None:
         name,
         None,
         "codes",
-        "elke code in een codering staat in het codeboek van het project",
-        error="de tabellen codes en codings hebben geen kolommen die naar elkaar verwijzen",
+        wording("describe")["codes"],
+        error=wording("messages")["codes_unlinked"],
     )
 
 
