@@ -117,3 +117,28 @@ def test_real_labels_are_read_as_their_authors_meant():
     assert suites.value_set(variable("spssio_test.sav", "Age")) is None
     assert suites.value_set(variable("spssio_test.sav", "aShortStringVar")) is None
     assert suites.value_set(variable("labelled-num-na.sav", "VAR00002")) is None
+
+
+def _survey_exports() -> list[str]:
+    """Every real non-SPSS table: Qualtrics, LimeSurvey and CBS StatLine exports."""
+    out = []
+    for folder in ("survey_exports", "statline"):
+        if (REALDATA / folder).is_dir():
+            out += [
+                f"{folder}/{p.name}"
+                for p in sorted((REALDATA / folder).iterdir())
+                if p.suffix in (".csv", ".xlsx")
+            ]
+    return out or [None]
+
+
+@pytest.mark.parametrize("name", _survey_exports())
+def test_real_exports_pass_the_suite_of_their_own_codebook(name, engine):
+    """StatLine's "." (not available) in a numeric column is a missing code, not a wrong type."""
+    if name is None:
+        pytest.skip(realdata_missing() or "no real survey exports")
+    ds = read(real_file(*name.split("/")))
+    result = engine.validate(
+        validation_frame(ds), ds.codebook.dataset, suites.generated_expectations(ds.codebook)
+    )
+    assert _failures(result) == {}, name

@@ -274,13 +274,23 @@ COMPATIBLE = {
 }
 
 
-def column_types(df: pd.DataFrame, types: dict[str, str]) -> dict[str, dict]:
-    """Each column's values have the codebook type (``numeric``, ``string``, ``date``, ...)."""
+def column_types(
+    df: pd.DataFrame, types: dict[str, str], ignore_values: dict[str, list] | None = None
+) -> dict[str, dict]:
+    """Each column's values have the codebook type (``numeric``, ``string``, ``date``, ...).
+
+    ``ignore_values`` names, per column, user-missing codes of another type that the file may
+    hold (CBS StatLine's ``.`` in a numeric column) and that do not count against the type.
+    """
+    ignore_values = ignore_values or {}
     out = {}
     for col, expected in types.items():
         if col not in df.columns:
             continue
-        observed = type_of(df[col])
+        values = df[col]
+        if ignore_values.get(col):
+            values = values[~values.isin(list(ignore_values[col]))]
+        observed = type_of(values)
         ok = observed in COMPATIBLE.get(expected, {observed})
         out[col] = {
             "element_count": len(df),

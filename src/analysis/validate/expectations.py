@@ -133,14 +133,16 @@ class ColumnPairsOrdered(TableMetricProvider):
 
 class ColumnsTypes(TableMetricProvider):
     metric_name = "bruggen.columns.types"
-    value_keys = ("types",)
+    value_keys = ("types", "ignore_values")
 
     @metric_value(engine=PandasExecutionEngine)
     def _pandas(
         cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration
     ):
         return evaluate.column_types(
-            _frame(execution_engine, metric_domain_kwargs), dict(metric_value_kwargs["types"])
+            _frame(execution_engine, metric_domain_kwargs),
+            dict(metric_value_kwargs["types"]),
+            ignore_values=metric_value_kwargs.get("ignore_values"),
         )
 
 
@@ -229,10 +231,11 @@ class ExpectColumnsToHaveTypes(_ColumnsExpectation):
     """Each column's values have the codebook type (``numeric``, ``string``, ``date``, ...)."""
 
     types: dict[str, str]
+    ignore_values: dict[str, list[Any]] | None = None
 
     metric: ClassVar[str] = ColumnsTypes.metric_name
     metric_dependencies = (ColumnsTypes.metric_name,)
-    success_keys = ("types",)
+    success_keys = ("types", "ignore_values")
     args_keys = ("types",)
 
 

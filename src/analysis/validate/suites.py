@@ -229,7 +229,15 @@ def generated_expectations(codebook: Codebook, rules: dict[str, Any] | None = No
             "present",
         )
     )
-    out.append(_gen("expect_columns_to_have_types", {"types": {v.name: v.type for v in variables}}, "type"))
+    types: dict[str, Any] = {"types": {v.name: v.type for v in variables}}
+    other_codes = {  # user-missing codes of another type than the variable's ("." in a numeric column)
+        v.name: [m for m in v.missing_values if isinstance(m, str)]
+        for v in variables
+        if v.type == "numeric" and any(isinstance(m, str) for m in v.missing_values)
+    }
+    if other_codes:
+        types["ignore_values"] = other_codes
+    out.append(_gen("expect_columns_to_have_types", types, "type"))
 
     groups: dict[Any, list[str]] = {}
     for v in variables:
