@@ -140,6 +140,13 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "options": {"by": "side", "themes": None, "n": 3},
         "runner": "analysis.interviews:quotes_from_plan",
     },
+    "reliability": {
+        "chapter": "perspectieven",
+        "needs": ("survey",),
+        "options": {"scales": None},
+        "runner": "analysis.scales:from_plan",
+        "check": "analysis.scales:check_plan",
+    },
 }
 #: Options every analysis accepts.
 COMMON_OPTIONS = {"title": None, "chapter": None, "summary": True}
