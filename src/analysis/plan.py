@@ -193,6 +193,14 @@ class Scale:
     reversed: tuple[str, ...] = ()
     min_items: int | None = None
     key: str = ""
+    #: What reports call the scale: one label, or one per language (``{nl: ..., en: ...}``).
+    label: str | dict[str, str] | None = None
+
+    def label_in(self, lang: str) -> str:
+        """The scale's label in ``lang`` (the name when the plan gives none)."""
+        if isinstance(self.label, dict):
+            return self.label.get(lang) or next(iter(self.label.values()), self.name)
+        return self.label or self.name
 
     @property
     def required_items(self) -> int:
@@ -520,11 +528,16 @@ class _Parser:
             if isinstance(spec, list):
                 spec = {"items": spec}
             spec = self.mapping(spec, k)
-            unknown = sorted(set(spec) - {"items", "reversed", "min_items"})
+            unknown = sorted(set(spec) - {"items", "reversed", "min_items", "label"})
             if unknown:
                 raise self.error(
-                    f"{k}.{unknown[0]}", "is not a scale option", hint="items, reversed, min_items"
+                    f"{k}.{unknown[0]}", "is not a scale option", hint="items, reversed, min_items, label"
                 )
+            label = spec.get("label")
+            if label is not None and not isinstance(label, str) and not (
+                isinstance(label, dict) and all(isinstance(v, str) for v in label.values())
+            ):
+                raise self.error(f"{k}.label", "must be a text, or a text per language ({nl: ..., en: ...})")
             items = self.names(spec.get("items"), f"{k}.items")
             if len(items) < 2:
                 raise self.error(f"{k}.items", "a scale needs at least two items")
@@ -539,7 +552,7 @@ class _Parser:
                 or not 1 <= min_items <= len(items)
             ):
                 raise self.error(f"{k}.min_items", f"must be a whole number from 1 to {len(items)}")
-            out[str(name)] = Scale(str(name), items, reversed_, min_items, k)
+            out[str(name)] = Scale(str(name), items, reversed_, min_items, k, label)
         return out
 
     def analyses(self, value: Any, parsed: dict[str, Any]) -> dict[str, AnalysisSpec]:

@@ -1151,6 +1151,7 @@ def from_plan(r: Run) -> Reliabilities:
     codes = codes.loc[codes.index.intersection(r.frame.index)]
     lows, highs = _item_ranges(ds.codebook, items)
     labels = {item: r.vs.label(r.dataset, item, r.lang) for item in items}
+    labels.update({name: scale.label_in(r.lang) for name, scale in chosen.items()})
     return reliabilities(
         codes, chosen, scale_min=lows, scale_max=highs, policy=r.policy, labels=labels, lang=r.lang
     )
