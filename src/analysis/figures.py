@@ -168,3 +168,199 @@ def _json_default(obj):
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     raise TypeError(f"not JSON serialisable: {type(obj)}")
+
+
+def means_with_intervals(
+    data: pd.DataFrame,
+    *,
+    x_title: str,
+    legend_title: str,
+    x_range: tuple[float, float] | None = None,
+    note: str | None = None,
+) -> go.Figure:
+    """Published group means with their 95% intervals: one row per group, a marker per series.
+
+    Parameters
+    ----------
+    data
+        One row per (row, series) with ``row`` (the y-axis category), ``series`` (the marker
+        colour and legend entry), ``mean``, ``ci_low`` and ``ci_high``: means already through
+        disclosure control. A row whose mean is missing (hidden) draws no marker.
+    x_title, legend_title
+        Texts in the report language.
+    x_range
+        The value axis' range; default the intervals' span with a little room.
+    note
+        A footnote under the chart (e.g. that hidden groups are not shown).
+    """
+    import plotly.graph_objects as go
+
+    rows = list(dict.fromkeys(str(r) for r in data["row"]))
+    colours = (PALETTE[0], PALETTE[3], PALETTE[1], PALETTE[4], PALETTE[2], PALETTE[5])
+    shown = data[data["mean"].notna()]
+    if x_range is None and len(shown):
+        low, high = float(shown["ci_low"].min()), float(shown["ci_high"].max())
+        pad = max(high - low, 0.1) * 0.08
+        x_range = (low - pad, high + pad)
+    fig = go.Figure()
+    for i, series in enumerate(dict.fromkeys(data["series"])):
+        part = data[(data["series"] == series) & data["mean"].notna()]
+        means = [round(float(v), 4) for v in part["mean"]]
+        fig.add_trace(
+            go.Scatter(
+                name=str(series),
+                y=[str(r) for r in part["row"]],
+                x=means,
+                mode="markers",
+                orientation="h",
+                marker={"color": colours[i % len(colours)], "size": 11},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [round(float(h) - m, 4) for h, m in zip(part["ci_high"], means, strict=True)],
+                    "arrayminus": [
+                        round(m - float(lo), 4) for lo, m in zip(part["ci_low"], means, strict=True)
+                    ],
+                    "color": colours[i % len(colours)],
+                    "thickness": 2,
+                    "width": 5,
+                },
+                hovertemplate="%{y}: %{x:.2f}<extra>" + str(series) + "</extra>",
+            )
+        )
+    layout = theme()
+    layout.update(
+        scattermode="group",
+        xaxis={**layout["xaxis"], "title": x_title, **({"range": list(x_range)} if x_range else {})},
+        yaxis={**layout["yaxis"], "categoryorder": "array", "categoryarray": rows, "autorange": "reversed"},
+        legend={**layout["legend"], "title": {"text": legend_title}},
+        height=140 + 48 * len(rows),
+    )
+    _chart_note(layout, note)
+    fig.update_layout(**layout)
+    return fig
+
+
+def diverging_bars(
+    shares: pd.DataFrame,
+    *,
+    x_title: str,
+    legend_title: str,
+    note: str | None = None,
+    wrap: int = 45,
+) -> go.Figure:
+    """Diverging 100% stacked bars of Likert answers: disagreement left of zero, agreement right.
+
+    Parameters
+    ----------
+    shares
+        Rows are bars, columns the answer categories from lowest to highest, values percentages
+        already through disclosure control. A two-level index (item, group) gives a grouped axis
+        (the item's label, then one bar per group). A row with any missing value (a hidden cell)
+        is not drawn at all: its other segments would land in the wrong place.
+    x_title, legend_title
+        Texts in the report language.
+    note
+        A footnote under the chart (e.g. which bars are not shown and why).
+    wrap
+        Item labels are wrapped at about this many characters.
+
+    Notes
+    -----
+    With an odd number of categories the middle one (neutral) is split in half across zero. The
+    hover text shows each category's own percentage.
+    """
+    import math
+    import textwrap
+
+    import pandas as pd
+    import plotly.graph_objects as go
+    from plotly.colors import sample_colorscale
+
+    drawn = shares.dropna(how="any")
+    k = len(shares.columns)
+    colours = sample_colorscale(
+        [[0, PALETTE[4]], [0.25, PALETTE[3]], [0.5, PALETTE[7]], [0.75, PALETTE[2]], [1, PALETTE[0]]],
+        [i / (k - 1) for i in range(k)] if k > 1 else [0.5],
+    )
+    if isinstance(drawn.index, pd.MultiIndex):
+        y = [
+            ["<br>".join(textwrap.wrap(str(a), wrap)) or str(a) for a in drawn.index.get_level_values(0)],
+            [str(b) for b in drawn.index.get_level_values(1)],
+        ]
+    else:
+        y = ["<br>".join(textwrap.wrap(str(a), wrap)) or str(a) for a in drawn.index]
+    half = k // 2
+    neutral = half if k % 2 else None
+    # Negative side: from zero outwards (neutral half, then the categories below it, nearest first).
+    order = ([neutral] if neutral is not None else []) + list(range(half - 1, -1, -1))
+    order += ([neutral] if neutral is not None else []) + list(range(k - half, k))
+    fig = go.Figure()
+    seen: set[int] = set()
+    for step, j in enumerate(order):
+        negative = step < len(order) // 2
+        col = shares.columns[j]
+        pct = [round(float(v), 1) for v in drawn[col]]
+        part = [p / 2 for p in pct] if j == neutral else pct
+        fig.add_trace(
+            go.Bar(
+                name=str(col),
+                legendgroup=str(col),
+                legendrank=j,
+                showlegend=j not in seen,
+                y=y,
+                x=[-p for p in part] if negative else part,
+                customdata=pct,
+                orientation="h",
+                marker_color=colours[j],
+                hovertemplate="%{y}: %{customdata:.0f}%<extra>" + str(col) + "</extra>",
+            )
+        )
+        seen.add(j)
+    extent = 0.0
+    for _, row in drawn.iterrows():
+        values = [float(v) for v in row]
+        middle = values[neutral] / 2 if neutral is not None else 0.0
+        extent = max(extent, sum(values[:half]) + middle, sum(values[k - half :]) + middle)
+    edge = min(100, 10 * math.ceil(extent / 10 + 0.5)) if extent else 100
+    ticks = [v for v in range(-100, 101, 25) if abs(v) <= edge]
+    layout = theme()
+    layout.update(
+        barmode="relative",
+        xaxis={
+            **layout["xaxis"],
+            "title": x_title,
+            "range": [-edge, edge],
+            "tickvals": ticks,
+            "ticktext": [f"{abs(v)}%" if v else "0" for v in ticks],
+            "zeroline": True,
+            "zerolinecolor": "#5c6b73",
+        },
+        yaxis={**layout["yaxis"], "autorange": "reversed"},
+        legend={**layout["legend"], "title": {"text": legend_title}, "traceorder": "normal"},
+        height=140 + 38 * len(drawn.index),
+    )
+    _chart_note(layout, note)
+    fig.update_layout(**layout)
+    return fig
+
+
+def _chart_note(layout: dict, note: str | None) -> None:
+    """Put a footnote under a chart (in place)."""
+    if not note:
+        return
+    layout["annotations"] = [
+        {
+            "text": note,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "yanchor": "top",
+            "yshift": -64,
+            "showarrow": False,
+            "font": {"size": 12, "color": "#5c6b73"},
+            "xanchor": "left",
+        }
+    ]
+    layout["margin"] = {**layout["margin"], "b": 90}

@@ -147,6 +147,20 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "runner": "analysis.scales:from_plan",
         "check": "analysis.scales:check_plan",
     },
+    "perspectives": {
+        "chapter": "perspectieven",
+        "needs": ("survey",),
+        "options": {"scale": None, "by": "side", "moderator": "collaboration_form", "cluster": "municipality"},
+        "runner": "analysis.perspectives:from_plan",
+        "check": "analysis.perspectives:check_plan",
+    },
+    "likert_items": {
+        "chapter": "perspectieven",
+        "needs": ("survey",),
+        "options": {"items": None, "scale": None, "by": "side", "moderator": None, "cluster": "municipality"},
+        "runner": "analysis.perspectives:items_from_plan",
+        "check": "analysis.perspectives:check_plan",
+    },
 }
 #: Options every analysis accepts.
 COMMON_OPTIONS = {"title": None, "chapter": None, "summary": True}
