@@ -170,6 +170,82 @@ def _json_default(obj):
     raise TypeError(f"not JSON serialisable: {type(obj)}")
 
 
+def grouped_bars(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    legend_title: str,
+    x_range: tuple[float, float] | None = None,
+    decimals: int = 0,
+    suffix: str = "",
+    note: str | None = None,
+) -> go.Figure:
+    """Horizontal grouped bars: one row per row of ``values``, one bar per column (a group).
+
+    Parameters
+    ----------
+    values
+        Rows are items (indicators, support variables), columns are groups (the sides), values
+        are already through disclosure control (means or percentages); a missing value draws no
+        bar.
+    title, x_title, legend_title
+        Texts in the report language.
+    x_range
+        The value axis' range (``(0, 1)`` for 0-1 scores); default plotly's.
+    decimals, suffix
+        How a value shows on hover (``suffix="%"`` for percentages).
+    note
+        A footnote under the chart.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, col in enumerate(values.columns):
+        xs = [None if v != v else round(float(v), max(decimals, 1) + 1) for v in values[col]]
+        fig.add_trace(
+            go.Bar(
+                name=str(col),
+                y=[str(r) for r in values.index],
+                x=xs,
+                orientation="h",
+                marker_color=PALETTE[i % len(PALETTE)],
+                hovertemplate="%{y}: %{x:." + str(decimals) + "f}" + suffix + "<extra>" + str(col) + "</extra>",
+            )
+        )
+    layout = theme()
+    xaxis = {**layout["xaxis"], "title": x_title}
+    if x_range is not None:
+        xaxis["range"] = list(x_range)
+    if suffix:
+        xaxis["ticksuffix"] = suffix
+    layout.update(
+        barmode="group",
+        meta={"title": title},
+        title=None,
+        xaxis=xaxis,
+        yaxis={**layout["yaxis"], "autorange": "reversed"},
+        legend={**layout["legend"], "title": {"text": legend_title}},
+        height=120 + (14 * max(1, len(values.columns)) + 14) * len(values.index),
+    )
+    if note:
+        layout["annotations"] = [
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.12,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#5c6b73"},
+                "xanchor": "left",
+            }
+        ]
+        layout["margin"] = {**layout["margin"], "b": 60}
+    fig.update_layout(**layout)
+    return fig
+
+
 def means_with_intervals(
     data: pd.DataFrame,
     *,

@@ -128,6 +128,20 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "options": {"by": "respondent_type"},
         "runner": "analysis.collaboration:from_plan",
     },
+    "collaboration_index": {
+        "chapter": "samenwerking",
+        "needs": ("survey",),
+        "options": {"cutoffs": None, "by": "side", "min_answered": None},
+        "runner": "analysis.structure:from_plan",
+        "check": "analysis.structure:check_plan",
+    },
+    "support": {
+        "chapter": "perspectieven",
+        "needs": ("survey",),
+        "options": {"variables": None, "by": "collaboration_form", "side": "side", "among": None},
+        "runner": "analysis.support:from_plan",
+        "check": "analysis.support:check_plan",
+    },
     "interview_themes": {
         "chapter": "interviews",
         "needs": ("interviews",),
