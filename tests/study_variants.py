@@ -141,6 +141,8 @@ def _renamed(key: str, value):
         return DATASETS[value]
     if key == "quote_themes":  # interview codes, not variables
         return value
+    if key == "observation_end" and not _is_variable(value):  # a date, not a variable
+        return value
     if key == "scales":
         return {
             s: {k: [rename(i) for i in v] if isinstance(v, list) else v for k, v in sc.items()}
@@ -153,6 +155,41 @@ def _renamed(key: str, value):
     if isinstance(value, list):
         return [rename(v) for v in value]
     return rename(value)
+
+
+#: Analysis options that list variables, and those that name a role or else a variable.
+VARIABLE_LISTS = {"items", "variables", "covariates"}
+ROLE_OR_VARIABLE = {"by", "rows", "cluster", "moderator", "between"}
+
+
+def _analysis(spec: dict) -> dict:
+    """An analysis of the example with the copy's variable names in its options."""
+    from analysis.plan import ROLES
+
+    roles = {name.split(".")[0] for part in ROLES.values() for name in part}
+    out = {}
+    for key, value in spec.items():
+        if key in VARIABLE_LISTS and isinstance(value, list):
+            out[key] = [rename(v) for v in value]
+        elif key in ROLE_OR_VARIABLE and isinstance(value, str) and value not in roles:
+            out[key] = rename(value)
+        elif key == "among" and isinstance(value, dict):
+            out[key] = {rename(column): values for column, values in value.items()}
+        else:
+            out[key] = value
+    return out
+
+
+def _is_variable(value) -> bool:
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return False
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        return True
+    return False
 
 
 def renamed_study(
@@ -204,9 +241,11 @@ def renamed_study(
     shutil.copy2(ROOT / config["privacy"]["names_file"], raw / "namen.txt")
     plan = _plan(config, set(keep))
     if analyses is None:
-        kinds_part = {"response": "survey", "collaboration_form": "survey", "interview_themes": "interviews",
-                      "quotes": "interviews"}  # fmt: skip
-        analyses = {n: a for n, a in config["analyses"].items() if kinds_part[a["kind"]] in plan}
+        from analysis.plan import ANALYSES
+
+        analyses = {
+            n: _analysis(a) for n, a in config["analyses"].items() if ANALYSES[a["kind"]]["needs"][0] in plan
+        }
     study = {
         "name": "eigen_studie" if not english else "own_study",
         "title": config["title"] if not english else "Bridges: formal and informal collaboration (own study)",
