@@ -339,6 +339,45 @@ def test_xlsx_opens_and_links_to_the_survey():
     Codebook.from_yaml(BOOKS / "verwijzingen.yml")
 
 
+def test_each_referral_has_a_theme_drawn_by_destination():
+    from analysis.example._referrals import SELF_DETERMINATION, THEMES
+
+    ref = referrals()
+    assert list(ref.columns)[-1] == "theme"  # appended: every earlier column kept its place
+    assert set(ref["theme"]) == set(THEMES) and ref["theme"].notna().all()
+    share = ref["theme"].isin(SELF_DETERMINATION).groupby(ref["to_org_type"]).mean()
+    # signals about self-determination go to Veilig Thuis and the police, debts to debt counselling
+    assert share["veilig_thuis"] > 0.6 and share["politie"] > 0.6
+    assert share["schuldhulp"] < 0.2 and share["voedselbank_kindpakket"] < 0.2
+    book = Codebook.from_yaml(BOOKS / "verwijzingen.yml")
+    assert book["theme"].value_labels["eergerelateerd_geweld"] == "Eergerelateerd geweld"
+    assert book["theme"].value_labels_in("en")["huwelijksdwang"] == "Forced marriage"
+
+
+def test_the_theme_comes_from_its_own_stream():
+    """The log without its theme is what the referral stream alone draws: no other value moved."""
+    from analysis.example import _referrals, _survey
+    from analysis.example._municipalities import make_municipalities
+
+    r_muni, r_survey, r_ref, _, _ = np.random.default_rng(2019).spawn(5)
+    plain = _referrals.make_referrals(r_ref, _survey.make_survey(r_survey, make_municipalities(r_muni)))
+    committed = referrals().drop(columns="theme")
+    for col in ("date_referred", "date_first_contact"):
+        plain[col] = pd.to_datetime(plain[col]).astype(committed[col].dtype)
+    assert list(committed.columns) == list(plain.columns)
+    pd.testing.assert_frame_equal(committed, plain, check_dtype=False)
+
+
+def test_the_observation_end_follows_every_date_in_the_log():
+    from analysis.example._referrals import OBSERVATION_END
+
+    ref = referrals()
+    end = pd.Timestamp(OBSERVATION_END)
+    assert end > ref["date_referred"].max() and end >= ref["date_first_contact"].max()
+    study = yaml.safe_load((ROOT / "study.yml").read_text(encoding="utf-8"))
+    assert study["plan"]["referrals"]["observation_end"] == OBSERVATION_END
+
+
 def test_municipality_frame():
     g = pd.read_csv(RAW / "gemeenten.csv", dtype={"municipality_code": str})
     assert list(g.columns) == [

@@ -440,3 +440,175 @@ def _chart_note(layout: dict, note: str | None) -> None:
         }
     ]
     layout["margin"] = {**layout["margin"], "b": 90}
+
+
+def sankey(
+    flows: pd.DataFrame,
+    *,
+    title: str,
+    source_title: str,
+    target_title: str,
+    hover: str,
+    note: str | None = None,
+) -> go.Figure:
+    """A Sankey diagram of flows from sources (left) to targets (right).
+
+    Parameters
+    ----------
+    flows
+        One row per flow that may be drawn: ``source``, ``target`` (labels) and ``count`` (a
+        published count, already through disclosure control). Flows that were suppressed are not
+        in it, so they are not drawn; node sizes are the sums of the drawn flows.
+    title, source_title, target_title
+        Texts in the report language (the column headings above the two sides).
+    hover
+        Hover text template for a flow with ``{source}``, ``{target}`` and ``{count}``
+        (``"{source} → {target}: {count}"``), the count already formatted.
+    note
+        A footnote under the chart (which flows are not drawn, and why).
+    """
+    import plotly.graph_objects as go
+
+    sources = list(dict.fromkeys(str(s) for s in flows["source"]))
+    targets = list(dict.fromkeys(str(t) for t in flows["target"]))
+    nodes = sources + targets  # a label on both sides keeps two nodes
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(sources))]
+    link_colours = [_rgba(colours[sources.index(str(s))], 0.45) for s in flows["source"]]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": nodes,
+                "pad": 14,
+                "thickness": 16,
+                "color": colours + [PALETTE[5]] * len(targets),
+                "line": {"color": "white", "width": 0.5},
+                "hovertemplate": "%{label}: %{value}<extra></extra>",
+            },
+            link={
+                "source": [sources.index(str(s)) for s in flows["source"]],
+                "target": [len(sources) + targets.index(str(t)) for t in flows["target"]],
+                "value": [float(c) for c in flows["count"]],
+                "color": link_colours,
+                "customdata": [
+                    hover.format(source=s, target=t, count=c)
+                    for s, t, c in zip(flows["source"], flows["target"], flows["label"], strict=True)
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            },
+        )
+    )
+    layout = theme()
+    layout.update(
+        meta={"title": title},
+        title=None,
+        height=max(320, 60 + 38 * max(len(sources), len(targets))),
+        annotations=[
+            {
+                "text": source_title,
+                "x": 0,
+                "y": 1.06,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 13},
+            },
+            {
+                "text": target_title,
+                "x": 1,
+                "y": 1.06,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "xanchor": "right",
+                "font": {"size": 13},
+            },
+        ],
+    )
+    if note:
+        layout["annotations"].append(
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.08,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#5c6b73"},
+                "xanchor": "left",
+            }
+        )
+        layout["margin"] = {**layout["margin"], "b": 50}
+    layout["margin"] = {**layout["margin"], "t": 50}
+    fig.update_layout(**layout)
+    return fig
+
+
+def step_curves(
+    curves: dict[str, pd.DataFrame],
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    hover: str,
+    note: str | None = None,
+) -> go.Figure:
+    """Step curves (Kaplan-Meier): one line per group, as a share in percent over time.
+
+    Parameters
+    ----------
+    curves
+        Group label -> frame with ``time`` and ``percent`` (0-100), in time order, holding only
+        the points that may be published (the caller stops a curve where too few remain at risk).
+    title, x_title, y_title
+        Texts in the report language.
+    hover
+        Hover text after the group name, with plotly placeholders (``"%{x} dagen: %{y:.0f}%"``).
+    note
+        A footnote under the chart.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, (group, curve) in enumerate(curves.items()):
+        fig.add_trace(
+            go.Scatter(
+                name=str(group),
+                x=[float(t) for t in curve["time"]],
+                y=[round(float(p), 2) for p in curve["percent"]],
+                mode="lines",
+                line={"shape": "hv", "color": PALETTE[i % len(PALETTE)], "width": 2.5},
+                hovertemplate=hover + "<extra>" + str(group) + "</extra>",
+            )
+        )
+    layout = theme()
+    layout.update(
+        meta={"title": title},
+        title=None,
+        xaxis={**layout["xaxis"], "title": x_title, "rangemode": "tozero"},
+        yaxis={**layout["yaxis"], "title": y_title, "range": [0, 100], "ticksuffix": "%"},
+        height=420,
+    )
+    if note:
+        layout["annotations"] = [
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.2,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#5c6b73"},
+                "xanchor": "left",
+            }
+        ]
+        layout["margin"] = {**layout["margin"], "b": 70}
+    fig.update_layout(**layout)
+    return fig
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    """``#1f4e79`` -> ``rgba(31,78,121,0.45)``."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

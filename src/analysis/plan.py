@@ -175,6 +175,34 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "runner": "analysis.perspectives:items_from_plan",
         "check": "analysis.perspectives:check_plan",
     },
+    "referral_flows": {
+        "chapter": "verwijzingen",
+        "needs": ("referrals",),
+        "options": {"source": None, "destination": "destination"},
+        "runner": "analysis.referrals:flows_from_plan",
+        "check": "analysis.referrals:check_plan",
+    },
+    "completion": {
+        "chapter": "verwijzingen",
+        "needs": ("referrals",),
+        "options": {"destination": "destination", "cluster": None},
+        "runner": "analysis.referrals:completion_from_plan",
+        "check": "analysis.referrals:check_plan",
+    },
+    "time_to_contact": {
+        "chapter": "verwijzingen",
+        "needs": ("referrals",),
+        "options": {"by": "collaboration_form"},
+        "runner": "analysis.referrals:time_from_plan",
+        "check": "analysis.referrals:check_plan",
+    },
+    "early_signals": {
+        "chapter": "verwijzingen",
+        "needs": ("referrals",),
+        "options": {"themes": None, "by": "collaboration_form"},
+        "runner": "analysis.referrals:signals_from_plan",
+        "check": "analysis.referrals:check_plan",
+    },
 }
 #: Options every analysis accepts.
 COMMON_OPTIONS = {"title": None, "chapter": None, "summary": True}

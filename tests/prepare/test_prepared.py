@@ -69,9 +69,9 @@ def test_referral_durations_on_the_example(vs):
     out = vs.prepared("referrals")
     assert len(out) == len(frame)  # censored, never dropped
     assert out[plan.column("referrals", "id")].tolist() == frame[plan.column("referrals", "id")].tolist()
-    # the example plan sets no observation end: the latest date in the data, with a note
-    end = max(referred.max(), contact.max()).normalize()
-    assert end.date().isoformat() in out.attrs["notes"][0]
+    # the example plan's observation end lies after every date in the log: no contact is cut off
+    end = pd.Timestamp(plan.observation_end)
+    assert end >= max(referred.max(), contact.max()) and "notes" not in out.attrs
     assert (out["event"] == contact.notna().astype(int)).all()
     censored = out["event"] == 0
     assert censored.sum() > 0
@@ -81,6 +81,20 @@ def test_referral_durations_on_the_example(vs):
         out.loc[observed, "days"]
         == (contact[observed].dt.normalize() - referred[observed].dt.normalize()).dt.days
     ).all()
+
+
+def test_without_an_observation_end_the_latest_date_is_used(vs):
+    plan = vs.plan
+    frame = vs.dataset(plan.dataset("referrals")).frame
+    referred = frame[plan.column("referrals", "referred")]
+    contact = frame[plan.column("referrals", "first_contact")]
+    other = ValidatedStudy(vs.study, vs.validation)
+    other.plan = replace(plan, observation_end=None)
+    out = compose.prepare(other, "referrals")
+    end = max(referred.max(), contact.max()).normalize()
+    assert end.date().isoformat() in out.attrs["notes"][0]
+    censored = out["event"] == 0
+    assert (out.loc[censored, "days"] == (end - referred[censored].dt.normalize()).dt.days).all()
 
 
 def test_a_fixed_observation_end_censors_later_contacts(vs):

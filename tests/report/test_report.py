@@ -117,10 +117,15 @@ def test_figures_only_hold_published_values(built):
                 kinds.add(trace["type"])
                 if trace["type"] == "bar":
                     assert all(0 <= v <= 100 for v in trace["x"] if v is not None)
+                elif trace["type"] == "sankey":  # referral flows: published counts, none below the threshold
+                    assert all(v >= threshold for v in trace["link"]["value"])
+                elif trace["type"] == "scatter" and trace.get("line", {}).get("shape") == "hv":
+                    # Kaplan-Meier curves: shares in percent
+                    assert all(0 <= v <= 100 for v in trace["y"] if v is not None)
                 else:
                     cells = [v for row in trace["z"] for v in row if v is not None]
                     assert all(v == 0 or v >= threshold for v in cells)
-    assert kinds == {"bar", "heatmap"}
+    assert {"bar", "heatmap", "sankey", "scatter"} <= kinds
 
 
 def test_a_municipality_with_three_respondents_gets_combined_figures(built, survey):

@@ -78,9 +78,10 @@ def write_study(
 
     rng = np.random.default_rng(seed)
     r_muni, r_survey, r_ref, r_interviews, r_guids = rng.spawn(5)
+    (r_themes,) = rng.spawn(1)  # spawned later: the five streams above stay as they were
     municipalities = make_municipalities(r_muni)
     survey = _survey.make_survey(r_survey, municipalities)
-    referrals = _referrals.make_referrals(r_ref, survey)
+    referrals = _referrals.add_themes(r_themes, _referrals.make_referrals(r_ref, survey))
     interviews = _interviews.make_interviews(r_interviews, survey, municipalities)
 
     books = {
@@ -161,7 +162,7 @@ def _write_referrals(frame: Any, path: Path, seed: int) -> Path:
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJK", (9, 18, 13, 26, 14, 24, 14, 18, 14, 11, 13), strict=True):
+    for letter, width in zip("ABCDEFGHIJKL", (9, 18, 13, 26, 14, 24, 14, 18, 14, 11, 13, 22), strict=True):
         ws.column_dimensions[letter].width = width
     props = wb.properties
     props.creator = "Bruggen voorbeeldstudie"

@@ -12,7 +12,7 @@ from analysis.codebook import Codebook, Variable
 from analysis.example import _survey as sv
 from analysis.example import _texts as tx
 from analysis.example._municipalities import SIZE_CLASSES
-from analysis.example._referrals import OUTCOMES, TO_ORG_TYPES
+from analysis.example._referrals import OBSERVATION_END, OUTCOMES, THEMES, TO_ORG_TYPES
 
 SYNTHETIC_NOTE = (
     "SYNTHETISCHE DATA. Dit bestand hoort bij de voorbeeldstudie van Bruggen en is gemaakt door "
@@ -417,6 +417,15 @@ OUTCOME_LABELS = {
     "haakt_af": ("Haakt af", "Dropped out"),
     "onbekend": ("Onbekend", "Unknown"),
 }
+#: Theme of a referral (stored code -> Dutch label, English label): four self-determination
+#: themes, then debts and poverty.
+THEME_LABELS = {
+    "huwelijksdwang": ("Huwelijksdwang", "Forced marriage"),
+    "achterlating": ("Achterlating", "Abandonment abroad"),
+    "eergerelateerd_geweld": ("Eergerelateerd geweld", "Honour-related violence"),
+    "gedwongen_isolement": ("Gedwongen isolement", "Forced isolation"),
+    "schulden_armoede": ("Schulden of armoede", "Debts or poverty"),
+}
 
 
 def referrals_codebook(seed: int) -> Codebook:
@@ -529,8 +538,19 @@ def referrals_codebook(seed: int) -> Codebook:
             value_labels={code: nl for code, (nl, _) in OUTCOME_LABELS.items()},
             required=True,
         ),
+        _v(
+            "theme",
+            "Thema van de verwijzing",
+            "Theme of the referral",
+            {code: en for code, (_, en) in THEME_LABELS.items()},
+            type="string",
+            measure="nominal",
+            value_labels={code: nl for code, (nl, _) in THEME_LABELS.items()},
+            required=True,
+        ),
     )
     assert list(TO_ORG_TYPES) == list(TO_ORG_LABELS) and list(OUTCOMES) == list(OUTCOME_LABELS)
+    assert list(THEMES) == list(THEME_LABELS)
     return _translated(
         Codebook(
             dataset="verwijzingen",
@@ -539,7 +559,9 @@ def referrals_codebook(seed: int) -> Codebook:
             encoding="UTF-8",
             notes=SYNTHETIC_NOTE.format(seed=seed)
             + " completed = 1 precies wanneer date_first_contact is ingevuld; dagen tot eerste contact = "
-            "date_first_contact - date_referred.",
+            "date_first_contact - date_referred. Het log loopt tot en met "
+            f"{OBSERVATION_END.isoformat()} (einde van de waarneming): een verwijzing zonder eerste "
+            "contact is op die dag gecensureerd.",
         )
     )
 

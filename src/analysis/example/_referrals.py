@@ -7,6 +7,14 @@ collaboration form only (gamma, ratio of means :data:`DAYS_RATIO_STRUCTURAL`).
 Both are realised with little sampling error by design: completion has fixed margins within
 each handover group, and days are stratified (Latin hypercube) gamma draws per group. Which
 rows complete, and which row gets which delay, is random.
+
+The theme of each referral (:func:`add_themes`) is drawn afterwards from a stream of its own,
+so adding it changed no other column. It depends on the destination only (signals about
+forced marriage or honour-related violence mostly go to Veilig Thuis and the police, debts to
+debt counselling and the food bank); no effect on completion or delay is planted through it.
+The log is observed until :data:`OBSERVATION_END` (``plan.referrals.observation_end`` in
+study.yml): after every referral and every first contact in the log, so a referral without
+contact is censored there.
 """
 
 from __future__ import annotations
@@ -42,6 +50,30 @@ COMPLETION_OR_WARM = 2.0
 DAYS_MEAN_BASE = 21.0
 DAYS_RATIO_STRUCTURAL = 0.6
 DAYS_GAMMA_SHAPE = 2.0
+
+#: The last day the log covers (the example's ``plan.referrals.observation_end``).
+OBSERVATION_END = dt.date(2026, 4, 30)
+
+#: Themes of a referral: four self-determination themes, then debts and poverty.
+THEMES = (
+    "huwelijksdwang",
+    "achterlating",
+    "eergerelateerd_geweld",
+    "gedwongen_isolement",
+    "schulden_armoede",
+)
+#: The self-determination themes among :data:`THEMES`.
+SELF_DETERMINATION = THEMES[:4]
+#: Probabilities of each theme (in the order of :data:`THEMES`) by destination.
+P_THEME = {
+    "schuldhulp": (0.02, 0.01, 0.02, 0.05, 0.90),
+    "wijkteam": (0.08, 0.04, 0.08, 0.15, 0.65),
+    "veilig_thuis": (0.20, 0.10, 0.30, 0.25, 0.15),
+    "voedselbank_kindpakket": (0.02, 0.01, 0.02, 0.05, 0.90),
+    "huisarts_ggz": (0.06, 0.03, 0.06, 0.20, 0.65),
+    "politie": (0.20, 0.10, 0.35, 0.15, 0.20),
+    "overig": (0.08, 0.05, 0.07, 0.10, 0.70),
+}
 
 P_OUTCOME_COMPLETED = (0.78, 0.12, 0.06, 0.00, 0.04)
 P_OUTCOME_NOT_COMPLETED = (0.00, 0.10, 0.05, 0.50, 0.35)
@@ -128,3 +160,20 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
     frame = frame.sort_values(["date_referred", "from_resp_id"], kind="stable").reset_index(drop=True)
     frame.insert(0, "ref_id", [f"V{i + 1:05d}" for i in range(len(frame))])
     return frame
+
+
+def add_themes(rng: np.random.Generator, referrals: pd.DataFrame) -> pd.DataFrame:
+    """The referral log with a last column ``theme``, drawn by destination (:data:`P_THEME`).
+
+    Parameters
+    ----------
+    rng
+        A random stream of its own (not the one :func:`make_referrals` drew from), so the
+        other columns stay as they were.
+    referrals
+        The frame of :func:`make_referrals`.
+    """
+    u = rng.random(len(referrals))
+    cumulative = np.cumsum(np.array([P_THEME[t] for t in referrals["to_org_type"]]), axis=1)
+    index = (u[:, None] >= cumulative[:, :-1]).sum(axis=1)
+    return referrals.assign(theme=np.asarray(THEMES, dtype=object)[index])
