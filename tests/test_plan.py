@@ -249,8 +249,8 @@ def test_every_declared_analysis_returns_a_result_with_the_contract(study, name)
 
 
 def test_an_unknown_analysis_names_the_declared_ones(study):
-    with pytest.raises(StudyConfigError, match="no analysis named 'bereik'") as info:
-        study.analyse("bereik")
+    with pytest.raises(StudyConfigError, match="no analysis named 'nergens'") as info:
+        study.analyse("nergens")
     assert "samenwerkingsvorm" in str(info.value)
 
 

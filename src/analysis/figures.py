@@ -612,3 +612,147 @@ def _rgba(colour: str, alpha: float) -> str:
     """``#1f4e79`` -> ``rgba(31,78,121,0.45)``."""
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def rate_intervals(
+    estimates: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    decimals: int = 1,
+    note: str | None = None,
+) -> go.Figure:
+    """Estimates with their 95% intervals, one marker per row (a group's rate per 1,000, say).
+
+    Parameters
+    ----------
+    estimates
+        Columns ``label``, ``estimate``, ``ci_low`` and ``ci_high`` (model estimates, or
+        published means with the interval columns empty: then no whiskers are drawn).
+    title, x_title, y_title
+        Texts in the report language.
+    decimals
+        Decimals on hover.
+    note
+        A footnote under the chart.
+    """
+    import plotly.graph_objects as go
+
+    def num(v):
+        return None if v is None or v != v else round(float(v), decimals + 2)
+
+    est = [num(v) for v in estimates["estimate"]]
+    lo = [num(v) for v in estimates["ci_low"]]
+    hi = [num(v) for v in estimates["ci_high"]]
+    has_ci = any(v is not None for v in lo + hi)
+    error = None
+    if has_ci:
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": [
+                None if h is None or e is None else round(h - e, decimals + 2)
+                for e, h in zip(est, hi, strict=True)
+            ],
+            "arrayminus": [
+                None if v is None or e is None else round(e - v, decimals + 2)
+                for e, v in zip(est, lo, strict=True)
+            ],
+            "color": PALETTE[0],
+            "thickness": 2,
+            "width": 8,
+        }
+    hover = f"%{{x}}: %{{y:.{decimals}f}}" + (
+        f" (%{{customdata[0]:.{decimals}f}}–%{{customdata[1]:.{decimals}f}})" if has_ci else ""
+    )
+    fig = go.Figure(
+        go.Scatter(
+            x=[str(v) for v in estimates["label"]],
+            y=est,
+            error_y=error,
+            customdata=[[a, b] for a, b in zip(lo, hi, strict=True)] if has_ci else None,
+            mode="markers",
+            marker={"size": 12, "color": PALETTE[0]},
+            hovertemplate=hover + "<extra></extra>",
+            showlegend=False,
+        )
+    )
+    layout = theme()
+    layout.update(
+        meta={"title": title},
+        title=None,
+        xaxis={**layout["xaxis"], "title": x_title},
+        yaxis={**layout["yaxis"], "title": y_title, "rangemode": "tozero"},
+        height=380,
+    )
+    if note:
+        layout["annotations"] = [
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.25,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#5c6b73"},
+                "xanchor": "left",
+            }
+        ]
+        layout["margin"] = {**layout["margin"], "b": 80}
+    fig.update_layout(**layout)
+    return fig
+
+
+def funnel(stages: pd.DataFrame, *, title: str, legend_title: str, note: str | None = None) -> go.Figure:
+    """A funnel: one bar per stage (rows), one trace per group (columns), widest at the top.
+
+    Parameters
+    ----------
+    stages
+        Rows are the stages in order (reached, referred, ...), columns the groups, values
+        published counts (a hidden count is missing and draws no bar).
+    title, legend_title
+        Texts in the report language.
+    note
+        A footnote under the chart (e.g. that a stage is larger than the one before).
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, col in enumerate(stages.columns):
+        values = [None if v is None or v != v else int(v) for v in stages[col]]
+        fig.add_trace(
+            go.Funnel(
+                name=str(col),
+                y=[str(s) for s in stages.index],
+                x=values,
+                textinfo="value+percent initial",
+                marker={"color": PALETTE[i % len(PALETTE)]},
+                hovertemplate="%{y}: %{x}<extra>" + str(col) + "</extra>",
+            )
+        )
+    layout = theme()
+    layout.update(
+        meta={"title": title},
+        title=None,
+        legend={**layout["legend"], "title": {"text": legend_title}},
+        showlegend=len(stages.columns) > 1,
+        height=140 + 60 * len(stages.index),
+    )
+    if note:
+        layout["annotations"] = [
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.12,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#5c6b73"},
+                "xanchor": "left",
+            }
+        ]
+        layout["margin"] = {**layout["margin"], "b": 70}
+    fig.update_layout(**layout)
+    return fig

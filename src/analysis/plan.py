@@ -64,6 +64,11 @@ ROLES: dict[str, dict[str, str]] = {
         "reach.count": "count",
         "reach.population": "count",
         "reach.unknown": "count",
+        "funnel.signals": "count",
+        "funnel.referred": "count",
+        "funnel.first_contact": "count",
+        "funnel.help_started": "count",
+        "funnel.feedback": "count",
     },
     "municipalities": {
         "code": "key",
@@ -202,6 +207,25 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "options": {"themes": None, "by": "collaboration_form"},
         "runner": "analysis.referrals:signals_from_plan",
         "check": "analysis.referrals:check_plan",
+    },
+    "reach": {
+        "chapter": "bereik",
+        "needs": ("survey",),
+        "options": {
+            "between": "collaboration_form",
+            "cluster": "municipality",
+            "among": "informal",
+            "covariates": None,
+        },
+        "runner": "analysis.reach:from_plan",
+        "check": "analysis.reach:check_plan",
+    },
+    "reach_funnel": {
+        "chapter": "bereik",
+        "needs": ("survey",),
+        "options": {"between": "collaboration_form", "among": "informal", "margins": None},
+        "runner": "analysis.reach:funnel_from_plan",
+        "check": "analysis.reach:check_funnel_plan",
     },
 }
 #: Options every analysis accepts.
