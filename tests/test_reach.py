@@ -169,6 +169,17 @@ def test_a_few_municipalities_get_model_based_errors_and_no_gee(study):
     ]
 
 
+@pytest.mark.parametrize("kind", ["bereik", "bereik_trechter"])
+def test_every_municipality_alone_gives_a_result_and_a_figure(study, kind):
+    """Municipality reports: a subset with one or two forms, or nothing publishable, never crashes."""
+    survey = study.data("organisatie_enquete")
+    for code in sorted(survey["municipality_code"].dropna().unique()):
+        result = study.analyse(kind, data=survey[survey["municipality_code"] == code])
+        result.findings()
+        if not result.empty:
+            result.figure()
+
+
 # -- numbers in sentences -------------------------------------------------------------------------
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?%?")
 

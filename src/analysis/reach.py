@@ -172,7 +172,13 @@ class ReachModel(Result):
         ``observed``). For rate ratios ``estimate`` and the interval are on the ratio scale and
         ``std_error`` is that of the log rate ratio (the model coefficient).
         """
-        return tidy([dict(r) for r in self._rows])
+        import pandas as pd
+
+        frame = tidy([dict(r) for r in self._rows])
+        for column in ("model", "measure", "level", "role"):  # present even when nothing is published
+            if column not in frame:
+                frame[column] = pd.Series(dtype="object")
+        return frame
 
     def table(self) -> DisclosedTable:
         if self._table is None:
@@ -517,8 +523,9 @@ def reach_model(
     rows: list[dict[str, Any]] = []
     if len(work):
         shown = work[[between, rate_col]].rename(columns={between: labels.get(between, between)})
-        if isinstance(shown.iloc[:, 0].dtype, pd.CategoricalDtype):
-            shown.iloc[:, 0] = shown.iloc[:, 0].cat.remove_unused_categories()
+        first = shown.columns[0]
+        if isinstance(shown[first].dtype, pd.CategoricalDtype):
+            shown = shown.assign(**{first: shown[first].cat.remove_unused_categories()})
         table = group_means(
             shown,
             rate_col,
