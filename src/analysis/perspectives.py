@@ -32,11 +32,11 @@ models (``fit``, ``mixed``) stay available to the researcher; they work on unsup
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError, StudyConfigError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number
@@ -334,7 +334,7 @@ class SideComparison(Result):
             notes.append(t["fn_mixed"].format(cluster=cluster))
         notes.append(t["fn_d"])
         caption = t["model_title"].format(outcome=self.labels.get(self.outcome, self.outcome))
-        return [(caption, _html_table(f"{self.key}-model", header, rows, notes))]
+        return [(caption, html_table(f"{self.key}-model", header, rows, notes, stat=True))]
 
     def _repr_html_(self) -> str:
         return self.table().to_html() + "".join(h for _, h in self.more_tables())
@@ -721,7 +721,7 @@ class LikertItems(Result):
             notes.append(
                 t["fn_ordinal_cluster"].format(cluster=in_sentence(self.labels.get(self.cluster, "")))
             )
-        return [(t["items_model_title"], _html_table(f"{self.key}-model", header, rows, notes))]
+        return [(t["items_model_title"], html_table(f"{self.key}-model", header, rows, notes, stat=True))]
 
 
 def likert_items(
@@ -1488,22 +1488,3 @@ def _join(parts: list[str], last: str) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + last + parts[-1]
-
-
-def _html_table(name: str, header: Sequence[str], rows: list[Sequence[str]], notes: list[str]) -> str:
-    """A plain, deterministic HTML table like the disclosed tables' (no respondent counts in it)."""
-    esc = html.escape
-    out = [f'<div class="bruggen-table" data-table="{esc(name)}">', "<table>", "<thead><tr>"]
-    out[-1] += "".join(f'<th scope="col">{esc(h)}</th>' for h in header) + "</tr></thead>"
-    out.append("<tbody>")
-    for row in rows:
-        out.append(
-            f'<tr><th scope="row">{esc(row[0])}</th>'
-            + "".join(f"<td>{esc(c)}</td>" for c in row[1:])
-            + "</tr>"
-        )
-    out.append("</tbody></table>")
-    if notes:
-        out.append('<p class="bruggen-footnote">' + "<br>".join(esc(n) for n in notes) + "</p>")
-    out.append("</div>")
-    return "\n".join(out) + "\n"

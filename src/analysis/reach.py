@@ -65,11 +65,11 @@ cannot be worked out by subtraction either.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
@@ -331,7 +331,7 @@ class ReachModel(Result):
         notes = [note]
         if self.n_small_groups:
             notes.append(t["hidden"].format(m=self.policy.min_count))
-        return [(t["model_title"], _html_table(header, body, notes, name=t["model_title"]))]
+        return [(t["model_title"], html_table(t["model_title"], header, body, notes, stat=True))]
 
     # -- helpers ----------------------------------------------------------------------
     def _dispersion_sentences(self, frame: pd.DataFrame, lang: str) -> list[str]:
@@ -1064,7 +1064,7 @@ class ReachSummary(Result):
                     between=in_sentence(self.labels.get(self.between, self.between))
                 )
             )
-            out.append((title, _html_table(header, body, notes, name=title)))
+            out.append((title, html_table(title, header, body, notes)))
         rep = frame[frame["measure"].str.startswith("share_", na=False)]
         for margin in dict.fromkeys(rep["margin"].dropna()) if "margin" in rep else []:
             part = rep[rep["margin"] == margin]
@@ -1101,7 +1101,7 @@ class ReachSummary(Result):
                 body.append(cells)
             title = t["repr_title"].format(margin=in_sentence(margin))
             notes = [t["repr_note"]]
-            out.append((title, _html_table(header, body, notes, name=title)))
+            out.append((title, html_table(title, header, body, notes)))
         return out
 
     # -- helpers ----------------------------------------------------------------------
@@ -1869,25 +1869,6 @@ def _cell(value: Any, kind: str, lang: str, policy: Policy) -> str:
     if kind == "pct":
         return fmt_pct(100 * float(value), 0, lang)
     return fmt_number(float(value), RATE_DECIMALS, lang)
-
-
-def _html_table(header: list[str], body: list[list[str]], notes: list[str], *, name: str) -> str:
-    """A plain table in the style of the disclosed tables (deterministic output)."""
-    esc = html.escape
-    out = [f'<div class="bruggen-table" data-table="{esc(name)}">', "<table>", "<thead><tr>"]
-    out[-1] += "".join(f'<th scope="col">{esc(str(h))}</th>' for h in header) + "</tr></thead>"
-    out.append("<tbody>")
-    for row in body:
-        out.append(
-            f'<tr><th scope="row">{esc(str(row[0]))}</th>'
-            + "".join(f"<td>{esc(str(c))}</td>" for c in row[1:])
-            + "</tr>"
-        )
-    out.append("</tbody></table>")
-    if notes:
-        out.append('<p class="bruggen-footnote">' + "<br>".join(esc(n) for n in notes) + "</p>")
-    out.append("</div>")
-    return "\n".join(out) + "\n"
 
 
 __all__ = [

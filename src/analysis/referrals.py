@@ -29,11 +29,11 @@ frame with labelled columns.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
@@ -98,25 +98,6 @@ def _p(p: float | None, lang: str) -> str:
 def _days(x: float, lang: str) -> str:
     """Days for text: whole days as ``12``, a median between two days as ``12,5``."""
     return _num(x, 0 if float(x).is_integer() else 1, lang)
-
-
-def _html_table(name: str, header: Sequence[str], rows: list[Sequence[str]], notes: list[str]) -> str:
-    """A plain, deterministic HTML table in the style of the disclosed tables."""
-    esc = html.escape
-    out = [f'<div class="bruggen-table" data-table="{esc(name)}">', "<table>", "<thead><tr>"]
-    out[-1] += "".join(f'<th scope="col">{esc(h)}</th>' for h in header) + "</tr></thead>"
-    out.append("<tbody>")
-    for row in rows:
-        out.append(
-            f'<tr><th scope="row">{esc(row[0])}</th>'
-            + "".join(f"<td>{esc(c)}</td>" for c in row[1:])
-            + "</tr>"
-        )
-    out.append("</tbody></table>")
-    if notes:
-        out.append('<p class="bruggen-footnote">' + "<br>".join(esc(n) for n in notes) + "</p>")
-    out.append("</div>")
-    return "\n".join(out) + "\n"
 
 
 def _tidy(rows: list[dict[str, Any]], extra: Sequence[str]) -> pd.DataFrame:
@@ -566,7 +547,12 @@ class Completion(Result):
                     )
                 )
             header = (t["col_term"], t["col_odds"], t["col_ci"], "p")
-            out.append((t["completion_model_title"], _html_table(f"{self.key}-model", header, [row], notes)))
+            out.append(
+                (
+                    t["completion_model_title"],
+                    html_table(f"{self.key}-model", header, [row], notes, stat=True),
+                )
+            )
         return out
 
     def summary(self):
@@ -968,7 +954,7 @@ class TimeToContact(Result):
                 t["col_ci"],
             )
             notes = [t["fn_km"]]
-            out.append((t["time_median_title"], _html_table(f"{self.key}-mediaan", header, rows, notes)))
+            out.append((t["time_median_title"], html_table(f"{self.key}-mediaan", header, rows, notes)))
         models = []
         for h in self._hazard:
             models.append(
@@ -1001,7 +987,9 @@ class TimeToContact(Result):
             notes = [t["fn_cox"], t["fn_gamma"]]
             if self.n_zero_days:
                 notes.append(t["fn_zero_days"])
-            out.append((t["time_model_title"], _html_table(f"{self.key}-model", header, models, notes)))
+            out.append(
+                (t["time_model_title"], html_table(f"{self.key}-model", header, models, notes, stat=True))
+            )
         return out
 
     def summary(self):

@@ -41,7 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from analysis.disclosure.tables import DisclosedTable
+from analysis.disclosure.tables import DisclosedTable, row_html
 from analysis.errors import BruggenError, DisclosureError
 from analysis.numbers import fmt_int, fmt_number
 from analysis.results import Result, tidy
@@ -79,8 +79,9 @@ class StatisticsTable(DisclosedTable):
     Attributes
     ----------
     formats
-        Per column: ``"int"`` (a count), ``"dec"`` (``decimals`` decimals) or ``"interval"``
-        (a ``(low, high)`` pair).
+        Per column: ``"int"`` (a count of respondents), ``"whole"`` (a whole number that counts
+        no one, such as a scale's number of items), ``"dec"`` (``decimals`` decimals) or
+        ``"interval"`` (a ``(low, high)`` pair).
     explanations
         Footnotes beyond disclosure control, as ``(wording key, fields)`` of the ``scales``
         wording, rendered in the language asked for.
@@ -88,6 +89,11 @@ class StatisticsTable(DisclosedTable):
 
     formats: tuple[str, ...] = ()
     explanations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    @property
+    def stat_columns(self) -> tuple[str, ...]:
+        """The columns that hold statistics, not counts of respondents (marked in the HTML)."""
+        return tuple(c for c, f in zip(self.values.columns, self.formats, strict=True) if f != "int")
 
     def display(self, lang: str | None = None) -> pd.DataFrame:
         """The cells as display strings (``"0,73"``, ``"0,68–0,76"``, ``"<10"``, ``"x"``)."""
@@ -164,12 +170,9 @@ class StatisticsTable(DisclosedTable):
             + "</tr></thead>"
         )
         out.append("<tbody>")
+        stat = [c in self.stat_columns for c in self.values.columns]
         for i, label in enumerate(cells.index):
-            out.append(
-                f'<tr><th scope="row">{esc(str(label))}</th>'
-                + "".join(f"<td>{esc(str(c))}</td>" for c in cells.iloc[i])
-                + "</tr>"
-            )
+            out.append(row_html(label, list(cells.iloc[i]), stat))
         out.append("</tbody></table>")
         notes = self.footnotes(lang)
         if notes:
@@ -188,7 +191,7 @@ def _fmt_cell(value: Any, fmt: str, decimals: int, lang: str) -> str:
     number = _float(value)
     if number != number:
         return empty
-    return fmt_int(number, lang) if fmt == "int" else fmt_number(number, decimals, lang)
+    return fmt_int(number, lang) if fmt in ("int", "whole") else fmt_number(number, decimals, lang)
 
 
 def _float(value: Any) -> float:
@@ -789,7 +792,7 @@ class Reliabilities(Result):
         return _statistics_table(
             pd.DataFrame(values, index=_unique(rows), columns=columns, dtype=object),
             status=pd.DataFrame(status, index=_unique(rows), columns=columns, dtype=object),
-            formats=("int", "int", "dec", "interval", "dec"),
+            formats=("whole", "int", "dec", "interval", "dec"),
             policy=self.policy,
             title=self.title(),
             row_var=t["scale"],

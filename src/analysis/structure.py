@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
@@ -725,7 +726,9 @@ class CollaborationStructure(Result):
         notes = [t["profile_note"]]
         if any(v != v for v in profile.to_numpy().ravel()):
             notes.append(t["fn_hidden"].format(m=self._index.policy.min_count if self._index else ""))
-        return _html_table([t["indicator"], *map(str, profile.columns)], body, notes, name=t["profile_name"])
+        return html_table(
+            t["profile_name"], [t["indicator"], *map(str, profile.columns)], body, notes, stat=True
+        )
 
     def _agreement_html(self, lang: str) -> str:
         t = words(lang, "structure")
@@ -771,7 +774,7 @@ class CollaborationStructure(Result):
         notes = [t["sensitivity_note"]]
         if sens.drop(columns=["shift", "cutoffs"]).isna().to_numpy().any():
             notes.append(t["fn_hidden_sensitivity"])
-        return _html_table(header, body, notes, name=t["sensitivity_title"])
+        return html_table(t["sensitivity_title"], header, body, notes)
 
 
 def collaboration_structure(
@@ -1353,22 +1356,3 @@ def _fmt(value: float, decimals: int, lang: str, *, pct: bool = False) -> str:
     if value is None or value != value:
         return text(lang)["hidden"]
     return fmt_pct(value, decimals, lang) if pct else fmt_number(value, decimals, lang)
-
-
-def _html_table(header: list[str], body: list[list[str]], notes: list[str], *, name: str) -> str:
-    """A plain table in the style of the disclosed tables (deterministic output)."""
-    esc = html.escape
-    out = [f'<div class="bruggen-table" data-table="{esc(name)}">', "<table>", "<thead><tr>"]
-    out[-1] += "".join(f'<th scope="col">{esc(h)}</th>' for h in header) + "</tr></thead>"
-    out.append("<tbody>")
-    for row in body:
-        out.append(
-            f'<tr><th scope="row">{esc(row[0])}</th>'
-            + "".join(f"<td>{esc(c)}</td>" for c in row[1:])
-            + "</tr>"
-        )
-    out.append("</tbody></table>")
-    if notes:
-        out.append('<p class="bruggen-footnote">' + "<br>".join(esc(n) for n in notes) + "</p>")
-    out.append("</div>")
-    return "\n".join(out) + "\n"

@@ -276,11 +276,8 @@ class DisclosedTable:
                 ]
             else:
                 cells = list(counts.iloc[i])
-            out.append(
-                f'<tr{cls}><th scope="row">{esc(str(label))}</th>'
-                + "".join(f"<td>{esc(str(c))}</td>" for c in cells)
-                + "</tr>"
-            )
+            stat = [str(c) in self.stat_columns for c in self.values.columns]
+            out.append(row_html(label, cells, stat, cls))
         out.append("</tbody></table>")
         notes = self.footnotes(lang)
         if notes:
@@ -290,6 +287,12 @@ class DisclosedTable:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    @property
+    def stat_columns(self) -> tuple[str, ...]:
+        """Columns that hold statistics rather than counts of respondents (a means table's
+        means); the HTML marks their cells ``class="stat"``."""
+        return ("mean",) if self.kind == "means" else ()
 
     def _localise(self, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         t = text(lang)
@@ -310,6 +313,51 @@ class DisclosedTable:
 
 
 # -- building tables -----------------------------------------------------------------------
+def row_html(label: object, cells: Sequence[object], stat: Sequence[bool] = (), cls: str = "") -> str:
+    """One body row of a published table: its label and cells, escaped.
+
+    Cells whose ``stat`` flag is set hold a statistic, not a count of respondents, and are
+    marked ``class="stat"`` (so checks of published counts, and styles, can tell them apart).
+    """
+    esc = html.escape
+    flags = list(stat) + [False] * (len(cells) - len(stat))
+    tds = "".join(
+        f'<td class="stat">{esc(str(c))}</td>' if flag else f"<td>{esc(str(c))}</td>"
+        for c, flag in zip(cells, flags, strict=False)
+    )
+    return f'<tr{cls}><th scope="row">{esc(str(label))}</th>{tds}</tr>'
+
+
+def html_table(
+    name: str,
+    header: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    notes: Sequence[str] = (),
+    *,
+    stat: bool | Sequence[bool] = False,
+) -> str:
+    """A plain, deterministic HTML table in the style of the disclosed tables.
+
+    For what a Result publishes beside its disclosed table (a model's estimates, a sensitivity
+    table): ``header`` names the row label's column and then the cells', each row is its label
+    and cells (already formatted, already through disclosure control), ``notes`` its footnotes.
+    ``stat`` marks cells that hold statistics rather than counts of respondents: all of them
+    (``True``) or per cell column.
+    """
+    esc = html.escape
+    out = [f'<div class="bruggen-table" data-table="{esc(name)}">', "<table>", "<thead><tr>"]
+    out[-1] += "".join(f'<th scope="col">{esc(str(h))}</th>' for h in header) + "</tr></thead>"
+    out.append("<tbody>")
+    for row in rows:
+        flags = [stat] * (len(row) - 1) if isinstance(stat, bool) else list(stat)
+        out.append(row_html(row[0], list(row[1:]), flags))
+    out.append("</tbody></table>")
+    if notes:
+        out.append('<p class="bruggen-footnote">' + "<br>".join(esc(n) for n in notes) + "</p>")
+    out.append("</div>")
+    return "\n".join(out) + "\n"
+
+
 def suppress_counts(
     counts: pd.DataFrame,
     policy: Policy,
