@@ -79,8 +79,7 @@ class StatisticsTable(DisclosedTable):
     Attributes
     ----------
     formats
-        Per column: ``"int"`` (a count of respondents), ``"whole"`` (a whole number that counts
-        no one, such as a scale's number of items), ``"dec"`` (``decimals`` decimals) or
+        Per column: ``"int"`` (a count of respondents), ``"dec"`` (``decimals`` decimals) or
         ``"interval"`` (a ``(low, high)`` pair).
     explanations
         Footnotes beyond disclosure control, as ``(wording key, fields)`` of the ``scales``
@@ -191,7 +190,7 @@ def _fmt_cell(value: Any, fmt: str, decimals: int, lang: str) -> str:
     number = _float(value)
     if number != number:
         return empty
-    return fmt_int(number, lang) if fmt in ("int", "whole") else fmt_number(number, decimals, lang)
+    return fmt_int(number, lang) if fmt == "int" else fmt_number(number, decimals, lang)
 
 
 def _float(value: Any) -> float:
@@ -746,7 +745,7 @@ class Reliabilities(Result):
         return tidy([]) if not frames else pd.concat(frames, ignore_index=True)
 
     def table(self) -> StatisticsTable:
-        """Per scale: number of items, ``n``, alpha, its interval and omega."""
+        """Per scale: ``n``, alpha, its interval and omega (its items are in :meth:`more_tables`)."""
         import pandas as pd
 
         if self.empty:
@@ -759,21 +758,20 @@ class Reliabilities(Result):
         for r in self.scales.values():
             rows.append(r.label[:1].upper() + r.label[1:])
             if r.empty:
-                values.append([len(r.items), None, None, None, None])
-                status.append(["shown", "primary", "primary", "primary", "primary"])
+                values.append([None, None, None, None])
+                status.append(["primary", "primary", "primary", "primary"])
                 continue
             frame = r.to_frame().set_index("term")
             values.append(
                 [
-                    len(r.items),
                     int(frame.at["alpha", "n"]),
                     frame.at["alpha", "estimate"],
                     (frame.at["alpha", "ci_low"], frame.at["alpha", "ci_high"]),
                     frame.at["omega", "estimate"],
                 ]
             )
-            status.append(["shown"] * 5)
-        columns = ["items", "n", "alpha", "ci", "omega"]
+            status.append(["shown"] * 4)
+        columns = ["n", "alpha", "ci", "omega"]
         missing = {r.missing for r in self.scales.values()}
         explanations: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         for m in sorted(missing):
@@ -792,7 +790,7 @@ class Reliabilities(Result):
         return _statistics_table(
             pd.DataFrame(values, index=_unique(rows), columns=columns, dtype=object),
             status=pd.DataFrame(status, index=_unique(rows), columns=columns, dtype=object),
-            formats=("whole", "int", "dec", "interval", "dec"),
+            formats=("int", "dec", "interval", "dec"),
             policy=self.policy,
             title=self.title(),
             row_var=t["scale"],
