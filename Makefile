@@ -63,8 +63,11 @@ example: $(STAMP) ## Regenerate the synthetic example study in data/raw (seeded,
 notebooks: $(STAMP) ## Execute every notebook with a real kernel (outputs are not kept)
 	$(BIN)/python -m pytest tests/test_notebooks.py
 
+# R and PSPP for `make reference` (not needed by the tests, which read the committed output):
+#   apt-get install r-base-core pspp r-cran-psych r-cran-gparotation r-cran-mass r-cran-lme4 r-cran-ordinal \
+#     r-cran-sandwich r-cran-survival r-cran-geepack r-cran-haven r-cran-readxl r-cran-jsonlite r-cran-lpsolve
 .PHONY: reference
-reference: $(STAMP) ## Recompute the R and PSPP reference numbers in tests/reference (needs r-base-core, pspp)
+reference: $(STAMP) ## Recompute the R and PSPP reference numbers in tests/reference (needs the Debian packages below)
 	$(BIN)/python tests/reference/bruggen_roundtrip.py
 	$(BIN)/python tests/reference/suppression_make_tables.py
 	@for f in tests/reference/*.R; do echo "Rscript $$f"; Rscript "$$f" || exit 1; done
