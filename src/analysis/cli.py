@@ -233,6 +233,36 @@ def suites(
         out.print(f"{'wrote' if changed else 'unchanged'} {path}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def export(
+    project: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx or .qde).")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="File to write: .qdpx (the project) or .qdc (its code system)."),
+    ],
+) -> None:
+    """Write a REFI-QDA project back for the QDA package: as a project (.qdpx) or its code system (.qdc).
+
+    The export validates against the REFI-QDA schema and reads back to the same codings, so coding
+    can go on in ATLAS.ti, NVivo, MAXQDA or QualCoder.
+    """
+    from analysis.errors import ReadError
+    from analysis.ingest import read
+    from analysis.qda_export import write_qdc, write_qdpx
+
+    kind = output.suffix.lower()
+    if kind not in (".qdpx", ".qdc"):
+        raise ReadError(
+            f"cannot export to {output.name}: the file must end in .qdpx or .qdc",
+            hint="bruggen export P.qdpx -o P.qdc",
+        )
+    dataset = read(project)
+    if "codes" not in dataset.tables or "users" not in dataset.tables:
+        raise ReadError("this is not a REFI-QDA project", path=project, hint="give a .qdpx or .qde file")
+    written = write_qdc(dataset.tables["codes"], output) if kind == ".qdc" else write_qdpx(dataset, output)
+    out.print(f"wrote {written}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: run the app; a BruggenError becomes a readable message.
 
