@@ -159,6 +159,12 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "options": {"by": "side", "themes": None, "n": 3},
         "runner": "analysis.interviews:quotes_from_plan",
     },
+    "cooccurrence": {
+        "chapter": "interviews",
+        "needs": ("interviews",),
+        "options": {"level": "code", "unit": "document", "measure": "c", "codes": None},
+        "runner": "analysis.cooccurrence:from_plan",
+    },
     "reliability": {
         "chapter": "perspectieven",
         "needs": ("survey",),

@@ -1,0 +1,482 @@
+"""Which codes come up together in the interviews, and how well two coders agree.
+
+Works on the codings table of a REFI-QDA project (:func:`analysis.ingest.read`: one row per
+coding with ``document``, ``code``, ``code_family``, ``start``, ``end``, ``coder``).
+
+Co-occurrence (:func:`cooccurrence`) follows ATLAS.ti's code co-occurrence table. The units
+are either *segments* (``unit="segment"``: within one document, selections that are the same
+or overlap, ``start < other.end and end > other.start``, are joined into one passage; two codes
+co-occur when both are applied in it) or whole *documents* (``unit="document"``: both codes
+applied somewhere in the same interview). Meta-codes (QUOTE, CASEBOX, IDENT) are left out
+before units are formed, and only units carrying at least one substantive code count. Each
+cell counts units, so the matrix is symmetric with the units per code on the diagonal; it goes
+through :func:`analysis.disclosure.suppress_counts` (a hidden cell hides its mirror too). The
+frequency-corrected measure is computed from the *published* counts only:
+
+- c-coefficient (Friese; ATLAS.ti): ``n12 / (n1 + n2 - n12)``;
+- Jaccard: the same ratio of units (intersection over union), the name used outside ATLAS.ti.
+
+With units as sets both give the same number; ``measure`` names it. The conditional share
+``P(A | B) = n_AB / n_B`` and ``P(A | not B) = (n_A - n_AB) / (N - n_B)`` are published only
+when every count they use is published and the difference counts are zero or at least the
+policy's ``min_count``.
+
+Intercoder agreement (:func:`intercoder_agreement`): on the units coded by both coders, per
+code the percent agreement on its presence and Cohen's kappa
+(:func:`statsmodels.stats.inter_rater.cohens_kappa`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from analysis.errors import BruggenError
+from analysis.interviews import META_CODES
+from analysis.results import Result, tidy
+from analysis.text import words
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from analysis.analyses import Run
+    from analysis.disclosure import DisclosedTable, Policy
+
+UNITS = ("document", "segment")
+MEASURES = ("c", "jaccard")
+
+
+class CodeCooccurrence(Result):
+    """Units (segments or interviews) per pair of codes, disclosed, with the c-coefficient."""
+
+    key = "samenloop"
+
+    def __init__(
+        self, disclosed: DisclosedTable, *, codes: Sequence[str], unit: str, measure: str, n_units: int
+    ):
+        self._table = disclosed
+        self.lang = disclosed.lang
+        self.codes = list(codes)
+        self.unit = unit
+        self.measure = measure
+        self.n_units = int(n_units)
+
+    # -- the published numbers -------------------------------------------------------
+    def count(self, a: str, b: str) -> int | None:
+        """The published number of units with both codes (``None`` where hidden)."""
+        v = self._table.values.iat[self.codes.index(a), self.codes.index(b)]
+        return None if v is None else int(v)
+
+    def coefficient(self, a: str, b: str) -> float | None:
+        """The c-coefficient (or Jaccard) of two codes from published counts, else ``None``."""
+        n12, n1, n2 = self.count(a, b), self.count(a, a), self.count(b, b)
+        if n12 is None or n1 is None or n2 is None:
+            return None
+        union = n1 + n2 - n12
+        return n12 / union if union > 0 else None
+
+    def share(self, a: str, given: str) -> float | None:
+        """``P(a | given)``: of the units with ``given``, the share that has ``a`` too."""
+        n12, nb = self.count(a, given), self.count(given, given)
+        if n12 is None or not nb:
+            return None
+        return n12 / nb
+
+    def share_without(self, a: str, given: str) -> float | None:
+        """``P(a | not given)``: of the units without ``given``, the share that has ``a``."""
+        n12, na, nb = self.count(a, given), self.count(a, a), self.count(given, given)
+        if n12 is None or na is None or nb is None:
+            return None
+        num, den = na - n12, self.n_units - nb
+        k = self._table.policy.min_count
+        if 0 < num < k or den < k:  # a difference of published counts must not reveal a small one
+            return None
+        return num / den
+
+    def _pairs(self) -> list[dict[str, Any]]:
+        rows = []
+        for i, a in enumerate(self.codes):
+            for b in self.codes[i + 1 :]:
+                n12 = self.count(a, b)
+                if n12 is None:
+                    continue
+                rows.append(
+                    {
+                        "term": f"{a} & {b}",
+                        "estimate": self.coefficient(a, b),
+                        "n": n12,
+                        "code_a": a,
+                        "code_b": b,
+                        "p_a_given_b": self.share(a, b),
+                        "p_b_given_a": self.share(b, a),
+                        "p_a_given_not_b": self.share_without(a, b),
+                        "p_b_given_not_a": self.share_without(b, a),
+                    }
+                )
+        return rows
+
+    # -- the Result contract ---------------------------------------------------------
+    def title(self, lang: str | None = None) -> str:
+        t = words(lang or self.lang, "cooccurrence")
+        return t["title"].format(unit=t[f"per_{self.unit}"])
+
+    def table(self) -> DisclosedTable:
+        return self._table
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per published pair: ``term`` (``A & B``), ``estimate`` (c or Jaccard, NaN if a
+        count it needs is hidden), ``n`` (units with both), ``code_a``, ``code_b`` and the
+        conditional shares ``p_a_given_b``, ``p_b_given_a``, ``p_a_given_not_b``, ``p_b_given_not_a``."""
+        import pandas as pd
+
+        frame = tidy(self._pairs())
+        for col in ("estimate", "p_a_given_b", "p_b_given_a", "p_a_given_not_b", "p_b_given_not_a"):
+            if col in frame:
+                frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        return frame
+
+    def figure(self, lang: str | None = None) -> go.Figure:
+        lang = lang or self.lang
+        from analysis.figures import heatmap
+
+        t = words(lang, "cooccurrence")
+        return heatmap(self._table.figure_data(lang), x_title=t["code"], value_title=t[f"cells_{self.unit}"])
+
+    def findings(self, lang: str | None = None) -> list[str]:
+        """The strongest published pairs (by the measure) and the conditional share of the strongest."""
+        from analysis.disclosure._text import fmt_float
+
+        lang = lang or self.lang
+        t = words(lang, "cooccurrence")
+        pairs = [p for p in self._pairs() if p["estimate"] is not None and p["n"] > 0]
+        if not pairs:
+            return [t["none"]]
+        pairs.sort(key=lambda p: (-p["estimate"], p["term"]))
+        unit = t[f"units_{self.unit}"]
+        out = []
+        for p in pairs[:3]:
+            out.append(
+                t["pair"].format(
+                    a=p["code_a"],
+                    b=p["code_b"],
+                    n=p["n"],
+                    unit=unit,
+                    measure=t[f"measure_{self.measure}"],
+                    value=fmt_float(p["estimate"], 2, lang),
+                )
+            )
+        best = pairs[0]
+        # the direction with the larger conditional share: P(a | b)
+        a, b, share = best["code_a"], best["code_b"], best["p_a_given_b"]
+        other = best["p_a_given_not_b"]
+        if best["p_b_given_a"] is not None and (share is None or best["p_b_given_a"] > share):
+            a, b, share, other = b, a, best["p_b_given_a"], best["p_b_given_not_a"]
+        if share is not None:
+            if other is not None:
+                out.append(
+                    t["share"].format(
+                        a=a, b=b, unit=unit, share=fmt_float(share, 2, lang), other=fmt_float(other, 2, lang)
+                    )
+                )
+            else:
+                out.append(t["share_only"].format(a=a, b=b, unit=unit, share=fmt_float(share, 2, lang)))
+        return out
+
+    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """The c-coefficient (or Jaccard) matrix, from published counts; hidden pairs show "x"."""
+        from analysis.disclosure._text import fmt_float, text
+        from analysis.disclosure.tables import html_table
+
+        lang = lang or self.lang
+        t = words(lang, "cooccurrence")
+        hidden = text(lang)["hidden"]
+        rows = []
+        for a in self.codes:
+            cells = []
+            for b in self.codes:
+                v = self.coefficient(a, b)
+                cells.append(hidden if v is None else fmt_float(v, 2, lang))
+            rows.append([a, *cells])
+        caption = t["measure_title"].format(measure=t[f"measure_{self.measure}"])
+        return [
+            (caption, html_table(f"{self.key}_{self.measure}", [t["code"], *self.codes], rows, stat=True))
+        ]
+
+
+def cooccurrence(
+    codings: pd.DataFrame,
+    policy: Policy,
+    *,
+    level: str = "code",
+    unit: str = "document",
+    measure: str = "c",
+    codes: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "nl",
+) -> CodeCooccurrence:
+    """Count the units in which two codes are both applied, through disclosure control.
+
+    Parameters
+    ----------
+    codings
+        The codings table (``Dataset.frame`` of a REFI-QDA project).
+    policy
+        The study's disclosure policy.
+    level
+        ``code`` or ``code_family`` (the column of the codings table to count).
+    unit
+        ``document`` (the same interview) or ``segment`` (the same or overlapping selections in
+        one document, joined into passages).
+    measure
+        ``c`` (c-coefficient) or ``jaccard``: the name of the frequency-corrected measure.
+    codes
+        The codes of the matrix, in this order (a code's full name or its first word, ``B3``);
+        default all substantive codes. Units are formed from *all* substantive codes either way.
+    labels
+        Readable names of the codes (code -> label); codes without one are shown as they are.
+    lang
+        Label language.
+
+    Returns
+    -------
+    CodeCooccurrence
+        ``table()`` is the disclosed symmetric matrix (units per code on the diagonal).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.disclosure import SuppressionEntry, SuppressionLog, suppress_counts
+
+    if unit not in UNITS:
+        raise BruggenError(f"unit must be one of {UNITS}, got {unit!r}")
+    if measure not in MEASURES:
+        raise BruggenError(f"measure must be one of {MEASURES}, got {measure!r}")
+    need = ["document", "code", level] + (["start", "end"] if unit == "segment" else [])
+    for col in need:
+        if col not in codings.columns:
+            raise BruggenError(
+                f"the codings table has no column {col!r}",
+                hint="read the interviews with analysis.ingest.read (REFI-QDA)",
+            )
+    themes = codings[
+        ~codings["code"].astype(str).isin(META_CODES) & ~codings[level].astype(str).isin(META_CODES)
+    ]
+    units = _units(themes, unit)
+    names = themes[level].astype(str)
+    incidence = pd.crosstab(units, names).clip(upper=1)
+    available = list(incidence.columns)
+    chosen = available if codes is None else [_find(c, available) for c in codes]
+    x = incidence[chosen].to_numpy(dtype=np.int64)
+    counts = x.T @ x
+    shown = [labels.get(c, c) for c in chosen] if labels else list(chosen)
+    t = words(lang, "cooccurrence")
+    matrix = pd.DataFrame(counts, index=shown, columns=shown)
+    matrix.index.name = matrix.columns.name = t["code"]
+    title = t["title"].format(unit=t[f"per_{unit}"])
+    table = suppress_counts(matrix, policy, name="samenloop", lang=lang, title=title)
+    table = _mirror(table, SuppressionEntry, SuppressionLog)
+    return CodeCooccurrence(table, codes=shown, unit=unit, measure=measure, n_units=len(incidence))
+
+
+def _find(code: str, available: Sequence[str]) -> str:
+    if code in available:
+        return code
+    hits = [c for c in available if c.split()[0] == str(code)]
+    if len(hits) != 1:
+        raise BruggenError(
+            f"no code {code!r} in the codings" if not hits else f"code {code!r} is ambiguous: {hits}",
+            hint="name a code as it appears in the codings table (or by its first word, e.g. B3)",
+        )
+    return hits[0]
+
+
+def _units(themes: pd.DataFrame, unit: str) -> pd.Series:
+    """A unit label per coding: its document, or its passage of overlapping selections."""
+    import pandas as pd
+
+    doc = themes["document"].astype(str)
+    if unit == "document":
+        return doc
+    order = themes.assign(_doc=doc).sort_values(["_doc", "start", "end"], kind="stable")
+    labels = pd.Series("", index=themes.index, dtype=object)
+    current, reach, k = None, -math.inf, -1
+    for idx, d, s, e in zip(order.index, order["_doc"], order["start"], order["end"], strict=True):
+        if d != current or s >= reach:  # a new passage: another document, or no overlap
+            k += 1
+            current, reach = d, e
+        else:
+            reach = max(reach, e)
+        labels.at[idx] = f"{d}#{k}"
+    return labels
+
+
+def _mirror(table: DisclosedTable, entry_cls: Any, log_cls: Any) -> DisclosedTable:
+    """Hide the mirror of every hidden interior cell: the matrix is symmetric."""
+    values, status = table.values.copy(), table.status.copy()
+    n = len(values.index) - 1
+    entries = list(table.log)
+    for i in range(n):
+        for j in range(n):
+            if status.iat[i, j] != "shown" and status.iat[j, i] == "shown":
+                status.iat[j, i] = "secondary"
+                values.iat[j, i] = None
+                entries.append(
+                    entry_cls(
+                        table=table.name,
+                        row=str(values.index[j]),
+                        col=str(values.columns[i]),
+                        kind="secondary",
+                        threshold=table.policy.min_count,
+                        protects=(str(values.index[i]), str(values.columns[j])),
+                    )
+                )
+    return dataclasses.replace(table, values=values, status=status, log=log_cls(tuple(entries)))
+
+
+def from_plan(r: Run) -> Result:
+    """The runner of the ``cooccurrence`` analysis kind (see :mod:`analysis.analyses`)."""
+    level = r.option("level")
+    var = r.vs.dataset(r.dataset).codebook.get(level)
+    labels = var.value_labels_in(r.lang) if var is not None else None
+    codes = r.option("codes")
+    return cooccurrence(
+        r.frame,
+        r.policy,
+        level=level,
+        unit=r.option("unit"),
+        measure=r.option("measure"),
+        codes=list(codes) if codes else None,
+        labels=labels,
+        lang=r.lang,
+    )
+
+
+# -- intercoder agreement -------------------------------------------------------------------
+class IntercoderAgreement(Result):
+    """Percent agreement and Cohen's kappa per code on the units both coders coded."""
+
+    key = "overeenstemming"
+
+    def __init__(self, frame: pd.DataFrame, coders: tuple[str, str], n_units: int, lang: str = "nl"):
+        self._frame = frame
+        self.coders = coders
+        self.n_units = n_units
+        self.lang = lang
+
+    def title(self, lang: str | None = None) -> str:
+        return words(lang or self.lang, "cooccurrence")["agreement_title"]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per code: ``term`` (code), ``estimate`` (kappa), ``std_error``, ``ci_low``,
+        ``ci_high``, ``n`` (units both coded), ``agreement`` (share of units on which they agree)."""
+        return self._frame.copy()
+
+    def table(self) -> pd.DataFrame:
+        return self._frame[["term", "agreement", "estimate", "n"]].rename(columns={"estimate": "kappa"})
+
+    def figure(self, lang: str | None = None) -> go.Figure:
+        raise BruggenError("intercoder agreement has no figure", hint="use table() or to_frame()")
+
+    def findings(self, lang: str | None = None) -> list[str]:
+        from analysis.disclosure._text import fmt_float
+
+        lang = lang or self.lang
+        t = words(lang, "cooccurrence")
+        f = self._frame.dropna(subset=["estimate"])
+        if f.empty:
+            return [t["agreement_none"]]
+        low = f.sort_values(["estimate", "term"]).iloc[0]
+        return [
+            t["agreement"].format(
+                n=self.n_units,
+                codes=len(f),
+                low=low["term"],
+                kappa=fmt_float(float(low["estimate"]), 2, lang),
+            )
+        ]
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html(index=False)
+
+
+def intercoder_agreement(
+    codings: pd.DataFrame,
+    *,
+    coder: str = "coder",
+    unit: str | Sequence[str] = ("document", "start", "end"),
+    codes: Sequence[str] | None = None,
+    level: str = "code",
+    lang: str = "nl",
+) -> IntercoderAgreement:
+    """Per code, how well two coders agree on the units both of them coded.
+
+    Parameters
+    ----------
+    codings
+        The codings table with a column naming the coder.
+    coder
+        That column; it must hold exactly two coders.
+    unit
+        Column(s) that identify a unit (a selection, a question's answer).
+    codes
+        The codes to compare (default: every substantive code either coder used).
+    level
+        ``code`` or ``code_family``.
+    lang
+        Language of the title and findings.
+
+    Returns
+    -------
+    IntercoderAgreement
+        Per code: percent agreement (share of units on which both apply it or both do not)
+        and Cohen's kappa with its standard error and 95% interval. A code neither coder varies
+        on has no kappa (NaN). Units coded by only one coder are left out.
+    """
+    import numpy as np
+    import pandas as pd
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    keys = [unit] if isinstance(unit, str) else list(unit)
+    for col in (coder, level, *keys):
+        if col not in codings.columns:
+            raise BruggenError(f"the codings table has no column {col!r}")
+    data = codings[~codings[level].astype(str).isin(META_CODES)].copy()
+    data["_unit"] = data[keys].astype(str).agg("\x1f".join, axis=1)
+    data["_code"] = data[level].astype(str)
+    coders = sorted(data[coder].dropna().astype(str).unique())
+    if len(coders) != 2:
+        raise BruggenError(f"intercoder agreement needs two coders, found {len(coders)}: {coders}")
+    data["_coder"] = data[coder].astype(str)
+    by_coder = data.groupby("_unit")["_coder"].nunique()
+    both = by_coder.index[by_coder == 2]
+    data = data[data["_unit"].isin(both)]
+    chosen = sorted(data["_code"].unique()) if codes is None else list(codes)
+    rows = []
+    for code in chosen:
+        present = data[data["_code"] == code].groupby("_coder")["_unit"].apply(set)
+        a = np.array([u in present.get(coders[0], set()) for u in both])
+        b = np.array([u in present.get(coders[1], set()) for u in both])
+        agreement = float((a == b).mean()) if len(both) else float("nan")
+        kappa = se = lo = hi = float("nan")
+        table = np.array([[np.sum(a & b), np.sum(a & ~b)], [np.sum(~a & b), np.sum(~a & ~b)]], dtype=float)
+        pe = ((table.sum(1) * table.sum(0)).sum()) / table.sum() ** 2 if len(both) else 1.0
+        if pe < 1:
+            res = cohens_kappa(table)
+            kappa, se = float(res.kappa), float(res.std_kappa)
+            lo, hi = float(res.kappa_low), float(res.kappa_upp)
+        rows.append(
+            {
+                "term": code,
+                "estimate": kappa,
+                "std_error": se,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n": len(both),
+                "agreement": agreement,
+            }
+        )
+    frame = tidy(rows) if rows else pd.DataFrame(columns=["term", "estimate", "n", "agreement"])
+    return IntercoderAgreement(frame, (coders[0], coders[1]), len(both), lang=lang)
