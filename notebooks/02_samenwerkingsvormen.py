@@ -51,9 +51,10 @@ for zin in index.findings():
 # kappa), en hoe verschuiven de uitkomsten als we de grenzen iets verleggen?
 
 # %%
+from IPython.display import HTML, display
+
 for titel, tabel in index.more_tables():
-    print(titel)
-index.to_frame()
+    display(HTML(f"<h4>{titel}</h4>{tabel}"))
 
 # %% [markdown]
 # ## Ondersteuning van sleutelpersonen

@@ -210,7 +210,13 @@ def grouped_bars(
                 x=xs,
                 orientation="h",
                 marker_color=PALETTE[i % len(PALETTE)],
-                hovertemplate="%{y}: %{x:." + str(decimals) + "f}" + suffix + "<extra>" + str(col) + "</extra>",
+                hovertemplate="%{y}: %{x:."
+                + str(decimals)
+                + "f}"
+                + suffix
+                + "<extra>"
+                + str(col)
+                + "</extra>",
             )
         )
     layout = theme()

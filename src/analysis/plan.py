@@ -175,7 +175,12 @@ ANALYSES: dict[str, dict[str, Any]] = {
     "perspectives": {
         "chapter": "perspectieven",
         "needs": ("survey",),
-        "options": {"scale": None, "by": "side", "moderator": "collaboration_form", "cluster": "municipality"},
+        "options": {
+            "scale": None,
+            "by": "side",
+            "moderator": "collaboration_form",
+            "cluster": "municipality",
+        },
         "runner": "analysis.perspectives:from_plan",
         "check": "analysis.perspectives:check_plan",
     },
@@ -620,8 +625,10 @@ class _Parser:
                     f"{k}.{unknown[0]}", "is not a scale option", hint="items, reversed, min_items, label"
                 )
             label = spec.get("label")
-            if label is not None and not isinstance(label, str) and not (
-                isinstance(label, dict) and all(isinstance(v, str) for v in label.values())
+            if (
+                label is not None
+                and not isinstance(label, str)
+                and not (isinstance(label, dict) and all(isinstance(v, str) for v in label.values()))
             ):
                 raise self.error(f"{k}.label", "must be a text, or a text per language ({nl: ..., en: ...})")
             items = self.names(spec.get("items"), f"{k}.items")
