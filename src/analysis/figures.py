@@ -81,20 +81,7 @@ def stacked_bar_shares(
         legend={**layout["legend"], "title": {"text": legend_title}},
         height=120 + 42 * len(shares.index),
     )
-    if note:
-        layout["annotations"] = [
-            {
-                "text": note,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.18,
-                "showarrow": False,
-                "font": {"size": 12, "color": "#5c6b73"},
-                "xanchor": "left",
-            }
-        ]
-        layout["margin"] = {**layout["margin"], "b": 60}
+    _chart_note(layout, note)
     fig.update_layout(**layout)
     return fig
 
@@ -234,20 +221,7 @@ def grouped_bars(
         legend={**layout["legend"], "title": {"text": legend_title}},
         height=120 + (14 * max(1, len(values.columns)) + 14) * len(values.index),
     )
-    if note:
-        layout["annotations"] = [
-            {
-                "text": note,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.12,
-                "showarrow": False,
-                "font": {"size": 12, "color": "#5c6b73"},
-                "xanchor": "left",
-            }
-        ]
-        layout["margin"] = {**layout["margin"], "b": 60}
+    _chart_note(layout, note)
     fig.update_layout(**layout)
     return fig
 
@@ -596,20 +570,7 @@ def step_curves(
         yaxis={**layout["yaxis"], "title": y_title, "range": [0, 100], "ticksuffix": "%"},
         height=420,
     )
-    if note:
-        layout["annotations"] = [
-            {
-                "text": note,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.2,
-                "showarrow": False,
-                "font": {"size": 12, "color": "#5c6b73"},
-                "xanchor": "left",
-            }
-        ]
-        layout["margin"] = {**layout["margin"], "b": 70}
+    _chart_note(layout, note)
     fig.update_layout(**layout)
     return fig
 
@@ -692,20 +653,7 @@ def rate_intervals(
         yaxis={**layout["yaxis"], "title": y_title, "rangemode": "tozero"},
         height=380,
     )
-    if note:
-        layout["annotations"] = [
-            {
-                "text": note,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.25,
-                "showarrow": False,
-                "font": {"size": 12, "color": "#5c6b73"},
-                "xanchor": "left",
-            }
-        ]
-        layout["margin"] = {**layout["margin"], "b": 80}
+    _chart_note(layout, note)
     fig.update_layout(**layout)
     return fig
 
@@ -746,19 +694,6 @@ def funnel(stages: pd.DataFrame, *, title: str, legend_title: str, note: str | N
         showlegend=len(stages.columns) > 1,
         height=140 + 60 * len(stages.index),
     )
-    if note:
-        layout["annotations"] = [
-            {
-                "text": note,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.12,
-                "showarrow": False,
-                "font": {"size": 12, "color": "#5c6b73"},
-                "xanchor": "left",
-            }
-        ]
-        layout["margin"] = {**layout["margin"], "b": 70}
+    _chart_note(layout, note)
     fig.update_layout(**layout)
     return fig

@@ -39,7 +39,7 @@ def relabel(frame: pd.DataFrame, codebook: Codebook, lang: str, primary: str) ->
         s = frame[var.name]
         if isinstance(s.dtype, pd.CategoricalDtype):
             cats = list(s.cat.categories)
-            new = _unique([mapping.get(c, c) for c in cats])
+            new = unique_labels([mapping.get(c, c) for c in cats])
             changes[var.name] = s.cat.rename_categories(dict(zip(cats, new, strict=True)))
         else:
             changes[var.name] = s.map(lambda v, m=mapping: m.get(v, v))
@@ -87,8 +87,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _unique(labels: list[Any]) -> list[Any]:
-    """Make translated labels unique (two codes translated alike keep their own category)."""
+def unique_labels(labels: list[Any]) -> list[Any]:
+    """Labels made unique: a repeated label gets a number ("Overig", "Overig (2)").
+
+    Two codes translated alike keep their own category; two rows of a table their own label.
+    """
     seen: dict[Any, int] = {}
     out = []
     for label in labels:

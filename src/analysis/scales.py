@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from analysis.disclosure.tables import DisclosedTable, row_html
 from analysis.errors import BruggenError, DisclosureError
+from analysis.labels import unique_labels
 from analysis.numbers import fmt_int, fmt_number
 from analysis.results import Result, tidy
 from analysis.text import words
@@ -788,15 +789,17 @@ class Reliabilities(Result):
                     )
                 )
         return _statistics_table(
-            pd.DataFrame(values, index=_unique(rows), columns=columns, dtype=object),
-            status=pd.DataFrame(status, index=_unique(rows), columns=columns, dtype=object),
+            pd.DataFrame(values, index=unique_labels(rows), columns=columns, dtype=object),
+            status=pd.DataFrame(status, index=unique_labels(rows), columns=columns, dtype=object),
             formats=("int", "dec", "interval", "dec"),
             policy=self.policy,
             title=self.title(),
             row_var=t["scale"],
             lang=self.lang,
             explanations=explanations,
-            log_rows=[row for row, r in zip(_unique(rows), self.scales.values(), strict=True) if r.empty],
+            log_rows=[
+                row for row, r in zip(unique_labels(rows), self.scales.values(), strict=True) if r.empty
+            ],
         )
 
     def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
@@ -1063,15 +1066,6 @@ def _statistics_table(
         formats=formats,
         explanations=tuple(explanations),
     )
-
-
-def _unique(labels: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
 
 
 def _join(names: list[str], lang: str) -> str:

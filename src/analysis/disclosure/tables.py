@@ -28,6 +28,7 @@ from analysis.disclosure.suppression import (
     two_way_lines,
 )
 from analysis.errors import DisclosureError
+from analysis.labels import unique_labels
 from analysis.numbers import fmt_int, fmt_pct
 
 Status = Literal["shown", "primary", "secondary"]
@@ -459,7 +460,9 @@ def suppress_counts(
             )
         )
     published = _publish(ext, status, policy)
-    values = pd.DataFrame(published, index=_unique(row_labels), columns=_unique(col_labels), dtype=object)
+    values = pd.DataFrame(
+        published, index=unique_labels(row_labels), columns=unique_labels(col_labels), dtype=object
+    )
     status_df = pd.DataFrame(
         np.vectorize(_STATUS.get, otypes=[object])(status), index=values.index, columns=values.columns
     )
@@ -624,7 +627,7 @@ def frequency(
         if result.status[k] != SHOWN
     ]
     published = _publish(ext, result.status, policy)
-    index = _unique(labels)
+    index = unique_labels(labels)
     values = pd.DataFrame({"n": list(published)}, index=index, dtype=object)
     status_df = pd.DataFrame({"n": [_STATUS[s] for s in result.status]}, index=index, dtype=object)
     pct = pct_status = None
@@ -775,7 +778,7 @@ def group_means(
                 )
             )
     n_pub = _publish(ext if total else n, n_status, policy)
-    index = _unique([*labels, total_label] if total else labels)
+    index = unique_labels([*labels, total_label] if total else labels)
     values = pd.DataFrame(
         {
             "n": list(n_pub),
@@ -884,16 +887,3 @@ def _label(x: Hashable) -> str:
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return str(x)
-
-
-def _unique(labels: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for lab in labels:
-        if lab in seen:
-            seen[lab] += 1
-            lab = f"{lab} ({seen[lab]})"
-        else:
-            seen[lab] = 1
-        out.append(lab)
-    return out
