@@ -660,7 +660,7 @@ def completion_model(
     y = _is(model_data[completed], yes).astype(float).to_numpy()
     x = _is(model_data[warm_handover], warm_yes).astype(float).to_numpy()
     if 0 < x.sum() < len(x) and 0 < y.sum() < len(y):
-        exog = sm.add_constant(pd.DataFrame({"warm_handover": x}, index=model_data.index))
+        exog = sm.add_constant(pd.DataFrame({"handover": x}, index=model_data.index))
         model = sm.GLM(y, exog, family=sm.families.Binomial())
         groups = None if cluster is None else pd.factorize(model_data[cluster].astype("string"))[0]
         n_clusters = 0 if groups is None else len(set(groups))
@@ -669,7 +669,7 @@ def completion_model(
         else:
             n_clusters = 0
             fit = model.fit()
-        b, se = float(fit.params["warm_handover"]), float(fit.bse["warm_handover"])
+        b, se = float(fit.params["handover"]), float(fit.bse["handover"])
         interior = by_handover.status.iloc[:-1, :-1]
         if (interior == "shown").to_numpy().all():
             estimate = {
@@ -677,7 +677,7 @@ def completion_model(
                 "std_error": se,
                 "ci_low": math.exp(b - Z95 * se),
                 "ci_high": math.exp(b + Z95 * se),
-                "p_value": float(fit.pvalues["warm_handover"]),
+                "p_value": float(fit.pvalues["handover"]),
                 "n": int(fit.nobs),
             }
     result = Completion(

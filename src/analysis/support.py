@@ -258,7 +258,7 @@ def support_profile(
         A variable asked on one side only (skip logic) simply has rows of that side.
     among
         Keep only these respondents: column -> a value or a list of values as they stand in
-        ``data`` (``{"respondent_type": ["Sleutelpersoon"]}``).
+        ``data`` (``{"rol": ["Sleutelpersoon"]}``).
     labels
         Variable labels (column -> label) for titles, headers and sentences.
     lang
