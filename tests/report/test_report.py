@@ -254,3 +254,18 @@ def test_a_study_with_only_a_survey_gets_a_report_without_the_other_chapters(tmp
     assert 'id="interviews"' not in html
     with pytest.raises(StudyConfigError, match=r"municipality frame \(plan\.municipalities"):
         build_reports(study, municipalities=["all"])
+
+
+def test_the_summary_follows_the_chapters_it_summarises(built):
+    """Each key finding is the first sentence of an analysis, in the order of the report's chapters."""
+    study, _ = built
+    html = unescape((study.reports_dir / "rapport.html").read_text(encoding="utf-8"))
+    sections = re.findall(r'<section id="([^"]+)">(.*?)</section>', html, flags=re.S)
+    summary = dict(sections)["samenvatting"]
+    bullets = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)
+    assert len(bullets) >= 5
+    order = [
+        next(i for i, (sid, body) in enumerate(sections) if sid != "samenvatting" and b in body)
+        for b in bullets
+    ]
+    assert order == sorted(order), bullets

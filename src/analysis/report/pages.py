@@ -179,9 +179,9 @@ def _report(
     summary = Section(
         id="samenvatting",
         title=t["summary"],
-        bullets=tuple(
+        bullets=tuple(  # in the order of the chapters they summarise
             result.findings(lang)[0]
-            for spec, result in results
+            for spec, result in sorted(results, key=lambda sr: CHAPTERS.index(sr[0].chapter))
             if spec.options.get("summary", True) and result.findings(lang)
         ),
         note=note,
