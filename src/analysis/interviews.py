@@ -199,6 +199,10 @@ class Quotes(Result):
 
         return "\n".join(quote_html(q.text, q.speaker) for q in self.selection.quotes.itertuples())
 
+    def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """The quotes as one block of block quotes (none when no quote may be published)."""
+        return [("", self.html())] if len(self.selection.quotes) else []
+
     def _repr_html_(self) -> str:
         return self.html()
 

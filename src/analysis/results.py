@@ -65,6 +65,16 @@ class Result:
         """
         return []
 
+    def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]] | None:
+        """The result's own report content as ``(caption, html)`` blocks, or None.
+
+        None (the default) lets the report show :meth:`figure`, :meth:`table` and
+        :meth:`more_tables`. Results that are not a table and a figure (quotes, a practice
+        box, the joint display) return their blocks here; every html string is escaped and
+        holds only disclosed content.
+        """
+        return None
+
     def _repr_html_(self) -> str:
         return self.table().to_html()
 

@@ -231,12 +231,11 @@ def _disclosed(result: Result):
 
 
 def _blocks(spec: AnalysisSpec, result: Result, lang: str, div_id: str) -> list[Block]:
-    """A result's figure and table; quotes as block quotes; nothing when it is empty."""
-    from analysis.interviews import Quotes
-
+    """A result's figure and table, or the blocks it makes itself; nothing when it is empty."""
     title = spec.options.get("title") or result.title(lang)
-    if isinstance(result, Quotes):
-        return [Block(result.html(), caption=title)] if len(result.table()) else []
+    own = result.report_blocks(lang)
+    if own is not None:
+        return [Block(html, caption=caption or title) for caption, html in own]
     if _disclosed(result) is None:
         return []
     table = Block(result.table().to_html(lang=lang))
