@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from analysis.disclosure import NameList, Policy
-from analysis.interviews import META_CODES, code_matrix, select_report_quotes
-from analysis.study import Study
+from analysis.interviews import select_report_quotes
 
 THEMES = ("B3 NIET_SERIEUS_GENOMEN", "A6 TERUGKOPPELING")
 COLUMNS = ["document", "case", "org_side", "code", "code_family", "start", "end", "text"]
@@ -29,21 +27,6 @@ def _codings(n_formal: int = 12, n_informal: int = 12) -> pd.DataFrame:
             if i == 0:
                 rows.append((*person, "IDENT", "IDENT", 10, 20, "haar signaal"))
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def test_code_matrix_counts_segments_per_family_and_side_without_meta_codes():
-    table = code_matrix(_codings(), Policy(), by="org_side").table()
-    values = table.values
-    assert not set(values.index) & set(META_CODES)
-    assert values.loc["B RELATIEKWALITEIT", "formeel"] == 12
-    assert values.loc["A SAMENWERKINGSSTRUCTUUR", "informeel"] == 12
-    assert values.iloc[-1, -1] == 48  # 24 persons x (B3 + A6)
-
-
-def test_code_matrix_suppresses_small_cells():
-    table = code_matrix(_codings(n_formal=4), Policy(), by="org_side").table()
-    assert table.status.loc["B RELATIEKWALITEIT", "formeel"] == "primary"
-    assert table.values.loc["B RELATIEKWALITEIT", "formeel"] is None
 
 
 def test_quotes_skip_identifying_segments_replace_names_and_label_by_side():
@@ -76,19 +59,3 @@ def test_quotes_are_the_same_on_every_run():
         _codings().sample(frac=1, random_state=3), Policy(), names, themes=THEMES, group_by="org_side"
     )
     pd.testing.assert_frame_equal(first.table(), again.table())
-
-
-def test_planted_effect_not_taken_seriously_is_coded_more_for_informal_respondents():
-    """PLANTED.yml: B3 occurs in about 80% of informal and 25% of formal interviews."""
-    codings = Study.from_yaml().get("interviews").frame
-    table = code_matrix(codings, Policy(min_count=1), by="org_side", level="code").table().values
-    persons = codings.drop_duplicates("case")["org_side"].value_counts()
-    per_person = {side: table.loc["B3 NIET_SERIEUS_GENOMEN", side] / persons[side] for side in persons.index}
-    assert per_person["Informeel"] > 2 * per_person["Formeel"]
-
-
-def test_missing_column_is_a_clear_error():
-    from analysis.errors import BruggenError
-
-    with pytest.raises(BruggenError, match="no column 'respondent_type'"):
-        code_matrix(_codings(), Policy(), by="respondent_type")

@@ -151,7 +151,7 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "chapter": "interviews",
         "needs": ("interviews",),
         "options": {"by": "side", "level": "code_family"},
-        "runner": "analysis.interviews:themes_from_plan",
+        "runner": "analysis.themes:themes_from_plan",
     },
     "quotes": {
         "chapter": "interviews",
