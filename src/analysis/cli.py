@@ -123,12 +123,15 @@ def validate(
     """Run the validation gate on every dataset of the study; exit 1 when anything fails.
 
     Writes reports/validatie.html (readable, in Dutch) and reports/validatie.json; with
-    --junit FILE also a JUnit XML report that CI systems show as test results.
+    --junit FILE also a JUnit XML report that CI systems show as test results. Always runs
+    every check (never a stored result); a pass is stored in the study's processed folder so
+    that `bruggen report` and analysis.load() with the same inputs do not check again.
     """
     s = _study(study)
-    from analysis.validate import gate
+    from analysis.validate import cache, gate
 
     result = gate.run(s)
+    cache.store(s, result)
     gate.write(result, reports or s.reports_dir)
     if junit is not None:
         from analysis.validate.junit import write_junit

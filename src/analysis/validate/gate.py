@@ -166,18 +166,31 @@ def run(study: Study) -> ValidationResult:
     )
 
 
-def require_pass(study: Study) -> ValidationResult:
+def require_pass(study: Study, *, reuse: bool = True) -> ValidationResult:
     """Run the gate and raise :class:`ValidationFailed` unless every check passed.
 
-    Writes nothing: the caller (the report builder) must leave ``reports/`` untouched when
-    the data fail.
+    With ``reuse`` (the default), a passed validation of byte-identical inputs and library
+    code stored by an earlier process is returned instead of running the gate again, and a
+    new passed result is stored (:mod:`analysis.validate.cache`, in the study's ``processed``
+    folder). A failed gate is never stored, so failing data are checked, and refused, every
+    time.
+
+    Writes nothing in ``reports/``: the caller (the report builder) must leave it untouched
+    when the data fail.
 
     Raises
     ------
     ValidationFailed
         Listing the failing rules.
     """
+    from analysis.validate import cache
+
+    stored = cache.load(study) if reuse else None
+    if stored is not None:
+        return stored
     result = run(study)
+    if reuse:
+        cache.store(study, result)
     if not result.passed:
         fails = result.failures
         shown = ", ".join(c.rule for c in fails[:15]) + (

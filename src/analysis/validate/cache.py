@@ -1,0 +1,192 @@
+"""A passed validation kept across processes, keyed by the content of everything it depends on.
+
+The gate (great-expectations, the survey rules, the personal-data scan) takes seconds; a
+notebook's ``analysis.load()`` and a second ``bruggen report`` with unchanged inputs should not
+pay it again. A passed :class:`~analysis.validate.checks.ValidationResult`, with the datasets
+the gate read (``loaded``: frames, stored codes, codebooks), is kept in the study's
+``processed`` folder (``data/processed/``, git-ignored) as two files:
+
+``validation-<key>.json``
+    The manifest: the full key, whether the gate passed, its summary, and the SHA-256 of
+    the data file it belongs to (readable: what was validated, when it passed).
+``validation-<key>-<sha>.pickle``
+    The result and its datasets, as Python's pickle.
+
+``key`` is the first 16 hex digits of :func:`cache_key`: a SHA-256 over
+:meth:`analysis.study.Study.digest` (the bytes and paths of study.yml, every raw file,
+codebook and suite, the names list, and the Bruggen version) and :func:`code_version` (every
+source file of the library and the versions of the packages that read and check the data).
+A changed byte in any of them gives another key, so a stale result is never found.
+
+Rules:
+
+- only a **passed** result is stored; a failed gate runs again every time (and refuses again);
+- a manifest that does not match (another key, not passed, a data file whose SHA-256 differs,
+  a pickle that does not load) is ignored with a :class:`CacheWarning` and the gate runs;
+- files are written whole or not at all (:func:`analysis.outputs.write_outputs`), the data
+  file first, and the entries of older keys are removed;
+- ``bruggen validate`` always runs the gate (a CI run must see the data checked) and stores a
+  passing result; ``bruggen report`` and ``analysis.load()`` reuse it
+  (:func:`analysis.validate.gate.require_pass`).
+
+The pickle is read only from the study's own folder and only after its SHA-256 matched the
+manifest: that guards against a truncated or damaged file, not against someone who can write
+the study's folder (who could change its data and code as well).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import re
+import sys
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.study import Study
+    from analysis.validate.checks import ValidationResult
+
+#: Bumped when the layout of the stored files changes.
+FORMAT = 1
+#: Hex digits of the key in a file name.
+KEY_LENGTH = 16
+#: Packages whose version changes what is read or checked.
+PACKAGES = ("pandas", "numpy", "pyarrow", "pyreadstat", "openpyxl", "great_expectations", "pyyaml")
+_LIBRARY = Path(__file__).resolve().parents[1]
+
+
+class CacheWarning(UserWarning):
+    """A stored validation could not be used; the gate runs again."""
+
+
+@cache
+def code_version() -> str:
+    """SHA-256 over the library's source files (``.py``, ``.yml``, ``.json``) and package versions.
+
+    Any change to the code that reads, checks or labels the data (or to anything else in the
+    library: being coarse here never serves a stale result) invalidates every stored validation.
+    """
+    from importlib import metadata
+
+    h = hashlib.sha256(f"format {FORMAT} python {sys.version_info[:3]}\n".encode())
+    for name in PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name} {version}\n".encode())
+    files = sorted(
+        p
+        for p in _LIBRARY.rglob("*")
+        if p.suffix in {".py", ".yml", ".yaml", ".json"} and "__pycache__" not in p.parts and p.is_file()
+    )
+    for path in files:
+        h.update(str(path.relative_to(_LIBRARY)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def cache_key(study: Study) -> str:
+    """The full SHA-256 hex key of the study's validation (see the module docstring)."""
+    h = hashlib.sha256(b"bruggen validation\0")
+    h.update(study.digest().encode() + b"\0" + code_version().encode())
+    return h.hexdigest()
+
+
+def manifest_path(study: Study, key: str | None = None) -> Path:
+    """Where the manifest for the study's current inputs lives (it may not exist)."""
+    key = key or cache_key(study)
+    return study.processed_dir / f"validation-{key[:KEY_LENGTH]}.json"
+
+
+def load(study: Study) -> ValidationResult | None:
+    """The stored passed validation for exactly these inputs, or None.
+
+    None, silently, when nothing is stored for the key; None with a :class:`CacheWarning` when
+    something is stored but cannot be trusted (it is then rebuilt by the caller).
+    """
+    key = cache_key(study)
+    path = manifest_path(study, key)
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+            raise ValueError("it belongs to other inputs")
+        if manifest.get("passed") is not True:
+            raise ValueError("it does not record a passed validation")
+        data = path.with_name(str(manifest["data"])).read_bytes()
+        if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+            raise ValueError("its data file is damaged (SHA-256 differs)")
+        result = pickle.loads(data)  # our own file, its SHA-256 checked against the manifest
+        from analysis.validate.checks import ValidationResult
+
+        if not isinstance(result, ValidationResult) or not result.passed:
+            raise ValueError("its data file holds no passed validation")
+    except Exception as exc:  # any damage means: run the gate again
+        warnings.warn(
+            f"{path}: stored validation ignored, {exc}; running the validation gate again",
+            CacheWarning,
+            stacklevel=2,
+        )
+        return None
+    return result
+
+
+def store(study: Study, result: ValidationResult) -> Path | None:
+    """Keep a passed result for the study's current inputs; return the manifest's path.
+
+    A failed result is never stored (None). A folder that cannot be written gives a
+    :class:`CacheWarning`, not an error: the result is still valid, only not kept.
+    """
+    if not result.passed:
+        return None
+    from analysis.outputs import Output, write_outputs
+
+    key = cache_key(study)
+    path = manifest_path(study, key)
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    sha = hashlib.sha256(data).hexdigest()
+    data_name = f"{path.stem}-{sha[:KEY_LENGTH]}.pickle"
+    summary = result.to_dict()["summary"]
+    manifest = {
+        "format": FORMAT,
+        "key": key,
+        "study": str(study.source),
+        "passed": True,
+        "summary": summary,
+        "datasets": [d.to_dict() for d in result.datasets],
+        "data": data_name,
+        "sha256": sha,
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        write_outputs([Output(data_name, data)], path.parent)
+        write_outputs([Output(path.name, text.encode("utf-8"))], path.parent)
+    except OSError as exc:
+        warnings.warn(f"{path.parent}: could not store the validation ({exc})", CacheWarning, stacklevel=2)
+        return None
+    _remove_older(path.parent, keep={path.name, data_name})
+    return path
+
+
+def clear(study: Study) -> int:
+    """Remove every stored validation of the study's ``processed`` folder; return how many files."""
+    return _remove_older(study.processed_dir, keep=set())
+
+
+_ENTRY = re.compile(rf"validation-[0-9a-f]{{{KEY_LENGTH}}}(\.json|-[0-9a-f]{{{KEY_LENGTH}}}\.pickle)")
+
+
+def _remove_older(folder: Path, *, keep: set[str]) -> int:
+    removed = 0
+    if not folder.is_dir():
+        return removed
+    for old in folder.iterdir():
+        if old.name not in keep and _ENTRY.fullmatch(old.name):
+            old.unlink(missing_ok=True)
+            removed += 1
+    return removed
