@@ -92,16 +92,21 @@ def codebook(
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
     study: StudyOption = None,
+    variables: Annotated[
+        bool,
+        typer.Option("--variables", help="For an interview project: also list the codings table's columns."),
+    ] = False,
 ) -> None:
     """Show a file's codebook, export it, or show how it drifted from the study's reviewed codebook.
 
     Given a dataset name of the study (e.g. enquete), compares the raw file's own
     metadata with `data/codebooks/DATASET.yml` and lists renamed variables, changed labels and
-    new codes.
+    new codes. For an interview project (.qdpx, .qde, QualCoder, Taguette) it shows the code
+    system: every code as a tree with colour, codings, documents and description.
     """
     from analysis import codebook_cli
 
-    codebook_cli.run(path, fmt=format, output=output, study_path=study, console=out)
+    codebook_cli.run(path, fmt=format, output=output, study_path=study, console=out, variables=variables)
 
 
 @app.command()

@@ -6,6 +6,13 @@ a pipe counts as 80 columns); ``--format yaml|json|html`` writes it. ``bruggen c
 study.yml) reads the raw file's own metadata and lists how it drifts from the study's reviewed
 ``data/codebooks/<dataset>.yml``: renamed, added and removed variables, changed labels and types,
 new or dropped codes, changed missing codes.
+
+For an interview project (REFI-QDA ``.qdpx``/``.qde``, QualCoder, Taguette, a codings table)
+the codebook a researcher means is the code system: ``bruggen codebook project.qdpx`` prints a
+header (codes, levels, codings, documents, codes without codings), then every code as a tree
+with its colour, own codings and documents, the same with its sub-codes, and its description
+(:mod:`analysis.codesystem`). ``--variables`` adds the table of the codings table's columns;
+the exports carry the code system too (``code_system`` in YAML/JSON, a section of the HTML).
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from analysis.codebook import Codebook, Drift
+    from analysis.codesystem import CodeSystem
+    from analysis.ingest.dataset import Dataset
 
 __all__ = ["FORMATS", "run"]
 
@@ -32,6 +41,7 @@ def run(
     output: Path | str | None = None,
     study_path: Path | str | None = None,
     console: Console | None = None,
+    variables: bool = False,
 ) -> int:
     """Show or export the codebook of a file or of a study's dataset.
 
@@ -48,6 +58,9 @@ def run(
         ``./study.yml``).
     console
         Where to print (a rich Console; default stdout).
+    variables
+        For an interview project: also print the table of the codings table's columns after
+        the code system (a survey file always shows its variables).
 
     Returns
     -------
@@ -74,10 +87,13 @@ def run(
         book = dataset.codebook
         warnings = dataset.warnings
         heading = f"{path.name}: {len(dataset.frame)} rows, {len(book)} variables"
+        label = path.name
     else:
-        book, drift, warnings, heading = _study_codebook(str(path), study_path)
+        book, drift, warnings, heading, dataset = _study_codebook(str(path), study_path)
+        label = str(path)
+    codes = _code_system(dataset)
     if fmt is not None:
-        text = _export(book, fmt, drift)
+        text = _export(book, fmt, drift, codes)
         if output is not None:
             out = Path(output)
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +102,25 @@ def run(
         else:
             console.print(text, markup=False, highlight=False, soft_wrap=True, end="")
         return len(drift or [])
-    _print_table(book, heading, console)
+    if codes is not None:
+        _print_code_system(codes, label, console)
+        if codes.codings == 0:
+            # The code system's own note says it plainly; the reader's would repeat it.
+            warnings = tuple(w for w in warnings if not w.startswith("the project has no codings"))
+        if variables:
+            console.print()
+            _print_table(
+                book, f"The codings table of {label}: one row per coding, {len(book)} columns", console
+            )
+        else:
+            console.print(
+                f"The codings table has {len(book)} columns; `bruggen codebook {_escape(str(path))} "
+                "--variables` lists them.",
+                highlight=False,
+                style="dim",
+            )
+    else:
+        _print_table(book, heading, console)
     for w in warnings:
         console.print(f"[yellow]note:[/] {_escape(w)}", highlight=False)
     if drift is not None:
@@ -96,8 +130,8 @@ def run(
 
 def _study_codebook(
     name: str, study_path: Path | str | None
-) -> tuple[Codebook, list[Drift] | None, tuple[str, ...], str]:
-    """The reviewed codebook of a study's dataset and its drift from the raw file."""
+) -> tuple[Codebook, list[Drift] | None, tuple[str, ...], str, Dataset]:
+    """The reviewed codebook of a study's dataset, its drift from the raw file, and the raw read."""
     from analysis.errors import StudyConfigError
     from analysis.ingest import read
     from analysis.study import Study
@@ -128,12 +162,12 @@ def _study_codebook(
             f"the study has no reviewed codebook for {name}; this is the file's own. Save it with "
             f"`bruggen codebook {name} --format yaml -o data/codebooks/{name}.yml`, review it and commit it",
         )
-        return raw.codebook, None, warnings, heading
+        return raw.codebook, None, warnings, heading, raw
     own = raw.codebook
     suffix = entry.path.suffix.lower()
     if suffix not in (".sav", ".zsav", ".por"):
         own = _fill_gaps(own, reviewed, labels_from_file=suffix not in (".qdpx", ".qde", ".docx", ".txt"))
-    return reviewed, reviewed.diff(own, detect_renames=True), raw.warnings, heading
+    return reviewed, reviewed.diff(own, detect_renames=True), raw.warnings, heading, raw
 
 
 def _fill_gaps(own: Codebook, reviewed: Codebook, *, labels_from_file: bool = True) -> Codebook:
@@ -161,12 +195,147 @@ def _fill_gaps(own: Codebook, reviewed: Codebook, *, labels_from_file: bool = Tr
     return replace(own, variables=tuple(variables))
 
 
-def _export(book: Codebook, fmt: str, drift: list[Drift] | None) -> str:
-    if fmt == "yaml":
-        return book.to_yaml()
-    if fmt == "json":
-        return book.to_json() + "\n"
-    return book.to_html(drift=drift)
+def _code_system(dataset: Dataset) -> CodeSystem | None:
+    """The code system of an interview project or codings table; ``None`` for other files."""
+    from analysis.codesystem import code_system
+
+    if "codes" not in (dataset.tables or {}):
+        return None
+    return code_system(dataset)
+
+
+def _export(book: Codebook, fmt: str, drift: list[Drift] | None, codes: CodeSystem | None = None) -> str:
+    """The codebook as YAML, JSON or HTML; a project's code system goes with it.
+
+    In YAML and JSON the code system is the top-level key ``code_system`` (a reviewed codebook
+    read back with :meth:`Codebook.from_yaml` ignores it); in HTML it is a section after the
+    variables.
+    """
+    if codes is None:
+        if fmt == "yaml":
+            return book.to_yaml()
+        if fmt == "json":
+            return book.to_json() + "\n"
+        return book.to_html(drift=drift)
+    if fmt in ("yaml", "json"):
+        import json
+
+        import yaml
+
+        data = {**book.to_dict(), "code_system": codes.to_dict()}
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    from analysis.codesystem import CSS
+
+    page = book.to_html(drift=drift)
+    page = page.replace("</style>", CSS + "</style>", 1)
+    head, _, tail = page.rpartition("</body>")
+    return head + codes.to_html() + "\n</body>" + tail
+
+
+#: The most lines a code's description takes in the terminal; the exports carry it in full.
+_DESCRIPTION_LINES = 2
+
+
+def _print_code_system(codes: CodeSystem, label: str, console: Console) -> None:
+    """The code system as a tree: colour, own codings and documents, with sub-codes, description.
+
+    One line per code (its name folds within the name column, indented by its depth), the
+    counts at the right, and under it the description over the console's width (80 columns in
+    a pipe), cut after :data:`_DESCRIPTION_LINES` lines with an ellipsis. The colour is a
+    swatch and its hex value, so it can be read without seeing colour.
+    """
+    from rich.style import Style
+    from rich.text import Text
+
+    console.print(Text(f"{label}: {codes.summary()}", style="bold", overflow="fold"))
+    if codes.codings == 0:
+        console.print(
+            f"There are no codings yet: all {len(codes)} codes are listed with 0. Code the "
+            "interviews in your QDA program and export the project again to count them.",
+            highlight=False,
+            markup=False,
+        )
+    if not len(codes):
+        console.print("The project has no codes.", highlight=False)
+        return
+    nested = any(c.children for c in codes)
+    widths = {
+        "colour": max([len("colour"), *(len(c.color or "") + 2 for c in codes)]),
+        "codings": max([len("codings"), *(len(str(c.codings)) for c in codes)]),
+        "docs": max([len("docs"), *(len(str(c.documents)) for c in codes)]),
+    }
+    totals = {c.guid: f"{c.codings_total} in {c.documents_total}" if c.children else "" for c in codes}
+    if nested:
+        widths["with sub-codes"] = max([len("with sub-codes"), *(len(t) for t in totals.values())])
+    right = sum(widths.values()) + 2 * len(widths)
+    width = console.width
+    name_width = max(16, width - right)
+
+    def line(left: Text, cells: list[Text | str]) -> Text:
+        out = left.copy()
+        out.append(" " * max(0, name_width - left.cell_len))
+        for (column, w), cell in zip(widths.items(), cells, strict=True):
+            cell = cell if isinstance(cell, Text) else Text(cell)
+            pad = " " * max(0, w - cell.cell_len)
+            out.append("  ")
+            if column == "colour":
+                out.append_text(cell)
+                out.append(pad)
+            else:
+                out.append(pad)
+                out.append_text(cell)
+        return out
+
+    console.print(line(Text("code", style="bold"), [Text(k, style="bold") for k in widths]), no_wrap=True)
+    console.print("\u2500" * min(width, name_width + right), style="dim", no_wrap=True)
+    for c in codes:
+        indent = "  " * min(c.depth, 8)
+        name = Text(c.name, style="bold" if c.children else "")
+        if not c.codable:
+            name.append(" (not codable)", style="dim")
+        lines = name.wrap(console, max(8, name_width - len(indent) - 1))
+        colour = Text()
+        if c.color:
+            try:
+                colour.append("\u25a0 ", style=Style(color=c.color))
+            except Exception:  # a colour rich cannot show: the hex value alone
+                colour.append("  ")
+            colour.append(c.color)
+        cells: list[Text | str] = [colour, str(c.codings), str(c.documents)]
+        if nested:
+            cells.append(totals[c.guid])
+        for i, part in enumerate(lines):
+            left = Text(indent) + part
+            console.print(line(left, cells) if i == 0 else left, no_wrap=True)
+        if c.description:
+            text = Text(" ".join(c.description.split()), style="dim")
+            room = max(16, width - len(indent) - 2)
+            wrapped = text.wrap(console, room)
+            shown = list(wrapped)[:_DESCRIPTION_LINES]
+            if len(wrapped) > _DESCRIPTION_LINES:
+                last = shown[-1]
+                last.truncate(room - 1)
+                last.rstrip()
+                last.append("\u2026", style="dim")
+            for part in shown:
+                console.print(Text(indent + "  ") + part, no_wrap=True)
+    if nested:
+        console.print(
+            "with sub-codes: the codings of a code and of all codes below it, and the number of "
+            "documents they are in (each counted once).",
+            style="dim",
+            highlight=False,
+        )
+    if codes.orphans:
+        refs = ", ".join(r or "(none)" for r in codes.orphan_refs[:5])
+        more = " ..." if len(codes.orphan_refs) > 5 else ""
+        console.print(
+            f"[yellow]note:[/] {codes.orphans} coding(s) refer to codes that are not in the code system "
+            f"(code reference {_escape(refs)}{more}); they count in the totals but under no code.",
+            highlight=False,
+        )
 
 
 def _escape(text: str) -> str:
