@@ -63,7 +63,9 @@ class Run:
         The plan's part the analysis works on (``survey``) and its dataset.
     frame
         The part's validated frame in ``lang`` (or the subset the caller gave); columns that
-        :meth:`column` joins from the municipality frame are added to it.
+        :meth:`column` joins from the municipality frame are added to it. Codings by the plan's
+        check coders are left out, except for a kind marked ``all_coders`` in the registry
+        (intercoder agreement).
     labels
         Variable labels (column -> label in ``lang``) of every column looked up so far.
     """
@@ -73,7 +75,11 @@ class Run:
         self.plan = vs.plan
         self.part = spec.part
         self.dataset = self.plan.dataset(self.part)
-        self.frame = data if data is not None else vs.part(self.part, lang)
+        from analysis.plan import ANALYSES
+
+        frame = data if data is not None else vs.part(self.part, lang, check_coders=True)
+        # a check coder's codings serve intercoder agreement only: every other kind runs without them
+        self.frame = frame if ANALYSES[spec.kind].get("all_coders") else vs.first_coding(self.part, frame)
         self.labels: dict[str, str] = {}
 
     @property

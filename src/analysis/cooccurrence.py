@@ -23,7 +23,11 @@ policy's ``min_count``.
 
 Intercoder agreement (:func:`intercoder_agreement`): on the units coded by both coders, per
 code the percent agreement on its presence and Cohen's kappa
-(:func:`statsmodels.stats.inter_rater.cohens_kappa`).
+(:func:`statsmodels.stats.inter_rater.cohens_kappa`). In a study, a check coder codes a subset
+of the interviews a second time (``plan.interviews.coder: {variable: ..., check: ...}``); the
+``intercoder_agreement`` analysis compares the check coder with the first coding (whoever did
+it) on the answer segments of those interviews, and every other analysis leaves the check
+coder's codings out (:meth:`analysis.study.ValidatedStudy.part`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from analysis.errors import BruggenError
+from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES
 from analysis.results import Result, tidy
 from analysis.text import words
@@ -355,23 +359,44 @@ def from_plan(r: Run) -> Result:
 
 
 # -- intercoder agreement -------------------------------------------------------------------
+#: Kappa from which agreement counts as substantial (Landis & Koch 1977); codes below it are named.
+KAPPA_SUBSTANTIAL = 0.60
+#: The ``unit`` shorthands of :func:`intercoder_agreement`: their key columns, and the column
+#: within which every unit counts once both ratings coded something there.
+UNIT_SHORTHANDS = {"segment": (("document", "start", "end"), "document"), "document": (("document",), None)}
+
+
 class IntercoderAgreement(Result):
     """Percent agreement and Cohen's kappa per code on the units both coders coded."""
 
     key = "overeenstemming"
 
-    def __init__(self, frame: pd.DataFrame, coders: tuple[str, str], n_units: int, lang: str = "nl"):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        coders: tuple[str, str],
+        n_units: int,
+        lang: str = "nl",
+        *,
+        unit: str = "unit",
+        n_within: int | None = None,
+    ):
         self._frame = frame
         self.coders = coders
         self.n_units = n_units
         self.lang = lang
+        #: ``segment``, ``document`` or ``unit`` (columns given): how the findings name a unit.
+        self.unit = unit
+        #: Interviews (``within`` groups) both ratings coded, when units are counted within them.
+        self.n_within = n_within
 
     def title(self, lang: str | None = None) -> str:
         return words(lang or self.lang, "cooccurrence")["agreement_title"]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per code: ``term`` (code), ``estimate`` (kappa), ``std_error``, ``ci_low``,
-        ``ci_high``, ``n`` (units both coded), ``agreement`` (share of units on which they agree)."""
+        ``ci_high``, ``n`` (units both coded), ``agreement`` (share of units on which they agree),
+        ``n_first``, ``n_check`` (units each rating applied the code to) and ``n_both``."""
         return self._frame.copy()
 
     def table(self) -> pd.DataFrame:
@@ -380,23 +405,90 @@ class IntercoderAgreement(Result):
     def figure(self, lang: str | None = None) -> go.Figure:
         raise BruggenError("intercoder agreement has no figure", hint="use table() or to_frame()")
 
+    def _unit_word(self, t: Mapping[str, str]) -> str:
+        return t.get(f"units_{self.unit}", t["agreement_unit"])
+
     def findings(self, lang: str | None = None) -> list[str]:
+        """The agreement over all codes, the codes below :data:`KAPPA_SUBSTANTIAL`, the codes
+        without a kappa."""
+        import statistics
+
         from analysis.disclosure._text import fmt_float
+        from analysis.numbers import fmt_pct
 
         lang = lang or self.lang
         t = words(lang, "cooccurrence")
         f = self._frame.dropna(subset=["estimate"])
         if f.empty:
             return [t["agreement_none"]]
-        low = f.sort_values(["estimate", "term"]).iloc[0]
-        return [
+        unit = self._unit_word(t)
+        units = (
+            t["agreement_units_in"].format(n=self.n_units, unit=unit, docs=self.n_within)
+            if self.n_within is not None
+            else t["agreement_units"].format(n=self.n_units, unit=unit)
+        )
+        kappas = [float(k) for k in f["estimate"]]
+        out = [
             t["agreement"].format(
-                n=self.n_units,
+                check=self.coders[1],
+                units=units,
                 codes=len(f),
-                low=low["term"],
-                kappa=fmt_float(float(low["estimate"]), 2, lang),
+                unit=unit,
+                pct=fmt_pct(100 * float(f["agreement"].mean()), 0, lang),
+                kmin=fmt_float(min(kappas), 2, lang),
+                kmax=fmt_float(max(kappas), 2, lang),
+                kmed=fmt_float(statistics.median(kappas), 2, lang),
             )
         ]
+        cut = fmt_float(KAPPA_SUBSTANTIAL, 2, lang)
+        low = f[f["estimate"] < KAPPA_SUBSTANTIAL].sort_values(["estimate", "term"])
+        if len(low):
+            listed = ", ".join(
+                f"{r.term} ({fmt_float(float(r.estimate), 2, lang)})" for r in low.itertuples()
+            )
+            out.append(t["agreement_low"].format(cut=cut, codes=listed))
+        else:
+            out.append(t["agreement_high"].format(cut=cut))
+        constant = int(self._frame["estimate"].isna().sum())
+        if constant:
+            out.append(t["agreement_constant"].format(k=constant, unit=unit))
+        return out
+
+    def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """One table: per code the units each rating applied it to, percent agreement, kappa and
+        its 95% interval (statistics of coded segments, not counts of persons)."""
+        from analysis.disclosure._text import fmt_float
+        from analysis.disclosure.tables import html_table
+        from analysis.numbers import fmt_int, fmt_pct
+
+        lang = lang or self.lang
+        t = words(lang, "cooccurrence")
+        if self._frame.dropna(subset=["estimate"]).empty:
+            return []
+        header = [
+            t[f"agreement_col_{c}"] for c in ("code", "n", "first", "check", "both", "pct", "kappa", "ci")
+        ]
+        rows = []
+        for r in self._frame.itertuples():
+            ci = (
+                ""
+                if math.isnan(r.ci_low)
+                else f"{fmt_float(float(r.ci_low), 2, lang)} – {fmt_float(float(r.ci_high), 2, lang)}"
+            )
+            rows.append(
+                [
+                    r.term,
+                    fmt_int(r.n, lang),
+                    fmt_int(r.n_first, lang),
+                    fmt_int(r.n_check, lang),
+                    fmt_int(r.n_both, lang),
+                    fmt_pct(100 * float(r.agreement), 0, lang),
+                    fmt_float(float(r.estimate), 2, lang),
+                    ci,
+                ]
+            )
+        note = t["agreement_note"].format(unit=self._unit_word(t))
+        return [(self.title(lang), html_table(self.key, header, rows, [note], stat=True))]
 
     def _repr_html_(self) -> str:
         return self.table().to_html(index=False)
@@ -409,6 +501,7 @@ def intercoder_agreement(
     unit: str | Sequence[str] = ("document", "start", "end"),
     codes: Sequence[str] | None = None,
     level: str = "code",
+    check: str | Sequence[str] | None = None,
     lang: str = "nl",
 ) -> IntercoderAgreement:
     """Per code, how well two coders agree on the units both of them coded.
@@ -418,13 +511,19 @@ def intercoder_agreement(
     codings
         The codings table with a column naming the coder.
     coder
-        That column; it must hold exactly two coders.
+        That column. Without ``check`` it must hold exactly two coders.
     unit
-        Column(s) that identify a unit (a selection, a question's answer).
+        Column(s) that identify a unit (a selection, a question's answer): only units both
+        coders coded count. Or a shorthand: ``segment`` (a selection, ``document``, ``start``,
+        ``end``, counted in every document both coded, also where only one of them applied a
+        code: that is a unit on which the other applied none) or ``document`` (an interview).
     codes
         The codes to compare (default: every substantive code either coder used).
     level
         ``code`` or ``code_family``.
+    check
+        The check coder(s): their codings are the second rating, everyone else's the first
+        (a study with several first coders, each coding other interviews, and one check coder).
     lang
         Language of the title and findings.
 
@@ -433,32 +532,60 @@ def intercoder_agreement(
     IntercoderAgreement
         Per code: percent agreement (share of units on which both apply it or both do not)
         and Cohen's kappa with its standard error and 95% interval. A code neither coder varies
-        on has no kappa (NaN). Units coded by only one coder are left out.
+        on has no kappa (NaN). Units coded by only one coder are left out (with ``segment``:
+        units in documents that only one of them coded).
     """
     import numpy as np
     import pandas as pd
     from statsmodels.stats.inter_rater import cohens_kappa
 
-    keys = [unit] if isinstance(unit, str) else list(unit)
+    shorthand = unit if isinstance(unit, str) and unit in UNIT_SHORTHANDS else None
+    keys, within = (
+        UNIT_SHORTHANDS[shorthand] if shorthand else (([unit] if isinstance(unit, str) else unit), None)
+    )
+    keys = list(keys)
     for col in (coder, level, *keys):
         if col not in codings.columns:
             raise BruggenError(f"the codings table has no column {col!r}")
-    data = codings[~codings[level].astype(str).isin(META_CODES)].copy()
-    data["_unit"] = data[keys].astype(str).agg("\x1f".join, axis=1)
+    data = codings[~codings[level].astype(str).isin(META_CODES) & codings[coder].notna()].copy()
+    data["_unit"] = data[keys].astype(str).agg("\x1f".join, axis=1) if len(data) else ""
     data["_code"] = data[level].astype(str)
-    coders = sorted(data[coder].dropna().astype(str).unique())
-    if len(coders) != 2:
-        raise BruggenError(f"intercoder agreement needs two coders, found {len(coders)}: {coders}")
-    data["_coder"] = data[coder].astype(str)
-    by_coder = data.groupby("_unit")["_coder"].nunique()
-    both = by_coder.index[by_coder == 2]
+    names = data[coder].astype(str)
+    if check is None:
+        coders = sorted(names.unique())
+        if len(coders) != 2:
+            raise BruggenError(f"intercoder agreement needs two coders, found {len(coders)}: {coders}")
+        data["_coder"] = (names == coders[1]).astype(int)
+        pair = (coders[0], coders[1])
+    else:
+        checks = [check] if isinstance(check, str) else [str(c) for c in check]
+        second = names.isin(checks)
+        if not second.any() or second.all():
+            raise BruggenError(
+                f"no codings by the check coder(s) {checks}"
+                if not second.any()
+                else "every substantive coding is by a check coder: there is no first coding to compare",
+                hint=f"coders in the codings: {sorted(names.unique())}",
+            )
+        data["_coder"] = second.astype(int)
+        pair = (", ".join(sorted(names[~second].unique())), ", ".join(sorted(names[second].unique())))
+    n_within = None
+    if within is None:
+        by_coder = data.groupby("_unit")["_coder"].nunique()
+        both = list(by_coder.index[by_coder == 2])
+    else:
+        by_group = data.groupby(data[within].astype(str))["_coder"].nunique()
+        groups = by_group.index[by_group == 2]
+        n_within = len(groups)
+        both = sorted(data.loc[data[within].astype(str).isin(groups), "_unit"].unique())
     data = data[data["_unit"].isin(both)]
-    chosen = sorted(data["_code"].unique()) if codes is None else list(codes)
+    available = sorted(data["_code"].unique())
+    chosen = available if codes is None else [c if c in available else _find(c, available) for c in codes]
     rows = []
     for code in chosen:
         present = data[data["_code"] == code].groupby("_coder")["_unit"].apply(set)
-        a = np.array([u in present.get(coders[0], set()) for u in both])
-        b = np.array([u in present.get(coders[1], set()) for u in both])
+        a = np.array([u in present.get(0, set()) for u in both], dtype=bool)
+        b = np.array([u in present.get(1, set()) for u in both], dtype=bool)
         agreement = float((a == b).mean()) if len(both) else float("nan")
         kappa = se = lo = hi = float("nan")
         table = np.array([[np.sum(a & b), np.sum(a & ~b)], [np.sum(~a & b), np.sum(~a & ~b)]], dtype=float)
@@ -476,7 +603,52 @@ def intercoder_agreement(
                 "ci_high": hi,
                 "n": len(both),
                 "agreement": agreement,
+                "n_first": int(a.sum()),
+                "n_check": int(b.sum()),
+                "n_both": int((a & b).sum()),
             }
         )
-    frame = tidy(rows) if rows else pd.DataFrame(columns=["term", "estimate", "n", "agreement"])
-    return IntercoderAgreement(frame, (coders[0], coders[1]), len(both), lang=lang)
+    columns = ["term", "estimate", "n", "agreement", "n_first", "n_check", "n_both"]
+    frame = tidy(rows) if rows else pd.DataFrame(columns=columns)
+    return IntercoderAgreement(frame, pair, len(both), lang=lang, unit=shorthand or "unit", n_within=n_within)
+
+
+def agreement_from_plan(r: Run) -> Result:
+    """The runner of the ``intercoder_agreement`` kind: the plan's check coder(s) against the
+    first coding, on the frame that keeps both (:data:`analysis.plan.ANALYSES` ``all_coders``)."""
+    checks = r.plan.check_coders(r.part)
+    if not checks:  # the gate refuses this plan; a notebook's own Plan may still get here
+        raise StudyConfigError(
+            f"{r.spec.key}: intercoder agreement needs a check coder",
+            path=r.vs.study.source,
+            hint=f"declare plan.{r.part}.coder: {{variable: <column>, check: <the second coder>}}",
+        )
+    codes = r.option("codes")
+    return intercoder_agreement(
+        r.frame,
+        coder=r.plan.column(r.part, "coder"),
+        unit=r.option("unit"),
+        codes=list(codes) if codes else None,
+        level=r.option("level"),
+        check=checks,
+        lang=r.lang,
+    )
+
+
+def check_agreement_plan(spec: Any, study: Any, ds: Any) -> list[str]:
+    """Gate check of an ``intercoder_agreement`` analysis: a check coder is declared, the
+    unit is a shorthand or columns of the codings, the level is a column."""
+    out = []
+    part = spec.part
+    if not study.plan.check_coders(part):
+        out.append(
+            f"intercoder agreement needs a check coder: declare plan.{part}.coder with "
+            "{variable: <the coder column>, check: <the second coder>}"
+        )
+    unit = spec.options.get("unit")
+    keys = UNIT_SHORTHANDS[unit][0] if isinstance(unit, str) and unit in UNIT_SHORTHANDS else unit
+    keys = [keys] if isinstance(keys, str) else list(keys or ())
+    for col in [*keys, spec.options.get("level")]:
+        if col not in ds.frame.columns:
+            out.append(f"{col!r} is not a column of {ds.name}")
+    return out

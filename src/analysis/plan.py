@@ -21,12 +21,22 @@ under ``analyses:``::
       referrals: {dataset: log, sender: verwijzer, destination: naar, referred: datum_verwijzing,
                   first_contact: datum_contact, completed: {variable: geslaagd, yes: 1},
                   observation_end: 2024-12-31}
-      interviews: {dataset: gesprekken, case: case, side: {variable: kant, formal: F, informal: I}}
+      interviews: {dataset: gesprekken, case: case, side: {variable: kant, formal: F, informal: I},
+                   coder: {variable: coder, check: Tweede codeur}}
     analyses:
       vormen: {kind: collaboration_form, by: respondent_type}
+      overeenstemming: {kind: intercoder_agreement, unit: segment}
 
 Every part is optional: a study with only a survey binds only ``survey``. A category value
 (``formal: 1``, ``structural: 3``) may be given as the stored code or as its value label.
+
+The interviews' ``coder`` role names the column of the codings table that says who coded
+(``coder`` for a REFI-QDA project); its ``check`` names the check coder (or a list of them)
+who coded a subset a second time. Codings by a check coder serve the ``intercoder_agreement``
+analysis only: every other analysis works on the frame without them
+(:meth:`analysis.study.ValidatedStudy.part`). The gate requires the column, requires every
+check coder to occur in it, and refuses an ``intercoder_agreement`` analysis without a check
+coder.
 
 This module only *parses* the plan (structure errors raise :class:`StudyConfigError` naming
 the file and the key). Whether the named variables exist and have the right kind is checked
@@ -96,6 +106,7 @@ ROLES: dict[str, dict[str, str]] = {
         "side": "side",
         "respondent_type": "category",
         "municipality": "ref",
+        "coder": "text",
     },
 }
 
@@ -106,7 +117,9 @@ ROLE_OPTIONS = {
     "category": (),
 }
 #: Category options by role name (beyond its kind's): the collaboration form's structural value.
-EXTRA_OPTIONS = {"collaboration_form": ("structural", "order")}
+EXTRA_OPTIONS = {"collaboration_form": ("structural", "order"), "coder": ("check",)}
+#: Options that hold a list of values (the others hold one).
+LIST_OPTIONS = ("order", "check")
 #: Keys of a part that are not roles.
 PART_KEYS = {
     "survey": ("dataset", "indicators", "scales", "reach"),
@@ -164,6 +177,17 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "needs": ("interviews",),
         "options": {"level": "code", "unit": "document", "measure": "c", "codes": None},
         "runner": "analysis.cooccurrence:from_plan",
+    },
+    # how well the check coder agrees with the first coding: a property of the method, so it
+    # stands in the methode chapter, not among the interview themes; the only kind whose frame
+    # keeps the check coder's codings (``all_coders``)
+    "intercoder_agreement": {
+        "chapter": "methode",
+        "needs": ("interviews",),
+        "options": {"codes": None, "level": "code", "unit": "segment"},
+        "runner": "analysis.cooccurrence:agreement_from_plan",
+        "check": "analysis.cooccurrence:check_agreement_plan",
+        "all_coders": True,
     },
     "reliability": {
         "chapter": "perspectieven",
@@ -362,6 +386,15 @@ class Plan:
                 hint=f"add plan.{part}.{role} to study.yml, naming a variable of "
                 f"{self.datasets.get(part, 'the ' + part + ' dataset')}",
             ) from None
+
+    def check_coders(self, part: str = "interviews") -> tuple[str, ...]:
+        """The check coders the plan declares for a part (``coder: {check: ...}``), or ``()``.
+
+        Their codings serve intercoder agreement only: :meth:`ValidatedStudy.part` leaves them
+        out of every other analysis.
+        """
+        b = self.bindings.get(f"{part}.coder")
+        return tuple(str(c) for c in b.values.get("check", ())) if b is not None else ()
 
     def column(self, part: str, role: str) -> str:
         """The column name of a role (``plan.column("survey", "side")`` -> ``"kant"``)."""
@@ -605,10 +638,11 @@ class _Parser:
                 )
             if options["formal"] == options["informal"]:
                 raise self.error(key, "formal and informal name the same value")
-        if "order" in options:
-            options["order"] = list(self.names(options["order"], f"{key}.order"))
+        for opt in LIST_OPTIONS:
+            if opt in options:
+                options[opt] = list(self.names(options[opt], f"{key}.{opt}"))
         for opt, v in options.items():
-            if opt != "order" and (isinstance(v, (dict, list)) or v is None):
+            if opt not in LIST_OPTIONS and (isinstance(v, (dict, list)) or v is None):
                 raise self.error(f"{key}.{opt}", f"must be one value (a code or a label), not {v!r}")
         return Binding(role, part, dataset, variable, kind, options, key)
 

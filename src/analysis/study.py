@@ -320,9 +320,25 @@ class ValidatedStudy:
         """
         return self._frame(name, lang or self.language).copy()
 
-    def part(self, part: str, lang: str | None = None) -> pd.DataFrame:
-        """The validated frame bound to a part of the plan (``survey``, ``referrals`` ...)."""
-        return self.data(self.plan.dataset(part), lang)
+    def part(self, part: str, lang: str | None = None, *, check_coders: bool = False) -> pd.DataFrame:
+        """The validated frame bound to a part of the plan (``survey``, ``referrals`` ...).
+
+        Codings by the plan's check coders (``plan.interviews.coder.check``) are left out unless
+        ``check_coders`` is true: they serve intercoder agreement only (:meth:`first_coding`).
+        """
+        frame = self.data(self.plan.dataset(part), lang)
+        return frame if check_coders else self.first_coding(part, frame)
+
+    def first_coding(self, part: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` without the rows coded by the part's check coders (unchanged when it has none).
+
+        The rows left keep their order and get a fresh 0..n-1 index.
+        """
+        checks = self.plan.check_coders(part)
+        if not checks:
+            return frame
+        coder = self.plan.column(part, "coder")
+        return frame[~frame[coder].astype("string").isin(checks)].reset_index(drop=True)
 
     def prepared(self, part: str) -> pd.DataFrame:
         """The prepared frame of a part of the plan (``survey``: scale scores and reach rates;

@@ -132,7 +132,7 @@ def _binding_problems(b: Binding, ds: Dataset) -> list[str]:
     valid = codes[labels.notna()]
     out: list[str] = []
     for option, declared in b.values.items():
-        values = declared if option == "order" else [declared]
+        values = declared if isinstance(declared, list) else [declared]  # order, check: lists
         for value in values:
             if not _value_exists(var, value, valid, labels):
                 out.append(
