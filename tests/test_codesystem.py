@@ -404,3 +404,34 @@ def test_a_project_without_codings_in_html(tmp_path):
     path = real_file("qda", "atlasti23_minimal.qdpx")
     html = code_system(read(path)).to_html(lang="en")
     assert "This project has no codings yet" in html and html.count('<th scope="row"') == 3
+
+
+TAGUETTE = ROOT / "tests" / "reference" / "taguette" / "interviews.sqlite3"
+
+
+def test_a_taguette_project_counts_equal_its_database(tmp_path):
+    """The same code system from a Taguette export, once engineer A's reader is in the tree."""
+    if not TAGUETTE.exists():
+        pytest.skip("the Taguette fixture (tests/reference/taguette) is not in this tree")
+    pytest.importorskip("analysis.ingest.qda_sqlite")
+    import sqlite3
+
+    with sqlite3.connect(f"file:{TAGUETTE}?mode=ro&immutable=1", uri=True) as db:
+        rows = db.execute(
+            "SELECT t.path, COUNT(*), COUNT(DISTINCT h.document_id) FROM tags t "
+            "JOIN highlight_tags ht ON ht.tag_id = t.id JOIN highlights h ON h.id = ht.highlight_id "
+            "GROUP BY t.path"
+        ).fetchall()
+        tags = [path for (path,) in db.execute("SELECT path FROM tags")]
+        n = db.execute("SELECT COUNT(*) FROM highlight_tags").fetchone()[0]
+    cs = code_system(read(TAGUETTE))
+    by_path = {c.path: c for c in cs}
+    assert cs.codings == n and cs.orphans == 0
+    assert {t.replace(".", "/") for t in tags} <= set(by_path)  # every tag, also unused ones
+    for path, codings, documents in rows:
+        code = by_path[path.replace(".", "/")]
+        assert (code.codings, code.documents) == (codings, documents), path
+    result = bruggen("codebook", str(TAGUETTE), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert f"{len(cs)} codes in {cs.levels} levels, {n} codings" in " ".join(result.stdout.split())

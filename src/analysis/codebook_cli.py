@@ -253,7 +253,7 @@ def _print_code_system(codes: CodeSystem, label: str, console: Console) -> None:
     if codes.codings == 0:
         console.print(
             f"There are no codings yet: all {len(codes)} codes are listed with 0. Code the "
-            "interviews in your QDA program and export the project again to count them.",
+            "interviews in your QDA program, then read the project (or a new export of it) again.",
             highlight=False,
             markup=False,
         )
