@@ -229,6 +229,9 @@ def test_three_levels_and_rollups(tmp_path):
     assert not top.codable and long_.codable
     assert cs.unused == (empty,) and (loose.codings, loose.codings_total) == (1, 1)
     assert cs.subtree(top.guid) == (top.guid, long_.guid, deep.guid, empty.guid)
+    assert cs.ancestors(deep.guid) == (long_.guid, top.guid) and cs.ancestors(top.guid) == ()
+    with pytest.raises(KeyError):
+        cs.subtree("no such code")
     assert cs.summary() == "5 codes in 3 levels, 5 codings in 2 documents; 1 code without codings"
     assert cs[f"top/{LONG}/diep"] is deep and cs["los"] is loose
 
@@ -435,3 +438,29 @@ def test_a_taguette_project_counts_equal_its_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert f"{len(cs)} codes in {cs.levels} levels, {n} codings" in " ".join(result.stdout.split())
+
+
+def test_a_damaged_code_table_still_gives_every_code_once():
+    """A parent loop, a parent that is not a code and a coding without a code (hand-made tables)."""
+    from analysis.ingest.dataset import Dataset
+
+    codes = pd.DataFrame(
+        {
+            "guid": ["a", "b", "c", "d"],
+            "name": ["a", "b", "c", "d"],
+            "parent": ["b", "a", "gone", None],  # a and b hold each other; c's parent is missing
+            "path": ["a", "b", "c", "d"],
+        }
+    )
+    codings = pd.DataFrame({"code_guid": ["a", "b", "d", None], "source_guid": ["s1", "s2", "s1", "s3"]})
+    dataset = Dataset(
+        frame=codings,
+        codebook=Codebook(dataset="kapot", variables=()),
+        tables={"codes": codes, "codings": codings},
+    )
+    cs = code_system(dataset)
+    assert sorted(c.guid for c in cs) == ["a", "b", "c", "d"]
+    assert cs["c"].parent is None and cs["c"].depth == 0
+    assert {cs["a"].parent, cs["b"].parent} == {None, "a"} or {cs["a"].parent, cs["b"].parent} == {None, "b"}
+    assert cs.codings == 4 and cs.documents == 3 and cs.orphans == 1 and cs.orphan_refs == ("",)
+    assert sum(c.codings for c in cs) == 3

@@ -12,6 +12,7 @@ its ``tables["codes"]`` (guid, name, parent, path, description, color, is_codabl
 >>> cs = code_system(read("project.qdpx"))                         # doctest: +SKIP
 >>> cs.table[["path", "codings", "documents", "codings_total"]]    # doctest: +SKIP
 >>> cs.subtree(guid)       # the guids of a code and all its sub-codes, for roll-ups
+>>> cs.ancestors(guid)     # the guids above a code, parent first
 
 Counting rules
 --------------
@@ -174,6 +175,22 @@ class CodeSystem:
             here = stack.pop()
             out.append(here)
             stack.extend(reversed(by_guid[here].children))
+        return tuple(out)
+
+    def ancestors(self, guid: str) -> tuple[str, ...]:
+        """The GUIDs of the codes above a code, its parent first and its top-level code last.
+
+        Raises
+        ------
+        KeyError
+            No code has this GUID.
+        """
+        by_guid = {c.guid: c for c in self.codes}
+        out: list[str] = []
+        here = by_guid[guid].parent
+        while here is not None:
+            out.append(here)
+            here = by_guid[here].parent
         return tuple(out)
 
     @property
