@@ -243,7 +243,12 @@ def suites(
 
 @app.command()
 def export(
-    project: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx or .qde).")],
+    project: Annotated[
+        Path,
+        typer.Argument(
+            help="A REFI-QDA project (.qdpx or .qde), a QualCoder project (NAME.qda) or a Taguette export (.sqlite3)."
+        ),
+    ],
     output: Annotated[
         Path,
         typer.Option("--output", "-o", help="File to write: .qdpx (the project) or .qdc (its code system)."),

@@ -936,6 +936,8 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path]]:
             continue
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
+        if any("_BKUP_" in part and part.lower().endswith(".qda") for part in rel.parts[:-1]):
+            continue  # a backup QualCoder made of the project next to it
         if path.suffix.lower() == ".txt" and NAMES_FILE.search(_snake(path.stem)):
             names.append(path)
         elif path.suffix.lower() in READERS:
@@ -971,7 +973,8 @@ def read_tables(
     skipped: list[tuple[Path, str]] = []
     used: set[str] = set()
     for path in files:
-        base = _snake(path.stem) or "dataset"
+        # A QualCoder project is named by its folder (NAME.qda/data.qda).
+        base = _snake(path.parent.stem if path.name.lower() == "data.qda" else path.stem) or "dataset"
         name, n = base, 2
         while name in used:
             name, n = f"{base}_{n}", n + 1

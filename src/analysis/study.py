@@ -249,7 +249,10 @@ class Study:
         """Every file the study's results depend on: study.yml, raw files, codebooks, suites, names."""
         files = [self.source] if self.source else []
         for entry in self.datasets.values():
-            files += [p for p in (entry.path, entry.codebook, entry.suite) if p is not None]
+            raw = entry.path
+            if raw is not None and raw.is_dir():  # a QualCoder project folder: its database
+                raw = raw / "data.qda"
+            files += [p for p in (raw, entry.codebook, entry.suite) if p is not None]
         names = self.section("privacy").get("names_file")
         if names:
             files.append(self.resolve(names))

@@ -13,6 +13,10 @@ extension              reader                                      dialects
                                                                    limesurvey, plain, statline,
                                                                    codings
 .qdpx .qde             :mod:`analysis.ingest.qda` (REFI-QDA)
+.qda (folder or file)  :mod:`analysis.ingest.qda_sqlite`
+                       (QualCoder project, or its data.qda)
+.sqlite3               :mod:`analysis.ingest.qda_sqlite`
+                       (Taguette project export)
 .docx                  :mod:`analysis.ingest.qda` (a transcript)   transcript
 .txt                   transcript, or a delimited table            transcript or any of the above
 =====================  ==========================================  ===========================
@@ -40,6 +44,8 @@ READERS: dict[str, str] = {
     ".xlsm": "tabular",
     ".qdpx": "qda",
     ".qde": "qda",
+    ".qda": "qda_sqlite",
+    ".sqlite3": "qda_sqlite",
     ".docx": "qda",
 }
 
@@ -62,7 +68,8 @@ def read(path: str | Path, **options: Any) -> Dataset:
     ----------
     path
         A ``.sav``, ``.zsav``, ``.por``, ``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm``,
-        ``.qdpx``, ``.qde`` or ``.docx`` file.
+        ``.qdpx``, ``.qde`` or ``.docx`` file, a QualCoder project (the ``NAME.qda`` folder
+        or its ``data.qda``) or a Taguette project export (``.sqlite3``).
     **options
         The options in :data:`OPTIONS`, passed to the format's reader (for example
         ``dialect="qualtrics"`` for a survey export, or ``codebook=`` to apply a reviewed
@@ -99,8 +106,12 @@ def read(path: str | Path, **options: Any) -> Dataset:
         raise ReadError(
             "file not found", path=path, hint="check the path in study.yml or on the command line"
         )
-    if path.is_dir():
-        raise ReadError("this is a folder, not a data file", path=path)
+    if path.is_dir() and path.suffix.lower() != ".qda":
+        raise ReadError(
+            "this is a folder, not a data file",
+            path=path,
+            hint="give a data file; the only folder Bruggen reads is a QualCoder project (NAME.qda)",
+        )
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise ReadError(

@@ -33,6 +33,12 @@ Projects are not trusted: XML entity declarations and external references are re
 archive, oversized members and zip bombs are refused (:mod:`analysis.ingest.safezip`), and the
 archive is never unpacked to disk.
 
+QualCoder projects (the ``NAME.qda`` folder or its ``data.qda``) and Taguette project exports
+(``.sqlite3``) are read straight from their SQLite databases by :mod:`analysis.ingest.qda_sqlite`,
+which builds the same ``_Project`` and passes it to :func:`_to_dataset`, so they give this same
+codings table and these tables; QualCoder's categories become codes that are not codable
+(``is_codable`` false) above the codes in ``code_path``.
+
 Teams without a QDA package can bring transcripts (``.txt``, ``.docx``; a sources table) or a
 codings table (CSV/XLSX with document, code, start, end, text; ``dialect="codings"``).
 """

@@ -30,6 +30,8 @@ def file_kind(head: bytes, *, text: bool = False) -> str | None:
         return "a gzip-compressed file"
     if head.startswith(b"PAR1"):
         return "a parquet file"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "a SQLite database (a QualCoder data.qda or a Taguette .sqlite3 renamed?)"
     if b"\x00" in head:
         nul_odd = head[1::2].count(0)
         nul_even = head[0::2].count(0)
