@@ -139,7 +139,7 @@ def _plan(config: dict, keep: set[str]) -> dict:
 def _renamed(key: str, value):
     if key == "dataset":
         return DATASETS[value]
-    if key == "quote_themes":  # interview codes, not variables
+    if key in ("quote_themes", "meta_codes"):  # interview codes, not variables
         return value
     if key == "observation_end" and not _is_variable(value):  # a date, not a variable
         return value

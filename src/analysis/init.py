@@ -779,9 +779,9 @@ def _propose_referrals(p: Proposal, tables: list[Table], survey: Table | None) -
 
 def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) -> None:
     if not tables:
-        p.lack("interviews", "no interviews: no REFI-QDA project (.qdpx) or codings table")
+        p.lack("interviews", "no interviews: no REFI-QDA, QualCoder or Taguette project, or codings table")
         return
-    t = max(tables, key=lambda t: (t.path.suffix.lower() in (".qdpx", ".qde"), t.rows))
+    t = max(tables, key=lambda t: (t.path.suffix.lower() in (".qdpx", ".qde", ".qda", ".sqlite3"), t.rows))
     p.add(
         "interviews", "dataset", t.name, f"a coded interview project ({t.path.name}, {t.rows} coded passages)"
     )
@@ -1094,7 +1094,15 @@ def _review(reason: str) -> str:
 
 
 def _describe(t: Table) -> str:
-    kinds = {".sav": "SPSS", ".zsav": "SPSS", ".por": "SPSS", ".qdpx": "REFI-QDA", ".qde": "REFI-QDA"}
+    kinds = {
+        ".sav": "SPSS",
+        ".zsav": "SPSS",
+        ".por": "SPSS",
+        ".qdpx": "REFI-QDA",
+        ".qde": "REFI-QDA",
+        ".qda": "QualCoder",
+        ".sqlite3": "Taguette",
+    }
     kind = kinds.get(t.path.suffix.lower(), t.path.suffix.lstrip(".").upper())
     return f"{kind} file {t.path.name}: {t.rows} rows, {len(t.columns)} variables"
 

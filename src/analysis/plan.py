@@ -125,7 +125,7 @@ PART_KEYS = {
     "survey": ("dataset", "indicators", "scales", "reach"),
     "municipalities": ("dataset",),
     "referrals": ("dataset", "observation_end"),
-    "interviews": ("dataset", "quote_themes"),
+    "interviews": ("dataset", "quote_themes", "meta_codes"),
 }
 
 #: The analyses the library can run: kind -> its report chapter, the parts of the plan it
@@ -169,8 +169,14 @@ ANALYSES: dict[str, dict[str, Any]] = {
     "quotes": {
         "chapter": "interviews",
         "needs": ("interviews",),
-        "options": {"by": "side", "themes": None, "n": 3},
+        "options": {"by": "side", "themes": None, "n": 3, "label": "respondent_type", "max_words": 60},
         "runner": "analysis.interviews:quotes_from_plan",
+    },
+    "case_box": {
+        "chapter": "interviews",
+        "needs": ("interviews",),
+        "options": {"by": "side", "label": "respondent_type", "pick": None, "max_words": None},
+        "runner": "analysis.interviews:case_box_from_plan",
     },
     "cooccurrence": {
         "chapter": "interviews",
@@ -324,6 +330,40 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class MetaCodes:
+    """The interviews' meta-codes: markers on segments, never themes (``plan.interviews.meta_codes``).
+
+    The defaults are the codebook's (``QUOTE``, ``CASEBOX``, ``IDENT``); a project that calls
+    them otherwise names its own, and ``null`` says the project has no such marker. A default
+    that the project does not use marks nothing.
+
+    Attributes
+    ----------
+    quote
+        Marks a segment that may be quoted.
+    case_box
+        Marks a practice example (a candidate for a case box).
+    identifying
+        Marks a potentially identifying detail: no overlapping segment is ever published.
+    given
+        The keys study.yml sets (the gate checks that each names a code of the project).
+    """
+
+    quote: str | None = "QUOTE"
+    case_box: str | None = "CASEBOX"
+    identifying: str | None = "IDENT"
+    given: frozenset[str] = frozenset()
+
+    #: The keys of ``plan.interviews.meta_codes``.
+    KEYS = ("quote", "case_box", "identifying")
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """Every meta-code the project has (what an analysis of themes leaves out)."""
+        return tuple(code for code in (self.quote, self.case_box, self.identifying) if code)
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """One analysis declared under ``analyses:``: its name, kind and options (defaults filled in)."""
 
@@ -354,6 +394,7 @@ class Plan:
     observation_end: dt.date | None = None
     observation_end_variable: str | None = None
     quote_themes: tuple[str, ...] = ()
+    meta_codes: MetaCodes = field(default_factory=MetaCodes)
     analyses: dict[str, AnalysisSpec] = field(default_factory=dict)
     source: Path | None = None
 
@@ -594,6 +635,7 @@ class _Parser:
                     )
             if part == "interviews":
                 out["quote_themes"] = self.names(spec.get("quote_themes"), f"{key}.quote_themes")
+                out["meta_codes"] = self.meta_codes(spec.get("meta_codes"), f"{key}.meta_codes")
         return out
 
     def dataset(self, value: Any, key: str) -> str:
@@ -645,6 +687,16 @@ class _Parser:
             if opt not in LIST_OPTIONS and (isinstance(v, (dict, list)) or v is None):
                 raise self.error(f"{key}.{opt}", f"must be one value (a code or a label), not {v!r}")
         return Binding(role, part, dataset, variable, kind, options, key)
+
+    def meta_codes(self, value: Any, key: str) -> MetaCodes:
+        section = self.mapping(value, key)
+        unknown = sorted(set(section) - set(MetaCodes.KEYS))
+        if unknown:
+            raise self.error(
+                f"{key}.{unknown[0]}", "is not a meta-code", hint=f"meta-codes: {', '.join(MetaCodes.KEYS)}"
+            )
+        codes = {k: None if v is None else self.name(v, f"{key}.{k}") for k, v in section.items()}
+        return MetaCodes(**codes, given=frozenset(k for k, v in codes.items() if v is not None))
 
     def scales(self, value: Any, key: str) -> dict[str, Scale]:
         out = {}

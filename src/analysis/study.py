@@ -405,6 +405,49 @@ class ValidatedStudy:
 
         return run(self, self.plan.analysis(name), lang=lang or self.language, data=data, **options)
 
+    def quotes(
+        self,
+        code: str | list[str],
+        *,
+        group: str = "side",
+        n: int = 3,
+        lang: str | None = None,
+        data: pd.DataFrame | None = None,
+        **options: Any,
+    ) -> Result:
+        """Short, representative, pseudonymised quotes on an interview code (no plan entry needed).
+
+        ``study.quotes("B1 TRUST", group="side", n=4)`` runs the ``quotes`` analysis kind on the
+        plan's interviews (the first coding, the plan's meta-codes and names list): see
+        :func:`analysis.interviews.quotes` for what "representative" means and what is refused.
+
+        Parameters
+        ----------
+        code
+            An interview code, or several (a quote overlapping the first counts for it).
+        group
+            A role of ``plan.interviews`` (``side``) or a case attribute that quotes are
+            attributed to; no quote comes from a group smaller than the policy's ``min_count``.
+        n
+            At most this many quotes.
+        lang, data
+            As for :meth:`analyse`.
+        **options
+            Other options of the ``quotes`` kind (``label``, ``max_words``).
+        """
+        from analysis.analyses import run
+        from analysis.plan import ANALYSES, COMMON_OPTIONS, AnalysisSpec
+
+        given = {"themes": [code] if isinstance(code, str) else list(code), "by": group, "n": n}
+        spec = AnalysisSpec(
+            "quotes",
+            "quotes",
+            {**COMMON_OPTIONS, **ANALYSES["quotes"]["options"], **given},
+            key="quotes",
+            given=frozenset(given),
+        )
+        return run(self, spec, lang=lang or self.language, data=data, **options)
+
 
 _LOADED: dict[str, ValidatedStudy] = {}
 

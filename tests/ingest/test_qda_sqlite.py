@@ -154,6 +154,9 @@ def make_qualcoder(folder: Path, *, codings: bool = True, old: bool = False) -> 
         s, e = _span(TEXT_2, "kosten zijn hoog")
         # QualCoder counts positions as Qt does, in UTF-16 units: past the emoji they are one more.
         rows.append((2, 2, TEXT_2[s:e], _utf16(TEXT_2, s), _utf16(TEXT_2, e), "anna"))
+        s, e = _span(TEXT_1, "samen?\nRespondent")
+        # Qt's selectedText() gives a line break as U+2029 (paragraph separator).
+        rows.append((3, 1, TEXT_1[s:e].replace("\n", "\u2029"), s, e, "bert"))
         s, e = _span(TEXT_2, "Het overleg")
         rows.append((1, 2, TEXT_2[s:e], s, e, "bert"))
         s, e = _span(PDF_TEXT, "betaalt de helft")
@@ -212,7 +215,7 @@ def test_qualcoder_counts_equal_a_direct_count_of_the_database(qualcoder):
         " + (SELECT count(*) FROM code_image WHERE id IN (SELECT id FROM source))"
         " + (SELECT count(*) FROM code_av WHERE id IN (SELECT id FROM source))",
     )[0][0]
-    assert len(ds.frame) == n_codings == 8
+    assert len(ds.frame) == n_codings == 9
     assert len(ds.tables["sources"]) == _sql(db, "SELECT count(*) FROM source")[0][0]
     assert len(ds.tables["cases"]) == _sql(db, "SELECT count(*) FROM cases")[0][0]
     per_code = dict(
@@ -253,7 +256,7 @@ def test_qualcoder_texts_are_the_highlighted_passages(qualcoder):
     ds = read(qualcoder / "data.qda")
     text = ds.frame[ds.frame["selection_type"] == "PlainTextSelection"]
     seltexts = sorted(
-        r[0]
+        r[0].replace("\u2029", "\n")
         for r in _sql(
             qualcoder / "data.qda", "SELECT seltext FROM code_text WHERE fid IN (SELECT id FROM source)"
         )
@@ -266,6 +269,8 @@ def test_qualcoder_texts_are_the_highlighted_passages(qualcoder):
     kosten = text[text["text"] == "kosten zijn hoog"].iloc[0]
     assert (kosten.start, kosten.end) == _span(TEXT_2, "kosten zijn hoog")
     assert any("UTF-16" in w for w in ds.warnings)
+    assert not any("differs" in w for w in ds.warnings)
+    assert "samen?\nRespondent" in set(text["text"])
     media = ds.frame.set_index("selection_type")
     assert media.loc["PictureSelection", "position"] == "(10,20)-(110,70)"
     assert media.loc["PDFSelection", "position"] == "page 1 (1,2)-(4,6)"
@@ -487,7 +492,7 @@ def test_reading_changes_no_byte_and_no_modification_time(qualcoder, tmp_path):
 def test_reading_works_on_a_read_only_copy(qualcoder):
     os.chmod(qualcoder / "data.qda", 0o444)
     try:
-        assert len(read(qualcoder).frame) == 8
+        assert len(read(qualcoder).frame) == 9
     finally:
         os.chmod(qualcoder / "data.qda", 0o644)
 
@@ -503,7 +508,7 @@ def test_a_study_dataset_can_point_at_a_qualcoder_folder_or_a_taguette_export(qu
         encoding="utf-8",
     )
     study = Study.from_yaml(root / "study.yml")
-    assert len(study.load("qc").frame) == len(study.load("qcdb").frame) == 8
+    assert len(study.load("qc").frame) == len(study.load("qcdb").frame) == 9
     assert len(study.load("tg").frame) == 8
     assert study.load("tg").codebook.dataset == "tg"
 
@@ -583,7 +588,7 @@ def test_sniff_names_a_sqlite_database():
 
 
 def test_init_names_a_qualcoder_project_by_its_folder_and_skips_its_backups(qualcoder):
-    from analysis.init import find_files, read_tables
+    from analysis.init import find_files, propose, read_tables
 
     root = qualcoder.parent
     shutil.copytree(qualcoder, root / "wijkzorg_BKUP_20260105_10.qda")
@@ -592,6 +597,8 @@ def test_init_names_a_qualcoder_project_by_its_folder_and_skips_its_backups(qual
     tables, skipped, _ = read_tables(root)
     assert not skipped
     assert [t.name for t in tables] == ["wijkzorg"]
+    proposal = propose(tables)
+    assert proposal.bound("interviews") == "wijkzorg"
 
 
 def test_the_study_digest_follows_the_database_inside_a_qualcoder_folder(qualcoder):
@@ -608,3 +615,14 @@ def test_the_study_digest_follows_the_database_inside_a_qualcoder_folder(qualcod
     conn.commit()
     conn.close()
     assert study.digest() != before
+
+
+def test_a_qualcoder_passage_that_no_longer_matches_its_document_keeps_seltext_and_warns(qualcoder):
+    conn = sqlite3.connect(qualcoder / "data.qda")
+    conn.execute("UPDATE source SET fulltext = 'Tekst later herschreven. ' || fulltext WHERE id = 1")
+    conn.commit()
+    conn.close()
+    ds = read(qualcoder)
+    first = ds.frame[ds.frame["document"] == "interview_01.txt"]
+    assert set(first["text"]) == {"We werken samen met de huisarts", "samen?\nRespondent"}
+    assert any("3 coding(s) have a coded passage (seltext) that differs" in w for w in ds.warnings)

@@ -17,10 +17,12 @@ QualCoder
                                 ``code_path`` is ``category/subcategory/code``
     ``code_name`` (catid)       codes
     ``source``                  documents; ``fulltext`` is the text of a text or PDF source
-    ``code_text``               text codings: ``pos0``/``pos1`` are character offsets into
-                                ``source.fulltext`` and ``seltext`` is the coded passage
-                                (offsets QualCoder counted in UTF-16 units, as Qt does, are
-                                converted when that is what makes them match ``seltext``)
+    ``code_text``               text codings: ``pos0``/``pos1`` are positions in
+                                ``source.fulltext`` (Qt's ``selectionStart``/``End``) and
+                                ``seltext`` the coded passage (Qt's ``selectedText``, line
+                                breaks as U+2029); Qt counts UTF-16 units, so past an emoji
+                                the positions are converted to character offsets when that is
+                                what makes them match ``seltext``
     ``code_image``              picture and PDF-area codings (``position``)
     ``code_av``                 audio and video codings, in milliseconds (``position``)
     ``owner``                   ``coder``; ``date`` is ``created``
@@ -318,6 +320,10 @@ def _utf16_to_index(text: str, pos: int) -> int | None:
     return len(text) if units == pos else None
 
 
+def _sortable(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int | float) else (1, str(value))
+
+
 def _source_kind(mediapath: str | None, name: str) -> str:
     mp = (mediapath or "").lower()
     for prefix, kind in (("images", "PictureSource"), ("audio", "AudioSource"), ("video", "VideoSource")):
@@ -492,10 +498,12 @@ def _read_qualcoder(conn: sqlite3.Connection, tables: dict[str, list[str]], labe
     cols = ["ctid", "cid", "fid", "seltext", "pos0", "pos1", "owner", "date"]
     text_rows = _rows(conn, "code_text", cols, tables)
     for i, row in enumerate(
-        sorted(text_rows, key=lambda r: (r["fid"], r["pos0"] or 0, r["pos1"] or 0, r["cid"]))
+        sorted(text_rows, key=lambda r: [_sortable(r[k]) for k in ("fid", "pos0", "pos1", "cid")])
     ):
         full = sources.get(row["fid"], {}).get("fulltext")
         start, end, seltext = row["pos0"], row["pos1"], row["seltext"]
+        if isinstance(seltext, str):  # Qt's selectedText() writes line breaks as U+2029
+            seltext = seltext.replace("\u2029", "\n").replace("\u2028", "\n")
         text = seltext
         if isinstance(full, str) and isinstance(start, int) and isinstance(end, int):
             if seltext is None or full[start:end] == seltext:

@@ -94,6 +94,10 @@ def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
     if interviews is not None:
         for i, code in enumerate(plan.quote_themes):
             problems += [(f"plan.interviews.quote_themes[{i}]", p) for p in _code_exists(code, interviews)]
+        for role in sorted(plan.meta_codes.given):
+            problems += [
+                (f"plan.interviews.meta_codes.{role}", p) for p in _meta_code_exists(role, plan, interviews)
+            ]
 
     for spec in plan.analyses.values():
         ds = loaded.get(plan.datasets.get(spec.part, ""))
@@ -271,6 +275,16 @@ def _code_exists(code: str, ds: Dataset) -> list[str]:
     if code in codes:
         return []
     return [f"{code!r} is not a code of {ds.name}" + _did_you_mean(code, sorted(codes))]
+
+
+def _meta_code_exists(role: str, plan: Any, ds: Dataset) -> list[str]:
+    """A meta-code study.yml names must be a code of the project; the message lists its codes."""
+    code = getattr(plan.meta_codes, role)
+    found = _code_exists(code, ds)
+    if not found or "code" not in ds.frame.columns:
+        return found
+    codes = sorted({str(c) for c in ds.frame["code"].dropna().unique()})
+    return [f"{code!r} is not a code of {ds.name}; its codes: {', '.join(codes)}"]
 
 
 def _value_exists(var: Any, declared: Any, valid: pd.Series, labels: pd.Series) -> bool:
