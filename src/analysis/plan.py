@@ -160,11 +160,17 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "runner": "analysis.support:from_plan",
         "check": "analysis.support:check_plan",
     },
+    # code frequencies (segments, interviews) by group, their shares (for the side: informal minus
+    # formal with Newcombe's interval), roll-ups and the saturation curve (analysis.themes).
+    # by: a role of plan.interviews (side, respondent_type, municipality) or of plan.survey
+    # (collaboration_form, joined through plan.interviews.survey_id); level: code or code_family;
+    # order (saturation): auto (by date when the codings have one), date or name
     "interview_themes": {
         "chapter": "interviews",
         "needs": ("interviews",),
-        "options": {"by": "side", "level": "code_family"},
+        "options": {"by": "side", "level": "code", "order": "auto"},
         "runner": "analysis.themes:themes_from_plan",
+        "check": "analysis.themes:check_plan",
     },
     "quotes": {
         "chapter": "interviews",
@@ -267,6 +273,15 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "options": {"between": "collaboration_form", "among": "informal", "margins": None},
         "runner": "analysis.reach:funnel_from_plan",
         "check": "analysis.reach:check_funnel_plan",
+    },
+    # per theme the survey result (a declared analysis) beside the interview codes, a quote and
+    # the meta-inference (confirms / expands / discordant), given or suggested (analysis.joint)
+    "joint_display": {
+        "chapter": "samenhang",
+        "needs": ("interviews",),
+        "options": {"themes": None, "by": "side"},
+        "runner": "analysis.joint:from_plan",
+        "check": "analysis.joint:check_plan",
     },
 }
 #: Options every analysis accepts.
