@@ -15,8 +15,14 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
-#: KIS-like palette: calm blues and teal with one warm accent.
-PALETTE = ("#1f4e79", "#2e86ab", "#7fb7be", "#f2a541", "#c8553d", "#5c6b73", "#a3c4bc", "#d9d9d9")
+#: Series colours: the house blue, teal, violet, orange, raspberry and grey. Each of the first
+#: seven has at least 3:1 contrast on white (WCAG 1.4.11, graphical objects), and the first six
+#: stay apart for readers with protanopia, deuteranopia or tritanopia (CIELAB distance >= 12
+#: under Machado et al.'s 2009 simulation; tests/report/test_accessibility.py measures both). The last
+#: is a light neutral for the middle of scales, not a series colour.
+PALETTE = ("#1f4e79", "#0b7285", "#7950f2", "#e8590c", "#c2255c", "#868e96", "#5c940d", "#d9d9d9")
+#: Diverging scale (disagree ... agree): raspberry, orange, neutral, light blue, house blue.
+DIVERGING = ("#c2255c", "#e8590c", "#d9d9d9", "#5b8db8", "#1f4e79")
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 
@@ -128,16 +134,91 @@ def heatmap(data: pd.DataFrame, *, x_title: str, value_title: str) -> go.Figure:
     return fig
 
 
-def to_html(fig: go.Figure, div_id: str) -> str:
-    """A deterministic ``<div>`` + ``<script>`` for a figure; plotly.js is included once per page."""
+def to_html(fig: go.Figure, div_id: str, *, label: str | None = None, description: str | None = None) -> str:
+    """A deterministic ``<div>`` + ``<script>`` for a figure; plotly.js is included once per page.
+
+    The figure is an image to assistive technology (``role="img"``) with an accessible name
+    (``label``, default the figure's title) and a text alternative that says what it shows
+    (``description``, default :func:`describe` in Dutch), kept in a paragraph beside it that
+    ``aria-describedby`` points at. Its numbers stand in the table that goes with it.
+    """
+    from markupsafe import escape
+
     spec = fig.to_plotly_json()
     data = json.dumps(spec.get("data", []), sort_keys=True, default=_json_default, ensure_ascii=False)
     layout = json.dumps(spec.get("layout", {}), sort_keys=True, default=_json_default, ensure_ascii=False)
     config = json.dumps({"displaylogo": False, "responsive": True, "displayModeBar": False}, sort_keys=True)
+    label = label or _title_of(fig) or div_id
+    description = description or describe(fig, "nl", label)
     return (
-        f'<div id="{div_id}" class="figuur" role="img"></div>\n'
-        f'<script>Plotly.newPlot("{div_id}", {data}, {layout}, {config});</script>'
+        f'<div id="{div_id}" class="figuur" role="img" aria-label="{escape(label)}" '
+        f'aria-describedby="{div_id}-alt"></div>\n'
+        f'<p id="{div_id}-alt" class="figuur-alt">{escape(description)}</p>\n'
+        f'<script>Plotly.newPlot("{div_id}", {_script_safe(data)}, {_script_safe(layout)}, {config});</script>'
     )
+
+
+def _script_safe(js: str) -> str:
+    """JSON inside a ``<script>``: no text in it can close the element."""
+    return js.replace("</", "<\\/")
+
+
+def _title_of(fig: go.Figure) -> str:
+    layout = fig.layout
+    meta = layout.meta if isinstance(layout.meta, dict) else {}
+    return str(meta.get("title") or (layout.title.text if layout.title and layout.title.text else "") or "")
+
+
+#: What a trace type is called in a text alternative (keys of the report texts).
+_KINDS = {
+    "bar": "figure_kind_bar",
+    "heatmap": "figure_kind_heatmap",
+    "sankey": "figure_kind_sankey",
+    "funnel": "figure_kind_funnel",
+    "scatter": "figure_kind_scatter",
+}
+
+
+def describe(fig: go.Figure, lang: str, title: str | None = None) -> str:
+    """A text alternative for a figure: what kind of chart, of what, which groups and series.
+
+    Built from the figure itself (its title, or ``title``, its categories and series names), so
+    it never says more than the figure; the numbers are in the table beside it.
+    """
+    from analysis.text import words
+
+    t = words(lang, "report")
+    types = list(dict.fromkeys(trace.type for trace in fig.data)) or ["scatter"]
+    kind = t[_KINDS.get(types[0], "figure_kind_scatter")]
+    parts = [t["figure_alt_kind"].format(kind=kind, title=title or _title_of(fig) or kind).strip()]
+    categories: list[str] = []
+    series: list[str] = []
+    for trace in fig.data:
+        if trace.type == "bar":
+            axis = trace.y if trace.orientation == "h" else trace.x
+        elif trace.type in ("heatmap", "funnel"):
+            axis = trace.y
+        elif trace.type == "sankey":
+            axis = trace.node.label
+        else:
+            axis = trace.y if trace.mode and "lines" not in trace.mode else None
+        categories += [str(c) for c in (axis or ()) if not isinstance(c, (int, float))]
+        if trace.name and trace.showlegend is not False:
+            series.append(str(trace.name))
+    categories = list(dict.fromkeys(c.replace("<br>", " ") for c in categories))
+    series = list(dict.fromkeys(series))
+    if categories:
+        parts.append(t["figure_alt_groups"].format(items=_listing(categories, t)))
+    if len(series) > 1:
+        parts.append(t["figure_alt_series"].format(items=_listing(series, t)))
+    parts.append(t["figure_alt_table"])
+    return " ".join(parts)
+
+
+def _listing(items: list[str], t: dict[str, str], most: int = 8) -> str:
+    if len(items) > most:
+        return ", ".join(items[:most]) + " " + t["figure_alt_more"].format(n=len(items) - most)
+    return ", ".join(items)
 
 
 def plotly_js() -> str:
@@ -336,7 +417,7 @@ def diverging_bars(
     drawn = shares.dropna(how="any")
     k = len(shares.columns)
     colours = sample_colorscale(
-        [[0, PALETTE[4]], [0.25, PALETTE[3]], [0.5, PALETTE[7]], [0.75, PALETTE[2]], [1, PALETTE[0]]],
+        [[i / 4, c] for i, c in enumerate(DIVERGING)],
         [i / (k - 1) for i in range(k)] if k > 1 else [0.5],
     )
     if isinstance(drawn.index, pd.MultiIndex):

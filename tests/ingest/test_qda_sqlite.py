@@ -441,6 +441,13 @@ def test_taguette_texts_and_offsets_are_what_taguette_highlighted():
     assert sources[row.document][row.start : row.end] == row.text
 
 
+@pytest.mark.parametrize("case", EXPECTED["html_text"], ids=lambda c: c["contents"][:30])
+def test_the_text_of_taguettes_html_is_what_html5lib_finds(case):
+    from analysis.ingest.qda_sqlite import _html_text
+
+    assert _html_text(case["contents"]) == case["text"]
+
+
 def test_taguette_hierarchy_and_guids_follow_taguette():
     ds = read(TAGUETTE / "interviews.sqlite3")
     codes = ds.tables["codes"].set_index("path")

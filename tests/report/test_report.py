@@ -23,20 +23,6 @@ pytestmark = pytest.mark.slow
 SMALL = "GM0088"  # Schiermonnikoog: three respondents in the example study
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("study")
-    study = Study.from_yaml(copy_example(folder))
-    paths = build_reports(study, municipalities=["all"])
-    return study, paths
-
-
-@pytest.fixture(scope="module")
-def survey(built):
-    study, _ = built
-    return study.get("organisatie_enquete")
-
-
 def _html_files(paths):
     """The report pages (the validation report beside them is for the researcher, not for publication)."""
     return [p for p in paths if p.suffix == ".html" and p.name != "validatie.html"]

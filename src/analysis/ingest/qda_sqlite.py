@@ -596,6 +596,10 @@ class _TextNodes(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: Any) -> None:
         self._after_pre = False
 
+    def handle_comment(self, data: str) -> None:
+        self._after_pre = False
+        self.parts.append(data)  # a comment is a text node to html5lib (bleach removes them)
+
 
 def _html_text(html: str) -> str:
     parser = _TextNodes()

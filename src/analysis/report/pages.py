@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import StudyConfigError
-from analysis.figures import to_html
+from analysis.figures import describe, to_html
 from analysis.outputs import Output
 from analysis.plan import CHAPTERS
 from analysis.report.i18n import texts
@@ -242,8 +242,11 @@ def _blocks(spec: AnalysisSpec, result: Result, lang: str, div_id: str) -> list[
     more = [Block(html, caption=caption) for caption, html in result.more_tables(lang)]
     if spec.kind == "response":
         return [Block(table.html, caption=title), *more]
-    figure = to_html(result.figure(lang), div_id=div_id.replace("/", "-"))
-    return [Block(figure, caption=title), table, *more]
+    fig = result.figure(lang)
+    figure = to_html(
+        fig, div_id=div_id.replace("/", "-"), label=title, description=describe(fig, lang, title)
+    )
+    return [Block(figure + "\n" + table.html, caption=title), *more]  # the figure's numbers beside it
 
 
 def _xlsx_bytes(tables: dict[str, Any], lang: str) -> bytes:

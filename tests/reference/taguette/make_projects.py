@@ -22,7 +22,8 @@ What it writes, next to this script (the tests read these files and never need T
   export of one project).
 - ``expected.json``: what Taguette itself says about each file (counts, each highlight's text from
   its snippet, its tags), computed here with Taguette's and BeautifulSoup's code, so the tests
-  compare the reader with Taguette rather than with themselves.
+  compare the reader with Taguette rather than with themselves; and under ``html_text`` the text
+  html5lib finds in tricky HTML (:data:`HTML_CASES`, raw and as Taguette stores it).
 
 All text is invented for these tests; there is no real interview in it.
 """
@@ -85,6 +86,22 @@ HIGHLIGHTS = [
     (1, "budget is te krap", ["kosten.budget"]),
     (1, "Tweede punt: kosten", ["kosten"]),
     (1, "Eerste punt", []),  # a highlight without a tag: no coding
+]
+
+
+# HTML whose text html5lib and Bruggen's reader must find alike (tables, lists, <pre>, entities,
+# CR LF, comments, leading white space), as stored by Taguette (get_html_body) and as given.
+HTML_CASES = [
+    "<table><tr><td>a</td>\n<td>b &amp; c</td></tr>\n<tr><th>d</th></tr></table>\n<p>x<br>y<br/>z</p>",
+    "<pre>\nline1\n  line2</pre><p>after&nbsp;nbsp &lt;tag&gt; &copy 2020</p>",
+    "<ul>\n <li>one\n <ul><li>inner</li></ul></li>\n <li>two</li>\n</ul>",
+    "   <p>leading spaces</p>  trailing  ",
+    "text before <b>bold</b> after\r\nwindows line\rmac line",
+    "<div><span>in div</span></div><script>var x=1;</script><style>p{}</style><!-- comment --><p>end</p>",
+    "<h1>T</h1><blockquote>q<p>inner p</p></blockquote><table><caption>cap</caption><tr><td>1</td></tr></table>",
+    "<p>emoji 👍🏽 and ü, 中文</p><p>&#128512; &#x1F600;</p>",
+    "<table> <tr> <td>x</td> </tr> </table>",
+    "<textarea>\nt</textarea>a<p>b</p>\n\n",
 ]
 
 
@@ -204,6 +221,11 @@ def main() -> int:
     expected = {"taguette_version": taguette.__version__}
     for name in ("interviews.sqlite3", "no_highlights.sqlite3", "server_two_projects.sqlite3"):
         expected[name] = _expected(HERE / name)
+    expected["html_text"] = [
+        {"contents": contents, "text": _text(contents)}
+        for html in HTML_CASES
+        for contents in (html, convert.get_html_body(html))
+    ]
     (HERE / "expected.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
