@@ -633,3 +633,9 @@ def test_a_qualcoder_passage_that_no_longer_matches_its_document_keeps_seltext_a
     first = ds.frame[ds.frame["document"] == "interview_01.txt"]
     assert set(first["text"]) == {"We werken samen met de huisarts", "samen?\nRespondent"}
     assert any("3 coding(s) have a coded passage (seltext) that differs" in w for w in ds.warnings)
+
+
+def test_a_database_with_an_interrupted_write_is_refused(qualcoder):
+    (qualcoder / "data.qda-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\x00" * 504)
+    with pytest.raises(ReadError, match="-journal file"):
+        read(qualcoder)

@@ -47,8 +47,9 @@ Taguette
 
 The database is opened with a read-only, immutable URI (``file:...?mode=ro&immutable=1``), with
 ``trusted_schema`` off, and only tables (not views) are read: the file's bytes and modification
-time stay the same. A database in WAL mode with a pending ``-wal`` file is refused (the program
-still has it open), because an immutable read would miss the latest changes.
+time stay the same. A database with a pending ``-wal`` or ``-journal`` file is refused (the
+program still has it open, or stopped while writing), because an immutable read would miss or
+half-see the latest change.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ def _database_file(path: Path) -> Path:
                 path=path,
                 hint="give the QualCoder project folder (NAME.qda, with data.qda in it) or its data.qda",
             )
-        return db
+        path = db
     with path.open("rb") as fh:
         head = fh.read(100)
     if not head.startswith(_SQLITE_MAGIC):
@@ -188,6 +189,15 @@ def _database_file(path: Path) -> Path:
             path=path,
             hint="give the QualCoder project folder or its data.qda, or the .sqlite3 file Taguette's "
             "'Export project' saves; for a REFI-QDA export use the .qdpx",
+        )
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        raise ReadError(
+            "a write to the database was interrupted or is under way (a -journal file is next to "
+            "it): read now, it could show half a change",
+            path=path,
+            hint="close the project in QualCoder or Taguette, or open it there once so it finishes "
+            "or undoes the change, and read it again",
         )
     if len(head) >= 20 and head[18] == 2 and head[19] == 2:
         wal = path.with_name(path.name + "-wal")
