@@ -618,8 +618,12 @@ def _html_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def _byte_to_char(text: str) -> Any:
-    """A function from a UTF-8 byte offset in ``text`` to a character offset (rounded down)."""
+def _byte_to_char(text: str) -> tuple[Any, int]:
+    """A function from a UTF-8 byte offset in ``text`` to a character offset, and the byte length.
+
+    An offset inside a character is rounded down to its start, as Taguette's
+    ``extract.byte_to_str_index`` does.
+    """
     import bisect
     import itertools
 
