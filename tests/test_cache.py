@@ -68,9 +68,8 @@ def _flip_last_byte(path: Path) -> bytes:
 
 # -- reuse -------------------------------------------------------------------------------------
 def test_a_new_process_reuses_the_stored_validation(example):
-    cache.code_version.cache_clear()  # other engineers' edits to the library change the key
     study = Study.from_yaml(example)
-    if cache.load(study) is None:
+    if cache.load(study) is None:  # the library was edited since the fixture ran
         gate.require_pass(study)
     script = (
         "import json, sys, hashlib, analysis\n"
@@ -128,19 +127,32 @@ def test_every_input_byte_changes_the_validation_and_prepare_keys(example, monke
     assert cache.cache_key(Study.from_yaml(example)) not in seen  # another Bruggen version
 
 
-def test_a_changed_library_file_changes_the_key(example, tmp_path, monkeypatch):
+def test_a_changed_library_module_that_the_gate_ran_invalidates_the_entry(example, tmp_path, monkeypatch):
     library = tmp_path / "analysis"
     shutil.copytree(cache._LIBRARY, library, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "_LIBRARY", library)
+    monkeypatch.setattr(cache, "_LIBRARY", library)  # the recorded files are looked up in the copy
     study = Study.from_yaml(example)
-    cache.code_version.cache_clear()
-    try:
-        before = cache.cache_key(study)
-        _flip_last_byte(library / "validate" / "rules.py")
-        cache.code_version.cache_clear()
-        assert cache.cache_key(study) != before
-    finally:
-        cache.code_version.cache_clear()
+    stored = cache.load(study) or gate.require_pass(study, reuse=False)
+    cache.store(study, stored)
+    recorded = json.loads(cache.manifest_path(study).read_text(encoding="utf-8"))["code"]
+    assert {"validate/gate.py", "validate/rules.py", "ingest/spss.py", "codebook.py", "text/nl.yml"} <= set(
+        recorded
+    )
+
+    unused = next(
+        rel
+        for rel in (p.relative_to(library).as_posix() for p in sorted(library.rglob("*.py")))
+        if rel not in recorded
+    )
+    saved = _flip_last_byte(library / unused)
+    assert cache.load(study) is not None  # code the gate never loaded cannot change its result
+    (library / unused).write_bytes(saved)
+
+    for rel in ("validate/rules.py", "text/nl.yml"):
+        saved = _flip_last_byte(library / rel)
+        assert cache.load(study) is None, f"a changed {rel} left the stored validation in use"
+        (library / rel).write_bytes(saved)
+        assert cache.load(study) is not None
 
 
 def test_a_changed_input_is_checked_again_and_a_failure_is_never_stored(example, runs):

@@ -7,16 +7,20 @@ the gate read (``loaded``: frames, stored codes, codebooks), is kept in the stud
 ``processed`` folder (``data/processed/``, git-ignored) as two files:
 
 ``validation-<key>.json``
-    The manifest: the full key, whether the gate passed, its summary, and the SHA-256 of
-    the data file it belongs to (readable: what was validated, when it passed).
+    The manifest: the full key, whether the gate passed, its summary, the SHA-256 of the data
+    file it belongs to, and the SHA-256 of every library file the gate ran with (readable:
+    what was validated, by which code).
 ``validation-<key>-<sha>.pickle``
     The result and its datasets, as Python's pickle.
 
 ``key`` is the first 16 hex digits of :func:`cache_key`: a SHA-256 over
 :meth:`analysis.study.Study.digest` (the bytes and paths of study.yml, every raw file,
-codebook and suite, the names list, and the Bruggen version) and :func:`code_version` (every
-source file of the library and the versions of the packages that read and check the data).
-A changed byte in any of them gives another key, so a stale result is never found.
+codebook and suite, the names list, and the Bruggen version) and :func:`environment` (the
+storage format, Python and the versions of the packages that read and check the data). A
+changed byte in any of them gives another key, so a stale result is never found. The library's
+own code counts file by file (:func:`code_files`): the entry serves only while every module the
+gate ran with, and every data file of the library, is byte-identical; an edit to a module the
+gate never loaded (the report, an analysis) leaves it valid.
 
 Rules:
 
@@ -56,7 +60,8 @@ FORMAT = 1
 KEY_LENGTH = 16
 #: Packages whose version changes what is read or checked.
 PACKAGES = ("pandas", "numpy", "pyarrow", "pyreadstat", "openpyxl", "great_expectations", "pyyaml")
-_LIBRARY = Path(__file__).resolve().parents[1]
+#: The library's folder: where the code files recorded in a manifest are looked up.
+_LIBRARY = _REAL_LIBRARY = Path(__file__).resolve().parents[1]
 
 
 class CacheWarning(UserWarning):
@@ -64,12 +69,8 @@ class CacheWarning(UserWarning):
 
 
 @cache
-def code_version() -> str:
-    """SHA-256 over the library's source files (``.py``, ``.yml``, ``.json``) and package versions.
-
-    Any change to the code that reads, checks or labels the data (or to anything else in the
-    library: being coarse here never serves a stale result) invalidates every stored validation.
-    """
+def environment() -> str:
+    """SHA-256 over the storage format, the Python version and the versions of :data:`PACKAGES`."""
     from importlib import metadata
 
     h = hashlib.sha256(f"format {FORMAT} python {sys.version_info[:3]}\n".encode())
@@ -79,21 +80,62 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             version = "-"
         h.update(f"{name} {version}\n".encode())
-    files = sorted(
-        p
-        for p in _LIBRARY.rglob("*")
-        if p.suffix in {".py", ".yml", ".yaml", ".json"} and "__pycache__" not in p.parts and p.is_file()
-    )
-    for path in files:
-        h.update(str(path.relative_to(_LIBRARY)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
 def cache_key(study: Study) -> str:
-    """The full SHA-256 hex key of the study's validation (see the module docstring)."""
+    """The full SHA-256 hex key of the study's validation: its inputs and :func:`environment`.
+
+    The library's own code is checked file by file against the manifest (:func:`code_files`).
+    """
     h = hashlib.sha256(b"bruggen validation\0")
-    h.update(study.digest().encode() + b"\0" + code_version().encode())
+    h.update(study.digest().encode() + b"\0" + environment().encode())
     return h.hexdigest()
+
+
+def code_files() -> dict[str, str]:
+    """SHA-256 of each library file the process has used so far: the code that matters.
+
+    Every module of the library in ``sys.modules`` (after a gate run: every module it needed,
+    whatever else the process loaded besides) plus the library's data files (``.yml``,
+    ``.json``: the wording of the checks). A stored validation serves only while each of these
+    files is unchanged; a file the gate never loaded cannot have changed its result.
+    """
+    files = {
+        path
+        for module in list(sys.modules.values())
+        if (path := _library_file(getattr(module, "__file__", None))) is not None
+    }
+    files |= {
+        p.relative_to(_LIBRARY).as_posix()
+        for p in _LIBRARY.rglob("*")
+        if p.suffix in {".yml", ".yaml", ".json"} and "__pycache__" not in p.parts and p.is_file()
+    }
+    return {rel: _sha(_LIBRARY / rel) for rel in sorted(files)}
+
+
+def _library_file(file: str | None) -> str | None:
+    if not file:
+        return None
+    path = Path(file).resolve()
+    if path.suffix != ".py" or not path.is_relative_to(_REAL_LIBRARY):
+        return None
+    return path.relative_to(_REAL_LIBRARY).as_posix()
+
+
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _changed_code(recorded: dict[str, str]) -> str | None:
+    """The first library file whose content differs from the manifest's record, or None."""
+    for rel, sha in sorted(recorded.items()):
+        if _sha(_LIBRARY / rel) != sha:
+            return rel
+    return None
 
 
 def manifest_path(study: Study, key: str | None = None) -> Path:
@@ -118,6 +160,11 @@ def load(study: Study) -> ValidationResult | None:
             raise ValueError("it belongs to other inputs")
         if manifest.get("passed") is not True:
             raise ValueError("it does not record a passed validation")
+        code = manifest["code"]
+        if not isinstance(code, dict) or not code:
+            raise ValueError("it does not record the library's code")
+        if _changed_code(code) is not None:
+            return None  # validated by other code: not damage, just out of date
         data = path.with_name(str(manifest["data"])).read_bytes()
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise ValueError("its data file is damaged (SHA-256 differs)")
@@ -161,6 +208,7 @@ def store(study: Study, result: ValidationResult) -> Path | None:
         "datasets": [d.to_dict() for d in result.datasets],
         "data": data_name,
         "sha256": sha,
+        "code": code_files(),
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     try:
