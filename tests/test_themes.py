@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+
+import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from conftest import ROOT, copy_example
 
+import analysis
 from analysis.disclosure import Policy
+from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES
+from analysis.results import TIDY_COLUMNS
 from analysis.study import Study
-from analysis.themes import code_matrix
+from analysis.themes import code_matrix, interview_themes, readable_code, rollup, saturation, share_difference
 
 COLUMNS = ["document", "case", "org_side", "code", "code_family", "start", "end", "text"]
 
@@ -60,3 +70,323 @@ def test_missing_column_is_a_clear_error():
 
     with pytest.raises(BruggenError, match="no column 'respondent_type'"):
         code_matrix(_codings(), Policy(), by="respondent_type")
+
+
+# -- the code analysis through the plan (analysis.themes.interview_themes) ---------------------
+
+QDE_NS = {"q": "urn:QDA-XML:project:1.0"}
+B3 = "B3 NIET_SERIEUS_GENOMEN"
+
+
+@pytest.fixture(scope="module")
+def study():
+    return analysis.load(ROOT / "study.yml")
+
+
+@pytest.fixture(scope="module")
+def themes(study):
+    return study.analyse("themas")
+
+
+@pytest.fixture(scope="module")
+def project(study) -> dict:
+    """Direct counts from the project XML (project.qde in interviews.qdpx), without Bruggen's reader.
+
+    Codings of a check coder (the plan's ``coder.check``) are left out, as every analysis but
+    intercoder agreement leaves them out.
+    """
+    check = set()
+    if study.plan.has("interviews", "coder"):
+        declared = study.plan.binding("interviews", "coder").values.get("check") or []
+        check = {declared} if isinstance(declared, str) else set(declared)
+    with zipfile.ZipFile(ROOT / "data" / "raw" / "interviews.qdpx") as z:
+        root = ET.fromstring(z.read("project.qde"))
+    users = {u.get("guid"): u.get("name") for u in root.iterfind(".//q:Users/q:User", QDE_NS)}
+    names, parents = {}, {}
+
+    def walk(node, parent):
+        for code in node.findall("q:Code", QDE_NS):
+            names[code.get("guid")] = code.get("name")
+            parents[code.get("guid")] = parent
+            walk(code, code.get("guid"))
+
+    walk(root.find(".//q:CodeBook/q:Codes", QDE_NS), None)
+    variables = {v.get("guid"): v.get("name") for v in root.iterfind(".//q:Variables/q:Variable", QDE_NS)}
+    attributes = {}
+    for case in root.iterfind(".//q:Cases/q:Case", QDE_NS):
+        values = {}
+        for vv in case.findall("q:VariableValue", QDE_NS):
+            value = vv.find("q:TextValue", QDE_NS)
+            if value is not None:
+                values[variables[vv.find("q:VariableRef", QDE_NS).get("targetGUID")]] = value.text
+        for ref in case.findall("q:SourceRef", QDE_NS):
+            attributes[ref.get("targetGUID")] = values
+    documents, dates, codings = {}, {}, []
+    for source in root.iterfind(".//q:Sources/*", QDE_NS):
+        guid = source.get("guid")
+        documents[guid] = source.get("name")
+        dates[source.get("name")] = source.get("creationDateTime")
+        for coding in source.iterfind(".//q:Coding", QDE_NS):
+            if users.get(coding.get("creatingUser")) in check:
+                continue
+            code = coding.find("q:CodeRef", QDE_NS).get("targetGUID")
+            path = [names[code]]
+            while parents[code] is not None:
+                code = parents[code]
+                path.insert(0, names[code])
+            codings.append((source.get("name"), "/".join(path), attributes[guid]))
+    return {
+        "codings": codings,
+        "attributes": {documents[g]: a for g, a in attributes.items()},
+        "dates": dates,
+    }
+
+
+def _docs_with(project, code: str, **where) -> set[str]:
+    return {
+        doc
+        for doc, path, attrs in project["codings"]
+        if code in path.split("/") and all(attrs.get(k) == v for k, v in where.items())
+    }
+
+
+def _interviews(project, **where) -> set[str]:
+    return {
+        d for d, attrs in project["attributes"].items() if all(attrs.get(k) == v for k, v in where.items())
+    }
+
+
+def test_planted_side_difference_is_recovered_and_equals_a_direct_count(themes, project):
+    """PLANTED.yml interviews_b3_by_side: informal minus formal share of interviews with B3 is 0.55."""
+    frame = themes.to_frame()
+    row = frame[(frame["measure"] == "difference") & (frame["code"] == B3)].iloc[0]
+    informal, formal = _interviews(project, org_side="informeel"), _interviews(project, org_side="formeel")
+    direct = len(_docs_with(project, B3, org_side="informeel")) / len(informal) - len(
+        _docs_with(project, B3, org_side="formeel")
+    ) / len(formal)
+    assert row["estimate"] == pytest.approx(direct, abs=1e-12)
+    assert row["ci_low"] < 0.55 < row["ci_high"]
+    assert row["ci_low"] > 0  # the difference is clear
+    assert row["n"] == len(informal) + len(formal)
+    assert row["group"] == "Informeel - Formeel"
+
+
+def test_the_finding_names_the_code_by_its_readable_label(themes):
+    findings = themes.findings()
+    sentence = next(f for f in findings if "Niet serieus genomen" in f)
+    assert "'Informeel'" in sentence and "'Formeel'" in sentence
+    assert "53 procentpunten" in sentence  # 14/18 - 3/12 = 0.528
+    codes = {c for c in themes.shares["code"]}
+    for text in [*findings, themes.title()]:
+        assert not any(code in text for code in codes), text
+        assert "_" not in text
+
+
+def test_document_counts_equal_direct_counts_and_small_ones_are_hidden(themes, project, study):
+    table = themes.table()
+    min_count = study.policy.min_count
+    labels = dict(zip(themes.shares["label"], themes.shares["code"], strict=False))
+    checked = 0
+    for label, code in labels.items():
+        for side, value in (("Formeel", "formeel"), ("Informeel", "informeel")):
+            n = len(_docs_with(project, code, org_side=value))
+            status, published = table.status.at[label, side], table.values.at[label, side]
+            if n and n < min_count:
+                assert status == "primary" and published is None
+            elif status == "shown":
+                assert published == n
+                checked += 1
+        total = len(_docs_with(project, code))
+        if table.status.at[label, table.values.columns[-1]] == "shown":
+            assert table.values.at[label, table.values.columns[-1]] == total
+            checked += 1
+    assert checked >= 20
+    # the planted code: 3 formal interviews (below 10) hidden, so its share is not published either
+    b3 = themes.shares[(themes.shares["code"] == B3)].set_index("group")
+    assert not b3.at["Formeel", "shown"] and b3.at["Formeel", "documents"] == 3
+
+
+def test_segment_counts_equal_direct_counts(themes, project):
+    segments = themes.segments
+    for label, code in zip(themes.shares["label"], themes.shares["code"], strict=False):
+        total = sum(1 for _, path, _ in project["codings"] if path.split("/")[-1] == code)
+        if segments.status.at[label, segments.values.columns[-1]] == "shown":
+            assert segments.values.at[label, segments.values.columns[-1]] == total
+
+
+def test_a_share_is_published_only_with_its_count_and_a_large_enough_group(themes, study):
+    shares = themes.shares
+    status = themes.table().status
+    for r in shares.itertuples():
+        if r.shown:
+            assert r.n >= study.policy.min_count and status.at[r.label, r.group] == "shown"
+    published = themes.to_frame()
+    published = published[published["measure"] == "share"]
+    assert len(published) == int(shares["shown"].sum()) > 0
+    assert not ((published["code"] == B3) & (published["group"] == "Formeel")).any()
+
+
+def test_meta_codes_are_never_themes(themes, study):
+    markers = (
+        set(getattr(study.plan, "meta_codes", None).markers) if hasattr(study.plan, "meta_codes") else set()
+    )
+    markers |= set(META_CODES)
+    assert not markers & set(themes.shares["code"])
+    assert not markers & set(themes.rollup["name"])
+    assert themes.saturation["cumulative"].iloc[-1] == themes.shares["code"].nunique()
+
+
+def test_rollups_count_descendants_and_each_document_once(themes, project):
+    tree = themes.rollup.set_index("node")
+    families = {path.split("/")[0] for _, path, _ in project["codings"]} - set(META_CODES)
+    for family in families:
+        docs = {doc for doc, path, _ in project["codings"] if path.split("/")[0] == family}
+        n = sum(1 for _, path, _ in project["codings"] if path.split("/")[0] == family)
+        assert tree.at[family, "documents_total"] == len(docs)
+        assert tree.at[family, "codings_total"] == n
+        children = tree[tree["parent"] == family]
+        assert (
+            tree.at[family, "codings_total"] == tree.at[family, "codings"] + children["codings_total"].sum()
+        )
+        assert tree.at[family, "documents_total"] <= children["documents_total"].sum()
+
+
+def test_rollup_of_a_deeper_hierarchy():
+    codings = pd.DataFrame(
+        {
+            "document": ["d1", "d1", "d2", "d3", "d3"],
+            "code": ["x1", "x2", "x1", "y", "QUOTE"],
+            "code_path": ["X/X1/x1", "X/x2", "X/X1/x1", "Y/y", "QUOTE"],
+        }
+    )
+    tree = rollup(codings).set_index("node")
+    assert list(tree.index) == ["X", "X/X1", "X/X1/x1", "X/x2", "Y", "Y/y"]
+    assert tree.at["X", "codings_total"] == 3 and tree.at["X", "documents_total"] == 2  # d1 once
+    assert tree.at["X/X1", "codings"] == 0 and tree.at["X/X1", "documents_total"] == 2
+    assert tree.at["X/X1/x1", "depth"] == 3 and tree.at["X/X1/x1", "parent"] == "X/X1"
+
+
+def test_saturation_curve_equals_a_direct_count(themes, project):
+    dates = project["dates"]
+    order = sorted(dates, key=lambda d: (dates[d], d))
+    seen, new = set(), []
+    for doc in order:
+        codes = {path.split("/")[-1] for d, path, _ in project["codings"] if d == doc} - set(META_CODES)
+        new.append(len(codes - seen))
+        seen |= codes
+    sat = themes.saturation
+    assert list(sat["document"]) == order and list(sat["new_codes"]) == new
+    assert list(sat["cumulative"]) == list(np.cumsum(new))
+    last = max(i for i, k in enumerate(new, start=1) if k)
+    assert f"Na interview {last} van de {len(order)} kwamen er geen nieuwe codes meer bij" in " ".join(
+        themes.findings()
+    )
+    assert themes.order == "date"
+
+
+def test_saturation_by_name_when_asked():
+    codings = pd.DataFrame(
+        {
+            "document": ["Interview 10", "Interview 2", "Interview 2", "Interview 1"],
+            "code": ["c", "a", "b", "a"],
+            "created": ["2026-01-01", "2026-03-01", "2026-03-01", "2026-02-01"],
+        }
+    )
+    by_name = saturation(codings, order="name")
+    assert list(by_name["document"]) == ["Interview 1", "Interview 2", "Interview 10"]
+    assert list(by_name["new_codes"]) == [1, 1, 1] and by_name.attrs["order"] == "name"
+    by_date = saturation(codings)
+    assert list(by_date["document"]) == ["Interview 10", "Interview 1", "Interview 2"]
+    assert list(by_date["new_codes"]) == [1, 1, 1] and by_date.attrs["order"] == "date"
+    assert saturation(codings.drop(columns="created")).attrs["order"] == "name"
+
+
+def test_small_groups_are_not_shown_alone(study):
+    result = study.analyse("themas", by="respondent_type")
+    columns = list(result.table().values.columns)
+    assert columns == ["overige groepen", "Totaal"]  # every respondent type has fewer than 10 interviews
+    assert result.differences is None
+    assert any("minder dan 10 interviews" in f for f in result.findings())
+    small = interview_themes(_codings(n_formal=4), Policy(), by="org_side", level="code", date=None)
+    assert list(small.table().values.columns) == ["informeel", "overige groepen", "Totaal"]
+    assert set(small.shares.loc[small.shares["group"] == "overige groepen", "shown"]) == {False}
+
+
+def test_contrast_needs_two_large_enough_groups():
+    result = interview_themes(
+        _codings(n_formal=4, n_informal=30),
+        Policy(),
+        by="org_side",
+        contrast=("formeel", "informeel"),
+        date=None,
+    )
+    assert result.differences is None and result.contrast_skipped
+    assert any("te klein" in f for f in result.findings())
+
+
+def test_level_and_order_options(study):
+    result = study.analyse("themas", level="code_family", order="name")
+    assert "Relatiekwaliteit" in list(result.table().values.index)
+    assert result.order == "name" and result.saturation["cumulative"].iloc[-1] == 7
+
+
+def test_english_report_and_published_views(study):
+    themes = study.analyse("themas", lang="en")
+    assert themes.title() == "Themes in the interviews by side of the collaboration"
+    assert any("Not taken seriously" in f or "Niet serieus genomen" in f for f in themes.findings())
+    assert themes.figure().data and themes.saturation_figure().data
+    tables = themes.more_tables()
+    assert len(tables) == 5 and all(html.strip() for _, html in tables)
+    assert not any(B3 in html for _, html in tables)
+    frame = themes.to_frame()
+    assert list(frame.columns[:7]) == list(TIDY_COLUMNS)
+
+
+def test_collaboration_form_through_the_survey_link(tmp_path, project):
+    path = copy_example(tmp_path / "link")
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["disclosure"]["min_count"] = 1
+    config["analyses"] = {"themas": {"kind": "interview_themes", "by": "collaboration_form"}}
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    linked = analysis.load(path)
+    result = linked.analyse("themas")
+    survey = pd.read_spss(ROOT / "data" / "raw" / "organisatie_enquete.sav")
+    form = dict(zip(survey["resp_id"].astype(str), survey["collab_form"].astype(str), strict=True))
+    groups: dict[str, set[str]] = {}
+    for doc, attrs in project["attributes"].items():
+        groups.setdefault(form.get(attrs.get("resp_id"), "onbekend"), set()).add(doc)
+    sizes = result.shares.drop_duplicates("group").set_index("group")["n"].to_dict()
+    assert sizes == {g: len(d) for g, d in groups.items()}
+    assert sizes["onbekend"] == sum(1 for a in project["attributes"].values() if not a.get("resp_id"))
+    b3 = result.shares[result.shares["code"] == B3].set_index("group")["documents"].to_dict()
+    assert b3 == {g: len(_docs_with(project, B3) & d) for g, d in groups.items()}
+
+
+def test_a_survey_grouping_without_the_survey_link_is_a_clear_error(tmp_path):
+    path = copy_example(tmp_path / "nolink")
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del config["plan"]["interviews"]["survey_id"]
+    config["analyses"] = {"themas": {"kind": "interview_themes", "by": "side"}}
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    unlinked = analysis.load(path)
+    with pytest.raises(StudyConfigError, match=r"plan\.interviews\.survey_id"):
+        unlinked.analyse("themas", by="collaboration_form")
+    config["analyses"]["themas"]["by"] = "collaboration_form"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(BruggenError, match=r"plan\.interviews\.survey_id"):
+        analysis.load(path).analyse("themas")
+
+
+def test_newcombe_interval_matches_r():
+    reference = json.loads((ROOT / "tests" / "reference" / "themes_newcombe.json").read_text())
+    for case in reference["differences"]:
+        got = share_difference(case["x1"], case["n1"], case["x0"], case["n0"])
+        assert got == pytest.approx((case["difference"], case["ci_low"], case["ci_high"]), abs=1e-9)
+
+
+def test_readable_code_names():
+    assert readable_code("B3 NIET_SERIEUS_GENOMEN") == "Niet serieus genomen"
+    assert readable_code("A10 PROJECT_VS_STRUCTUREEL") == "Project vs structureel"
+    assert readable_code("B RELATIEKWALITEIT") == "Relatiekwaliteit"
+    assert readable_code("Trust in the partner") == "Trust in the partner"
+    assert readable_code("A good example") == "A good example"

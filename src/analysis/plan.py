@@ -160,11 +160,17 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "runner": "analysis.support:from_plan",
         "check": "analysis.support:check_plan",
     },
+    # code frequencies (segments, interviews) by group, their shares (for the side: informal minus
+    # formal with Newcombe's interval), roll-ups and the saturation curve (analysis.themes).
+    # by: a role of plan.interviews (side, respondent_type, municipality) or of plan.survey
+    # (collaboration_form, joined through plan.interviews.survey_id); level: code or code_family;
+    # order (saturation): auto (by date when the codings have one), date or name
     "interview_themes": {
         "chapter": "interviews",
         "needs": ("interviews",),
-        "options": {"by": "side", "level": "code_family"},
+        "options": {"by": "side", "level": "code", "order": "auto"},
         "runner": "analysis.themes:themes_from_plan",
+        "check": "analysis.themes:check_plan",
     },
     "quotes": {
         "chapter": "interviews",

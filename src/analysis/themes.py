@@ -8,12 +8,13 @@ disclosure control (:func:`analysis.disclosure.suppress_counts`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from analysis.errors import BruggenError
+from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES
 from analysis.labels import in_sentence
+from analysis.numbers import fmt_int, fmt_number, fmt_pct
 from analysis.results import Result, tidy
 from analysis.text import words
 
@@ -153,12 +154,790 @@ def _matrix_title(by_label: str, lang: str) -> str:
     return words(lang, "interviews")["title"].format(by=in_sentence(by_label))
 
 
+# -- the code analysis: frequencies by group, roll-ups, saturation ------------------------------
+
+#: Columns of :func:`rollup` (named as :func:`analysis.codesystem.code_system` names its counts).
+ROLLUP_COLUMNS = (
+    "node",
+    "name",
+    "parent",
+    "depth",
+    "codings",
+    "documents",
+    "codings_total",
+    "documents_total",
+)
+#: Columns of :func:`saturation`.
+SATURATION_COLUMNS = ("position", "document", "date", "codes", "new_codes", "cumulative")
+#: How :func:`saturation` orders the interviews.
+ORDERS = ("auto", "date", "name")
+
+
+def readable_code(code: object) -> str:
+    """A code's name as words, for a code the codebook gives no label.
+
+    A leading outline number (``B3``, ``A10``, ``2.1``, or one capital before a name in capitals)
+    is dropped, underscores become spaces and a name in capitals is written in lower case with a
+    capital first letter: ``"C2 FELT_UNHEARD"`` -> ``"Felt unheard"``. Names
+    that already read as words are kept as they are.
+    """
+    import re
+
+    text = str(code).strip()
+    m = re.match(r"^([A-Za-z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])[\s._-]+(.+)$", text)
+    if (
+        m
+        and re.search(r"[A-Za-z]", m.group(2))
+        and (any(ch.isdigit() for ch in m.group(1)) or m.group(2).isupper())
+    ):
+        text = m.group(2)
+    text = text.replace("_", " ").strip()
+    if text.isupper():
+        text = text.lower()
+        text = text[:1].upper() + text[1:]
+    return text or str(code)
+
+
+def _natural(value: object) -> tuple:
+    """Sort key that puts ``A2`` before ``A10`` and ``Interview 2`` before ``Interview 10``."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", str(value)))
+
+
+def _without_meta(codings: pd.DataFrame, meta_codes: Sequence[str], level: str | None = None) -> pd.DataFrame:
+    """The codings that are themes: no meta-code as the code, its level or its path's top."""
+    meta = {str(c) for c in meta_codes}
+    if not meta:
+        return codings
+    keep = ~codings["code"].astype(str).isin(meta) if "code" in codings else None
+    for col in (level, "code_family"):
+        if col and col in codings:
+            part = ~codings[col].astype(str).isin(meta)
+            keep = part if keep is None else keep & part
+    return codings if keep is None else codings[keep.to_numpy()]
+
+
+def rollup(
+    codings: pd.DataFrame,
+    *,
+    path: str = "code_path",
+    document: str = "document",
+    sep: str = "/",
+    meta_codes: Sequence[str] = META_CODES,
+) -> pd.DataFrame:
+    """Codings and documents per code, a parent counting those of all its descendants.
+
+    Parameters
+    ----------
+    codings
+        The codings table (one row per coding) with each code's ``path`` in the code hierarchy
+        (``"C RELATIONSHIP/C2 FELT_UNHEARD"``); without a path column every code
+        is a top-level code (``code``).
+    path, document, sep
+        The path column, the document column and the path separator.
+    meta_codes
+        Markers that are not themes (left out).
+
+    Returns
+    -------
+    DataFrame
+        One row per node of the hierarchy (every prefix of a path), in path order, with
+        :data:`ROLLUP_COLUMNS`: ``codings``/``documents`` of the node itself, and
+        ``codings_total`` (its codings and those of every descendant, added up) and
+        ``documents_total`` (the distinct documents with any of them: a document once).
+
+    Notes
+    -----
+    This is the roll-up of :func:`analysis.codesystem.code_system` (same counting rules and
+    column names) computed from a codings frame, so it works on the frame an analysis runs on
+    (the check coder's codings left out) rather than on a project read afresh.
+    """
+    import pandas as pd
+
+    col = path if path in codings.columns else "code"
+    _require(codings, (col, document))
+    themes = _without_meta(codings, meta_codes)
+    paths = themes[col].astype(str).str.strip(sep)
+    docs = themes[document].astype(str)
+    rows = []
+    for p, d in zip(paths, docs, strict=True):
+        parts = p.split(sep)
+        for depth in range(1, len(parts) + 1):
+            rows.append((sep.join(parts[:depth]), d, depth == len(parts)))
+    long = pd.DataFrame(rows, columns=["node", "document", "own"])
+    if long.empty:
+        return pd.DataFrame(columns=list(ROLLUP_COLUMNS))
+    total = long.groupby("node").agg(
+        codings_total=("document", "size"), documents_total=("document", "nunique")
+    )
+    own = (
+        long[long["own"]].groupby("node").agg(codings=("document", "size"), documents=("document", "nunique"))
+    )
+    out = total.join(own).fillna(0).astype(int).reset_index()
+    out["name"] = out["node"].str.rsplit(sep, n=1).str[-1]
+    out["parent"] = out["node"].map(lambda n: n.rsplit(sep, 1)[0] if sep in n else None)
+    out["depth"] = out["node"].str.count(sep) + 1
+    order = sorted(out["node"], key=lambda n: tuple(_natural(p) for p in n.split(sep)))
+    out = out.set_index("node").loc[order].reset_index()
+    return out[list(ROLLUP_COLUMNS)]
+
+
+def saturation(
+    codings: pd.DataFrame,
+    *,
+    level: str = "code",
+    document: str = "document",
+    order: str = "auto",
+    date: str | None = "created",
+    meta_codes: Sequence[str] = META_CODES,
+) -> pd.DataFrame:
+    """New codes per successive interview: the saturation curve.
+
+    Parameters
+    ----------
+    codings
+        The codings table (one row per coding).
+    level
+        The column whose distinct values count as codes (``code`` or ``code_family``).
+    document
+        The interview (document) column.
+    order
+        ``"date"``: by the interview's date (the earliest ``date`` of its codings; documents
+        without one last), then by name; ``"name"``: by document name (``Interview 2`` before
+        ``Interview 10``); ``"auto"``: by date when the codings carry dates, else by name.
+    date
+        The column with a date per coding (REFI-QDA ``creationDateTime``), or None.
+    meta_codes
+        Markers that are not themes.
+
+    Returns
+    -------
+    DataFrame
+        One row per interview in order with :data:`SATURATION_COLUMNS`: ``codes`` (distinct
+        codes in it), ``new_codes`` (codes no earlier interview had) and ``cumulative``.
+        ``attrs["order"]`` says which order was used (``"date"`` or ``"name"``). An interview
+        with only meta-codes is in the curve with no codes.
+    """
+    import pandas as pd
+
+    if order not in ORDERS:
+        raise BruggenError(
+            f"order must be one of {', '.join(ORDERS)}, got {order!r}", hint="e.g. order: name"
+        )
+    _require(codings, (level, document))
+    names = codings[document].astype(str)
+    dates = pd.Series(pd.NaT, index=codings.index, dtype="datetime64[ns, UTC]")
+    if date and date in codings.columns:
+        dates = pd.to_datetime(codings[date], utc=True, errors="coerce", format="ISO8601")
+    if order == "date" and dates.isna().all():
+        raise BruggenError(
+            f"the interviews cannot be ordered by date: the codings have no {date!r} dates",
+            hint="use order: name, or give the codings' date column",
+        )
+    used = "date" if order == "date" or (order == "auto" and dates.notna().any()) else "name"
+    per_doc = pd.DataFrame({"document": names, "date": dates}).groupby("document", sort=False)["date"].min()
+    docs = list(per_doc.index)
+    if used == "date":
+        docs.sort(key=lambda d: (pd.isna(per_doc[d]), per_doc[d] if pd.notna(per_doc[d]) else 0, _natural(d)))
+    else:
+        docs.sort(key=_natural)
+    themes = _without_meta(codings, meta_codes, level)
+    codes_of = (
+        themes.assign(_doc=themes[document].astype(str))
+        .groupby("_doc")[level]
+        .agg(lambda s: set(s.astype(str)))
+    )
+    seen: set[str] = set()
+    rows = []
+    for i, d in enumerate(docs, start=1):
+        codes = codes_of.get(d, set())
+        new = codes - seen
+        seen |= codes
+        rows.append((i, d, per_doc[d], len(codes), len(new), len(seen)))
+    out = pd.DataFrame(rows, columns=list(SATURATION_COLUMNS))
+    out.attrs["order"] = used
+    return out
+
+
+def share_difference(x1: int, n1: int, x0: int, n0: int, level: float = 0.95) -> tuple[float, float, float]:
+    """``x1/n1 - x0/n0`` with Newcombe's hybrid score interval (his method 10).
+
+    The interval combines the Wilson score intervals of the two shares (Newcombe 1998,
+    *Statistics in Medicine* 17:873-890); it keeps its coverage with the small groups and
+    shares near 0 or 1 of interview studies, where the Wald interval does not. Computed with
+    ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``;
+    tests/reference/themes_newcombe.R checks it against R's Wilson intervals (``prop.test``
+    without continuity correction) combined by hand.
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    lo, hi = confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff", alpha=1 - level)
+    return x1 / n1 - x0 / n0, float(lo), float(hi)
+
+
+def _require(codings: pd.DataFrame, columns: Sequence[str]) -> None:
+    for col in columns:
+        if col not in codings.columns:
+            raise BruggenError(
+                f"the codings table has no column {col!r}",
+                hint="read the interviews with analysis.ingest.read (REFI-QDA) and check the case attributes",
+            )
+
+
+class Themes(Result):
+    """Code analysis of the interviews: see :func:`interview_themes`."""
+
+    key = "themas"
+
+    def __init__(self, **parts: Any):
+        self.__dict__.update(parts)
+
+    # -- Result ---------------------------------------------------------------------------
+    def title(self, lang: str | None = None) -> str:
+        return words(lang or self.lang, "themes")["title"].format(by=in_sentence(self.by_label))
+
+    def table(self) -> DisclosedTable:
+        """Interviews (documents, that is persons) per code and group, through disclosure control."""
+        return self.documents
+
+    def to_frame(self) -> pd.DataFrame:
+        """Published shares and differences in the tidy vocabulary.
+
+        ``measure`` is ``"share"`` (``estimate``: the share of the group's interviews with the
+        code; ``n``: the group's interviews) or ``"difference"`` (the contrast's second group
+        minus its first, with its 95% interval; ``n``: the interviews of both). Extra columns:
+        ``code`` (as coded), ``label``, ``group``, ``documents``.
+        """
+        rows = [
+            {
+                "term": f"{r.label}: {r.group}",
+                "estimate": r.share,
+                "n": r.n,
+                "measure": "share",
+                "code": r.code,
+                "label": r.label,
+                "group": r.group,
+                "documents": r.documents,
+            }
+            for r in self.shares.itertuples()
+            if r.shown
+        ]
+        if self.differences is not None:
+            low, high = self.contrast
+            rows += [
+                {
+                    "term": f"{r.label}: {high} - {low}",
+                    "estimate": r.difference,
+                    "ci_low": r.ci_low,
+                    "ci_high": r.ci_high,
+                    "n": r.n,
+                    "measure": "difference",
+                    "code": r.code,
+                    "label": r.label,
+                    "group": f"{high} - {low}",
+                }
+                for r in self.differences.itertuples()
+            ]
+        return tidy(rows)
+
+    def figure(self, lang: str | None = None) -> go.Figure:
+        """Heat map of the share of each group's interviews with each code (hidden where not published)."""
+        import pandas as pd
+
+        from analysis.figures import heatmap
+
+        lang = lang or self.lang
+        t = words(lang, "themes")
+        rows = []
+        for r in self.shares.itertuples():
+            rows.append(
+                {
+                    "row": r.label,
+                    "col": t["group_n"].format(group=r.group, n=r.n),
+                    "count": 100 * r.share if r.shown else float("nan"),
+                    "label": fmt_pct(100 * r.share, 0, lang) if r.shown else self._hidden_mark(r),
+                }
+            )
+        return heatmap(pd.DataFrame(rows), x_title=self.by_label, value_title=t["share_axis"])
+
+    def findings(self, lang: str | None = None) -> list[str]:
+        lang = lang or self.lang
+        t = words(lang, "themes")
+        out = []
+        totals = self.documents.values.iloc[:-1, -1]
+        status = self.documents.status.iloc[:-1, -1]
+        shown = [
+            (int(v), str(i))
+            for i, v, s in zip(totals.index, totals, status, strict=True)
+            if s == "shown" and v
+        ]
+        if shown:
+            n, label = max(shown, key=lambda x: (x[0], _neg(x[1])))
+            out.append(t["most"].format(theme=label, n=n, total=self.n_interviews))
+        else:
+            out.append(t["none"])
+        if self.differences is not None:
+            low, high = self.contrast
+            clear = self.differences[(self.differences["ci_low"] > 0) | (self.differences["ci_high"] < 0)]
+            clear = clear.reindex(clear["difference"].abs().sort_values(ascending=False, kind="stable").index)
+            for r in clear.head(self.max_findings).itertuples():
+                more, less = (high, low) if r.difference > 0 else (low, high)
+                out.append(
+                    t["difference"].format(
+                        theme=r.label,
+                        more=more,
+                        less=less,
+                        diff=fmt_number(abs(100 * r.difference), 0, lang),
+                        low=fmt_number(100 * r.ci_low, 0, lang),
+                        high=fmt_number(100 * r.ci_high, 0, lang),
+                    )
+                )
+            if clear.empty:
+                out.append(t["no_difference"].format(a=low, b=high))
+        elif self.contrast_skipped:
+            out.append(t["contrast_small"].format(m=self.policy.min_count))
+        sat = self.saturation
+        if len(sat):
+            last = int(sat.loc[sat["new_codes"] > 0, "position"].max()) if (sat["new_codes"] > 0).any() else 0
+            total, codes = len(sat), int(sat["cumulative"].iloc[-1])
+            if last < total:
+                out.append(t["saturated"].format(n=last, total=total, codes=codes))
+            else:
+                new = int(sat["new_codes"].iloc[-1])
+                out.append(t["not_saturated"].format(total=total, new=new, codes=codes))
+        if self.merged:
+            out.append(t["merged"].format(m=self.policy.min_count, other=self.other_label))
+        return out
+
+    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """Shares (and the contrast), segments by group, the roll-up and the saturation curve."""
+        from analysis.figures import to_html
+
+        lang = lang or self.lang
+        t = words(lang, "themes")
+        return [
+            (t["shares_title"], self._shares_html(lang)),
+            (t["segments_title"], self.segments.to_html(lang=lang)),
+            (t["rollup_title"], self._rollup_html(lang)),
+            (t["saturation_title"], to_html(self.saturation_figure(lang), div_id="themes-saturation")),
+            ("", self._saturation_html(lang)),
+        ]
+
+    # -- extra views ------------------------------------------------------------------------
+    def saturation_figure(self, lang: str | None = None) -> go.Figure:
+        """New codes per successive interview (bars) and the cumulative number of codes (line)."""
+        import plotly.graph_objects as go
+
+        from analysis.figures import PALETTE, theme
+
+        lang = lang or self.lang
+        t = words(lang, "themes")
+        sat = self.saturation
+        positions = [int(p) for p in sat["position"]]
+        fig = go.Figure()
+        fig.add_bar(
+            x=positions, y=[int(v) for v in sat["new_codes"]], name=t["new_codes"], marker_color=PALETTE[1]
+        )
+        fig.add_scatter(
+            x=positions,
+            y=[int(v) for v in sat["cumulative"]],
+            name=t["cumulative"],
+            mode="lines+markers",
+            line_color=PALETTE[0],
+        )
+        layout = theme()
+        layout.update(
+            xaxis={**layout["xaxis"], "title": t[f"order_{self.order}"], "dtick": 1},
+            yaxis={**layout["yaxis"], "title": t["codes_axis"], "rangemode": "tozero"},
+        )
+        fig.update_layout(**layout)
+        return fig
+
+    def _hidden_mark(self, r: Any) -> str:
+        return (
+            self.policy.below
+            if r.n >= self.policy.min_count and 0 < r.documents < self.policy.min_count
+            else "x"
+        )
+
+    def _shares_html(self, lang: str) -> str:
+        from analysis.disclosure.tables import html_table
+
+        t = words(lang, "themes")
+        groups = list(dict.fromkeys(self.shares["group"]))
+        sizes = dict(zip(self.shares["group"], self.shares["n"], strict=False))
+        header = [t["theme"], *(t["group_n"].format(group=g, n=sizes[g]) for g in groups)]
+        diffs = {}
+        if self.differences is not None:
+            low, high = self.contrast
+            header += [t["difference_col"].format(a=high, b=low), t["ci_col"]]
+            diffs = {r.code: r for r in self.differences.itertuples()}
+        rows = []
+        for code, part in self.shares.groupby("code", sort=False):
+            cells = [
+                fmt_pct(100 * r.share, 0, lang) if r.shown else self._hidden_mark(r)
+                for r in part.itertuples()
+            ]
+            if self.differences is not None:
+                d = diffs.get(code)
+                cells += (
+                    [
+                        fmt_number(100 * d.difference, 0, lang),
+                        t["ci"].format(
+                            low=fmt_number(100 * d.ci_low, 0, lang), high=fmt_number(100 * d.ci_high, 0, lang)
+                        ),
+                    ]
+                    if d is not None
+                    else ["x", "x"]
+                )
+            rows.append([part["label"].iloc[0], *cells])
+        notes = [t["shares_note"].format(m=self.policy.min_count)]
+        if self.differences is not None:
+            notes.append(t["difference_note"])
+        return html_table("themes-shares", header, rows, notes, stat=True)
+
+    def _rollup_html(self, lang: str) -> str:
+        from analysis.disclosure.tables import html_table
+
+        t = words(lang, "themes")
+        rows = [
+            ["\u2003" * (int(r.depth) - 1) + r.label, r.documents_shown, fmt_int(r.codings_total, lang)]
+            for r in self.rollup.itertuples()
+        ]
+        header = [t["code"], t["interviews_col"], t["segments_col"]]
+        return html_table(
+            "themes-rollup",
+            header,
+            rows,
+            [t["rollup_note"].format(m=self.policy.min_count)],
+            stat=[False, True],
+        )
+
+    def _saturation_html(self, lang: str) -> str:
+        from analysis.disclosure.tables import html_table
+
+        t = words(lang, "themes")
+        rows = [
+            [str(r.position), fmt_int(r.new_codes, lang), fmt_int(r.cumulative, lang)]
+            for r in self.saturation.itertuples()
+        ]
+        header = [t[f"order_{self.order}"], t["new_codes"], t["cumulative"]]
+        return html_table("themes-saturation", header, rows, [t[f"order_note_{self.order}"]], stat=True)
+
+
+def _neg(label: str) -> tuple:
+    return tuple(-ord(ch) for ch in label)
+
+
+def interview_themes(
+    codings: pd.DataFrame,
+    policy: Policy,
+    *,
+    by: str,
+    level: str = "code",
+    document: str = "document",
+    path: str = "code_path",
+    meta_codes: Sequence[str] = META_CODES,
+    code_labels: Mapping[str, str] | None = None,
+    by_label: str | None = None,
+    contrast: tuple[str, str] | None = None,
+    order: str = "auto",
+    date: str | None = "created",
+    max_findings: int = 3,
+    lang: str = "nl",
+) -> Themes:
+    """Code frequencies (segments and interviews) overall and by group, roll-ups and saturation.
+
+    Parameters
+    ----------
+    codings
+        The codings table (one row per coding; ``Run.frame`` of the interviews part, so without
+        a check coder's codings).
+    policy
+        The disclosure policy.
+    by
+        The column that groups the interviews (a case attribute, or one joined from the survey).
+        A missing value is its own group ("unknown").
+    level
+        ``code`` or ``code_family``: what counts as a code in the tables and the saturation curve.
+    document
+        The interview column; an interview is one person, so its counts are protected.
+    path
+        The column with each code's place in the hierarchy, for :func:`rollup`.
+    meta_codes
+        Markers (quote, case box, identifying) that are never themes.
+    code_labels
+        Readable names of codes (code -> label, the codebook's value labels of ``level`` and
+        ``code``); a code without one is named by :func:`readable_code`.
+    by_label
+        The grouping's label in the report language.
+    contrast
+        Two groups of ``by`` (first, second): each code's share of interviews in the second
+        minus the first, with Newcombe's hybrid score 95% interval (:func:`share_difference`).
+        Given for the side (formal, informal).
+    order, date
+        Order of the interviews in the saturation curve (:func:`saturation`).
+    max_findings
+        At most this many codes whose difference is clear (interval without 0) get a sentence.
+    lang
+        Language of labels and text.
+
+    Returns
+    -------
+    Themes
+        ``table()``: interviews per code and group through
+        :func:`analysis.disclosure.suppress_counts` (a count below ``policy.min_count`` shown as
+        "<10", secondary suppression in the margins); ``segments``: the same for coded
+        segments; ``shares``, ``differences``, ``rollup``, ``saturation``: the frames behind the
+        other tables; ``figure()``: heat map of shares; ``more_tables()``: shares and the contrast,
+        segments, roll-up, saturation.
+
+    Notes
+    -----
+    Disclosure control: a group with fewer than ``policy.min_count`` interviews is never shown
+    alone: such groups are merged into one "other groups" column. A share is published only when
+    its group has at least ``policy.min_count`` interviews and its count of interviews is published
+    in ``table()`` (so a share never reveals a hidden count); ``policy.min_denominator`` is the
+    rule for survey percentages, and is not applied to these shares of interviews. The contrast is
+    given only when both of its groups have at least ``policy.min_count`` interviews: it is an
+    estimate, like a model's, not a count. In the roll-up a count of interviews below the threshold
+    is hidden, and a code that is a row of ``table()`` takes that table's total (and its
+    suppression). Segment counts are of text fragments, not persons: the roll-up shows their totals.
+    """
+    import pandas as pd
+
+    from analysis.disclosure import suppress_counts
+    from analysis.labels import unique_labels
+
+    _require(codings, (by, level, document))
+    t = words(lang, "themes")
+    labels = dict(code_labels or {})
+
+    def label(code: str) -> str:
+        return str(labels.get(code) or readable_code(code))
+
+    # the interviews and their groups: a small group is never shown alone
+    firsts = codings.drop_duplicates(document)
+    raw = firsts[by]
+    order_groups = (
+        [str(c) for c in raw.cat.categories]
+        if isinstance(raw.dtype, pd.CategoricalDtype)
+        else sorted({str(v) for v in raw.dropna()}, key=_natural)
+    )
+    unknown = t["unknown"]
+    groups_of = pd.Series(
+        [str(v) if pd.notna(v) else unknown for v in raw], index=firsts[document].astype(str).to_numpy()
+    )
+    sizes = groups_of.value_counts()
+    order_groups = [g for g in order_groups if g in sizes.index] + (
+        [unknown] if unknown in sizes.index else []
+    )
+    small = [g for g in order_groups if sizes[g] < policy.min_count]
+    other = t["other_groups"]
+    if small:
+        groups_of = groups_of.where(~groups_of.isin(small), other)
+        order_groups = [g for g in order_groups if g not in small] + [other]
+    sizes = groups_of.value_counts().reindex(order_groups)
+
+    themes = _without_meta(codings, meta_codes, level)
+    codes = sorted({str(c) for c in themes[level].dropna()}, key=_natural)
+    row_labels = unique_labels([label(c) for c in codes])
+    code_doc = pd.DataFrame({"code": themes[level].astype(str), "doc": themes[document].astype(str)})
+    code_doc["group"] = code_doc["doc"].map(groups_of)
+
+    def counts(frame: pd.DataFrame) -> pd.DataFrame:
+        table = pd.crosstab(frame["code"], frame["group"]).reindex(
+            index=codes, columns=order_groups, fill_value=0
+        )
+        table.index = pd.Index(row_labels, name=t["theme"])
+        table.columns = pd.Index(order_groups, name=by_label or by)
+        return table
+
+    doc_counts = counts(code_doc.drop_duplicates(["code", "doc"]))
+    seg_counts = counts(code_doc)
+    title = t["title"].format(by=in_sentence(by_label or by))
+    documents = suppress_counts(doc_counts, policy, name=t["documents_name"], lang=lang, title=title)
+    segments = suppress_counts(seg_counts, policy, name=t["segments_name"], lang=lang)
+
+    share_rows = []
+    for i, code in enumerate(codes):
+        for j, g in enumerate(order_groups):
+            x, n = int(doc_counts.iat[i, j]), int(sizes[g])
+            shown = n >= policy.min_count and documents.status.iat[i, j] == "shown"
+            share_rows.append(
+                {
+                    "code": code,
+                    "label": row_labels[i],
+                    "group": g,
+                    "documents": x,
+                    "n": n,
+                    "share": x / n,
+                    "shown": shown,
+                }
+            )
+    shares = pd.DataFrame(share_rows, columns=["code", "label", "group", "documents", "n", "share", "shown"])
+
+    differences, contrast_skipped = None, False
+    if contrast is not None:
+        first, second = (str(c) for c in contrast)
+        if all(g in sizes.index and sizes[g] >= policy.min_count for g in (first, second)):
+            diff_rows = []
+            for i, code in enumerate(codes):
+                x1, x0 = int(doc_counts.at[row_labels[i], second]), int(doc_counts.at[row_labels[i], first])
+                n1, n0 = int(sizes[second]), int(sizes[first])
+                est, lo, hi = share_difference(x1, n1, x0, n0)
+                diff_rows.append(
+                    {
+                        "code": code,
+                        "label": row_labels[i],
+                        "difference": est,
+                        "ci_low": lo,
+                        "ci_high": hi,
+                        "n": n1 + n0,
+                    }
+                )
+            differences = pd.DataFrame(
+                diff_rows, columns=["code", "label", "difference", "ci_low", "ci_high", "n"]
+            )
+        else:
+            contrast_skipped = True
+
+    tree = rollup(codings, path=path, document=document, meta_codes=meta_codes)
+    tree["label"] = tree["name"].map(label)
+    main = dict(zip(codes, range(len(codes)), strict=True))
+    shown_docs = []
+    for r in tree.itertuples():
+        i = main.get(r.name)
+        if i is not None and r.documents_total == doc_counts.iloc[i].sum():
+            value, status = documents.values.iat[i, -1], documents.status.iat[i, -1]
+            shown_docs.append(
+                fmt_int(value, lang) if status == "shown" else documents.display(lang).iat[i, -1]
+            )
+        elif 0 < r.documents_total < policy.min_count:
+            shown_docs.append(policy.below)
+        else:
+            shown_docs.append(fmt_int(policy.round(r.documents_total), lang))
+    tree["documents_shown"] = shown_docs
+
+    sat = saturation(codings, level=level, document=document, order=order, date=date, meta_codes=meta_codes)
+    return Themes(
+        lang=lang,
+        policy=policy,
+        by=by,
+        by_label=by_label or by,
+        level=level,
+        documents=documents,
+        segments=segments,
+        shares=shares,
+        differences=differences,
+        contrast=tuple(str(c) for c in contrast) if contrast is not None else None,
+        contrast_skipped=contrast_skipped,
+        rollup=tree,
+        saturation=sat,
+        order=sat.attrs.get("order", "name"),
+        n_interviews=len(groups_of),
+        merged=tuple(small),
+        other_label=other,
+        max_findings=max_findings,
+    )
+
+
 def themes_from_plan(r: Run) -> Result:
     """The runner of the ``interview_themes`` analysis kind (see :mod:`analysis.analyses`)."""
-    by = r.column(r.option("by"))
-    level = r.option("level")
-    var = r.vs.dataset(r.dataset).codebook.get(level)
-    labels = var.value_labels_in(r.lang) if var is not None else None
-    return code_matrix(
-        r.frame, r.policy, by=by, level=level, by_label=r.labels[by], code_labels=labels, lang=r.lang
+    from analysis.interviews import META_CODES as DEFAULT_META
+
+    name, level = r.option("by"), r.option("level")
+    frame = r.frame
+    plan = r.plan
+    if plan.has("interviews", name) or name in frame.columns or plan.has("municipalities", name):
+        by = r.column(name)
+        frame = r.frame
+        by_label = r.labels[by]
+    else:
+        frame, by, by_label = _from_survey(r, name)
+    contrast = None
+    if plan.has("interviews", "side") and by == plan.column("interviews", "side"):
+        contrast = (r.declared("side", "formal"), r.declared("side", "informal"))
+    meta = getattr(plan, "meta_codes", None)
+    markers = meta.markers if meta is not None else DEFAULT_META
+    book = r.vs.dataset(r.dataset).codebook
+    labels: dict[str, str] = {}
+    for col in dict.fromkeys(("code_family", "code", level)):
+        var = book.get(col)
+        if var is not None:
+            labels.update({str(k): str(v) for k, v in var.value_labels_in(r.lang).items()})
+    document = "document" if "document" in frame.columns else level
+    return interview_themes(
+        frame,
+        r.policy,
+        by=by,
+        level=level,
+        document=document,
+        meta_codes=markers,
+        code_labels=labels,
+        by_label=by_label,
+        contrast=contrast,
+        order=r.option("order"),
+        lang=r.lang,
     )
+
+
+def _from_survey(r: Run, name: str) -> tuple[pd.DataFrame, str, str]:
+    """Join a survey role (the collaboration form) onto the interviews through ``survey_id``."""
+    plan = r.plan
+    source = r.vs.study.source
+    if not plan.has("survey", name):
+        raise StudyConfigError(
+            f"{r.spec.key}: by {name!r} is neither a role of plan.interviews, a column of {r.dataset}, "
+            "nor a role of plan.survey",
+            path=source,
+            hint="use a role bound under plan.interviews (side, respondent_type, municipality) or a survey role "
+            "(collaboration_form) with plan.interviews.survey_id",
+        )
+    if not plan.has("interviews", "survey_id"):
+        raise StudyConfigError(
+            f"{r.spec.key}: by {name!r} is a role of the survey, and the interviews have no link to the survey "
+            "(plan.interviews.survey_id)",
+            path=source,
+            hint="bind the interviews' column with the survey respondent id under plan.interviews.survey_id, "
+            "or group by a role of plan.interviews",
+        )
+    link = plan.column("interviews", "survey_id")
+    key = plan.column("survey", "id")
+    column = plan.column("survey", name)
+    survey_ds = plan.dataset("survey")
+    survey = r.vs.part("survey", r.lang)[[key, column]].drop_duplicates(key)
+    survey = survey.assign(**{key: survey[key].astype("string")})
+    frame = r.frame.assign(_survey_key=r.frame[link].astype("string"))
+    by = column if column not in frame.columns else f"{column}_survey"
+    joined = frame.merge(
+        survey.rename(columns={key: "_survey_key", column: by}),
+        on="_survey_key",
+        how="left",
+        validate="many_to_one",
+    ).drop(columns="_survey_key")
+    joined.index = r.frame.index
+    return joined, by, r.vs.label(survey_ds, column, r.lang)
+
+
+def check_plan(spec: Any, study: Any, dataset: Any) -> list[str]:
+    """The gate's check of an ``interview_themes`` analysis: its order, and the survey link it needs."""
+    plan = study.plan
+    out = []
+    order = spec.options.get("order")
+    if order not in ORDERS:
+        out.append(f"order: {order!r} is not one of {', '.join(ORDERS)}")
+    by = spec.options.get("by")
+    if (
+        by
+        and not plan.has("interviews", by)
+        and by not in dataset.frame.columns
+        and plan.has("survey", by)
+        and not plan.has("interviews", "survey_id")
+    ):
+        out.append(
+            f"by: {by!r} is a role of the survey, and the interviews have no link to it: "
+            "bind plan.interviews.survey_id (the interviews' survey respondent id)"
+        )
+    return out

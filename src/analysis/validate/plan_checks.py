@@ -203,6 +203,8 @@ def _analysis_problems(
             continue
         if plan.has(spec.part, name):
             continue
+        if spec.kind == "interview_themes" and option == "by" and plan.has("survey", name):
+            continue  # a survey role joined through plan.interviews.survey_id (analysis.themes.check_plan)
         if spec.part == "survey" and plan.has("municipalities", name):
             if not plan.has("survey", "municipality"):
                 out.append(
