@@ -158,6 +158,17 @@ def test_each_row_has_one_pseudonymised_quote_and_no_quote_twice(joint):
     assert page.count('<blockquote class="citaat">') == len(THEMES)
 
 
+def test_no_speaker_is_quoted_twice_in_the_report(study, joint):
+    """Not within the display, nor a speaker of the study's quotes or its practice box."""
+    speakers = list(joint.to_frame()["speaker"])
+    assert len(set(speakers)) == len(speakers)
+    elsewhere = set(study.analyse("citaten").to_frame()["speaker"])
+    boxes = study.analyse("praktijkvoorbeeld").to_frame()
+    elsewhere |= set(boxes.loc[boxes["picked"].astype(bool), "speaker"])
+    assert elsewhere and not set(speakers) & elsewhere
+    assert all(re.fullmatch(r"(Formeel|Informeel) \d+", s) for s in speakers)  # a large-enough group
+
+
 def test_no_name_of_the_names_list_is_published(study, joint):
     names = NameList.from_study(study.study)
     pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names.entries)) + r")(?!\w)", re.IGNORECASE)

@@ -585,7 +585,7 @@ def from_plan(r: Run) -> Result:
         )
     by = r.column(r.option("by"))
     names = NameList.from_study(r.vs.study)
-    used: set[str] = set()
+    taken = _quoted_elsewhere(r)
     rows = []
     for i, spec in enumerate(r.option("themes")):
         codes = spec["codes"]
@@ -602,7 +602,7 @@ def from_plan(r: Run) -> Result:
                 "codes": labels,
                 "direction": DIRECTIONS.get(direction) if direction else None,
                 "inference": spec.get("inference"),
-                "quote": _quote(r, order, by, names, used),
+                "quote": _quote(r, order, by, names, taken),
             }
         )
     return joint_display(r.frame, rows, r.policy, by=by, by_label=r.labels[by], lang=r.lang)
@@ -649,11 +649,11 @@ def _survey_result(r: Run, spec: dict[str, Any], i: int) -> SurveyResult:
     )
 
 
-def _quote(r: Run, codes: list[str], by: str, names: Any, used: set[str]) -> tuple[str, str] | None:
-    """One published quote for the codes (in order of preference) that no earlier row shows,
-    or None: the one call into the quote selection of :mod:`analysis.interviews`
-    (:func:`analysis.interviews.quotes`, which chooses representative quotes round robin over
-    the groups)."""
+def _quote(r: Run, codes: list[str], by: str, names: Any, taken: set[str]) -> tuple[str, str] | None:
+    """One published quote for the codes (in order of preference) by a speaker not yet quoted
+    (``taken``: speaker labels, updated), or None: the one call into the quote selection of
+    :mod:`analysis.interviews` (:func:`analysis.interviews.quotes`, which chooses representative
+    quotes round robin over the groups, one per speaker)."""
     from analysis.interviews import quotes
 
     case = r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
@@ -665,17 +665,32 @@ def _quote(r: Run, codes: list[str], by: str, names: Any, used: set[str]) -> tup
         r.policy,
         names,
         group=by,
-        n=len(used) + 3,
+        n=r.frame[case].nunique(),
         label=label,
         case=case,
         meta=getattr(r.plan, "meta_codes", None),
         lang=r.lang,
     ).table()
     for text, speaker in zip(selected["text"], selected["speaker"], strict=True):
-        if str(text) not in used:
-            used.add(str(text))
+        if str(speaker) not in taken:
+            taken.add(str(speaker))
             return str(text), str(speaker)
     return None
+
+
+def _quoted_elsewhere(r: Run) -> set[str]:
+    """Speakers the study's report already quotes (its quotes and the picked practice box), so
+    that the display quotes no one twice: the labels are the same in every analysis."""
+    taken: set[str] = set()
+    for spec in r.plan.analyses.values():
+        if spec.kind not in ("quotes", "case_box") or spec.part != r.part:
+            continue
+        frame = r.vs.analyse(spec.name, lang=r.lang).to_frame()
+        if "picked" in frame.columns:
+            frame = frame[frame["picked"].astype(bool)]
+        if "speaker" in frame.columns:
+            taken |= {str(s) for s in frame["speaker"].dropna()}
+    return taken
 
 
 def _finding_for(findings: list[str], estimate: float, lang: str) -> str:
