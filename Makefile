@@ -73,9 +73,14 @@ reference: $(STAMP) ## Recompute the R and PSPP reference numbers in tests/refer
 	@for f in tests/reference/*.R; do echo "Rscript $$f"; Rscript "$$f" || exit 1; done
 	@for f in tests/reference/*.sps; do echo "pspp $$f"; pspp -O format=csv -o "$${f%.sps}.csv" "$$f" || exit 1; done
 
+.PHONY: bench
+bench: $(STAMP) ## Time and peak memory per stage at 1k-1M respondents beside baselines (MAX=100000 stops early); JSON in benchmarks/results/
+	$(BIN)/python benchmarks/run.py $(if $(MAX),--max $(MAX))
+
 .PHONY: benchmark
-benchmark: $(STAMP) ## Print the speed and memory tables in benchmarks/
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python "$$f" || exit 1; done
+benchmark: $(STAMP) ## Print the older single-purpose tables (start-up, report build, gate by size)
+	@for f in benchmarks/cli_startup.py benchmarks/report_build.py benchmarks/validate_gate.py; do echo "== $$f"; $(BIN)/python "$$f" || exit 1; done
+
 
 .PHONY: lock
 lock: ## Re-pin requirements.lock from a fresh resolve of pyproject.toml
