@@ -81,7 +81,6 @@ bench: $(STAMP) ## Time and peak memory per stage at 1k-1M respondents beside ba
 benchmark: $(STAMP) ## Print the older single-purpose tables (start-up, report build, gate by size)
 	@for f in benchmarks/cli_startup.py benchmarks/report_build.py benchmarks/validate_gate.py; do echo "== $$f"; $(BIN)/python "$$f" || exit 1; done
 
-
 .PHONY: lock
 lock: ## Re-pin requirements.lock from a fresh resolve of pyproject.toml
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
