@@ -336,7 +336,7 @@ def test_english_report_and_published_views(study):
     assert any("Not taken seriously" in f or "Niet serieus genomen" in f for f in themes.findings())
     assert themes.figure().data and themes.saturation_figure().data
     tables = themes.more_tables()
-    assert len(tables) == 5 and all(html.strip() for _, html in tables)
+    assert len(tables) == 4 and all(html.strip() for _, html in tables)
     assert not any(B3 in html for _, html in tables)
     frame = themes.to_frame()
     assert list(frame.columns[:7]) == list(TIDY_COLUMNS)

@@ -512,16 +512,23 @@ class Themes(Result):
 
     def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
         """Shares (and the contrast), segments by group, the roll-up and the saturation curve."""
-        from analysis.figures import to_html
+        import re
+
+        from analysis.figures import describe, to_html
 
         lang = lang or self.lang
         t = words(lang, "themes")
+        fig = self.saturation_figure(lang)
+        div_id = "themes-saturation-" + re.sub(r"[^a-z0-9]+", "-", f"{self.by}-{self.level}".lower()).strip(
+            "-"
+        )
+        label = t["saturation_title"]
+        figure = to_html(fig, div_id=div_id, label=label, description=describe(fig, lang, label))
         return [
             (t["shares_title"], self._shares_html(lang)),
             (t["segments_title"], self.segments.to_html(lang=lang)),
             (t["rollup_title"], self._rollup_html(lang)),
-            (t["saturation_title"], to_html(self.saturation_figure(lang), div_id="themes-saturation")),
-            ("", self._saturation_html(lang)),
+            (label, figure + "\n" + self._saturation_html(lang)),  # the figure's numbers beside it
         ]
 
     # -- extra views ------------------------------------------------------------------------
