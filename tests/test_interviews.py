@@ -275,10 +275,15 @@ def test_case_box_candidates_title_text_and_speaker_escaped():
     assert (table["title"] == "Goed voorbeeld; vast aanspreekpunt").all()  # G3 overlaps most, then A3
     assert table["speaker"].str.fullmatch(r"(formeel|informeel) \d+").all()
     html = result.report_blocks("nl")[0][1]
-    assert html.startswith('<aside class="praktijkvoorbeeld">') and html.endswith("</aside>")
+    assert html.startswith('<aside class="praktijkvoorbeeld"><h3>Goed voorbeeld; vast aanspreekpunt</h3>')
+    assert html.endswith("</blockquote></aside>") and html.count('<blockquote class="citaat">') == 1
     assert "<b>" not in html and "&lt;b&gt;begonnen&lt;/b&gt; &amp; doorgezet (1)" in html
     assert "Fatma" not in html
     assert f"<footer>({table['speaker'][0]})</footer>" in html
+    untitled = case_box(
+        _boxes()[lambda f: ~f["code"].str.startswith(("G3", "A3"))], Policy(), group="org_side"
+    )
+    assert untitled.table()["title"].eq("").all() and "<h3>" not in untitled.html()
     assert result.findings("en") == [
         "Candidates for a practice example: 2; the researcher picks one (option pick). Shown here: number 1."
     ]

@@ -314,16 +314,20 @@ class CaseBox(Result):
         return [t["case_box_found"].format(n=len(self.candidates), shown=self.picked + 1)]
 
     def html(self) -> str:
-        """The picked candidate as an ``<aside>`` practice box (escaped); empty when there is none."""
+        """The picked candidate as an ``<aside>`` practice box (escaped); empty when there is none.
+
+        The box holds its title (when its codes give one) and the text as a block quote with the
+        speaker's label, as every published quote.
+        """
         from markupsafe import escape
+
+        from analysis.report.render import quote_html
 
         if self.picked is None:
             return ""
         box = self.candidates.iloc[self.picked]
-        return (
-            f'<aside class="praktijkvoorbeeld"><h3>{escape(box["title"])}</h3>'
-            f"<p>{escape(box['text'])}</p><footer>({escape(box['speaker'])})</footer></aside>"
-        )
+        title = f"<h3>{escape(box['title'])}</h3>" if box["title"] else ""
+        return f'<aside class="praktijkvoorbeeld">{title}{quote_html(box["text"], box["speaker"])}</aside>'
 
     def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]]:
         """The picked practice box as one block (none when no candidate may be published)."""
