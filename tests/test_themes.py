@@ -251,6 +251,14 @@ def test_rollups_count_descendants_and_each_document_once(themes, project):
         assert tree.at[family, "documents_total"] <= children["documents_total"].sum()
 
 
+def test_the_project_code_system_and_the_frame_give_the_same_rollup(themes, study):
+    """The runner rolls up with analysis.codesystem over the analysis' frame; rollup() is the frame-only twin."""
+    columns = ["node", "parent", "depth", "codings", "documents", "codings_total", "documents_total"]
+    from_project = themes.rollup[columns].sort_values("node").reset_index(drop=True)
+    from_frame = rollup(study.part("interviews"))[columns].sort_values("node").reset_index(drop=True)
+    pd.testing.assert_frame_equal(from_project, from_frame, check_dtype=False)
+
+
 def test_rollup_of_a_deeper_hierarchy():
     codings = pd.DataFrame(
         {

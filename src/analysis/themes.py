@@ -283,6 +283,40 @@ def rollup(
     return out[list(ROLLUP_COLUMNS)]
 
 
+def rollup_of_project(
+    dataset: Any, codings: pd.DataFrame, *, meta_codes: Sequence[str] = META_CODES
+) -> pd.DataFrame:
+    """:func:`rollup`'s table from the project's own code system (:func:`analysis.codesystem.code_system`).
+
+    The code system comes from the project (``dataset.tables["codes"]``: codes nobody applied
+    are in it with zeros, ATLAS.ti's ``parent::child`` codes are placed under their parent);
+    the counts come from ``codings``, the frame the analysis runs on (without a check coder's
+    codings and without meta-codes).
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from analysis.codesystem import code_system
+
+    meta = {str(c) for c in meta_codes}
+    themes = _without_meta(codings, meta_codes)
+    project = dataclasses.replace(dataset, tables={**dataset.tables, "codings": themes})
+    table = code_system(project).table
+    path_of = dict(zip(table["guid"], table["path"], strict=True))
+    table = table[~table["path"].map(lambda p: str(p).split("/")[0] in meta)]
+    out = pd.DataFrame(
+        {
+            "node": table["path"].astype(str),
+            "name": table["name"].astype(str),
+            "parent": table["parent"].map(lambda g: path_of.get(g) if g else None),
+            "depth": table["depth"] + 1,
+            **{c: table[c] for c in ("codings", "documents", "codings_total", "documents_total")},
+        }
+    )
+    return out[list(ROLLUP_COLUMNS)].reset_index(drop=True)
+
+
 def saturation(
     codings: pd.DataFrame,
     *,
@@ -652,6 +686,7 @@ def interview_themes(
     order: str = "auto",
     date: str | None = "created",
     max_findings: int = 3,
+    tree: pd.DataFrame | None = None,
     lang: str = "nl",
 ) -> Themes:
     """Code frequencies (segments and interviews) overall and by group, roll-ups and saturation.
@@ -687,6 +722,9 @@ def interview_themes(
         Order of the interviews in the saturation curve (:func:`saturation`).
     max_findings
         At most this many codes whose difference is clear (interval without 0) get a sentence.
+    tree
+        The roll-up (:data:`ROLLUP_COLUMNS`), e.g. :func:`rollup_of_project`; default
+        :func:`rollup` of ``codings``.
     lang
         Language of labels and text.
 
@@ -810,7 +848,9 @@ def interview_themes(
         else:
             contrast_skipped = True
 
-    tree = rollup(codings, path=path, document=document, meta_codes=meta_codes)
+    tree = (
+        rollup(codings, path=path, document=document, meta_codes=meta_codes) if tree is None else tree.copy()
+    )
     tree["label"] = tree["name"].map(label)
     main = dict(zip(codes, range(len(codes)), strict=True))
     shown_docs = []
@@ -875,6 +915,10 @@ def themes_from_plan(r: Run) -> Result:
         if var is not None:
             labels.update({str(k): str(v) for k, v in var.value_labels_in(r.lang).items()})
     document = "document" if "document" in frame.columns else level
+    dataset = r.vs.dataset(r.dataset)
+    tree = None
+    if "codes" in (dataset.tables or {}) and "code_guid" in frame.columns:
+        tree = rollup_of_project(dataset, frame, meta_codes=markers)
     return interview_themes(
         frame,
         r.policy,
@@ -886,6 +930,7 @@ def themes_from_plan(r: Run) -> Result:
         by_label=by_label,
         contrast=contrast,
         order=r.option("order"),
+        tree=tree,
         lang=r.lang,
     )
 
