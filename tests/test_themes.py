@@ -259,6 +259,22 @@ def test_the_project_code_system_and_the_frame_give_the_same_rollup(themes, stud
     pd.testing.assert_frame_equal(from_project, from_frame, check_dtype=False)
 
 
+def test_the_rollup_never_shows_a_total_the_main_table_hides(themes, study):
+    table = themes.table()
+    shown = table.display()
+    below = study.policy.below
+    by_label = dict(zip(themes.shares["code"], themes.shares["label"], strict=False))
+    compared = 0
+    for r in themes.rollup.itertuples():
+        label = by_label.get(r.name)
+        if label is not None:
+            assert r.documents_shown == shown.at[label, shown.columns[-1]]
+            compared += 1
+        elif 0 < r.documents_total < study.policy.min_count:
+            assert r.documents_shown == below
+    assert compared == themes.shares["code"].nunique()
+
+
 def test_rollup_of_a_deeper_hierarchy():
     codings = pd.DataFrame(
         {
