@@ -81,7 +81,11 @@ def reference() -> dict:
 
 @cache
 def interviews() -> dict:
-    """Segments and interviews from the .qdpx: codes per selection, side per source."""
+    """Segments and interviews from the .qdpx: codes per selection, side per source.
+
+    ``segments`` are the first coding's: the check coder's second coding of some interviews
+    (PLANTED.yml, ``interviews_intercoder_agreement``) is left out; ``selections`` are all.
+    """
     from lxml import etree
 
     with zipfile.ZipFile(RAW / "interviews.qdpx") as zf:
@@ -97,6 +101,9 @@ def interviews() -> dict:
             values[name] = next(iter(vv.iterchildren("{*}TextValue", "{*}BooleanValue"))).text
         for sr in case.iterfind("q:SourceRef", NS):
             cases[sr.get("targetGUID")] = {"case": case.get("name"), **values}
+    check_coder = planted()["interviews_intercoder_agreement"]["realisation"]["check_coder"]
+    check = {u.get("guid") for u in root.iterfind(".//q:User", NS) if u.get("name") == check_coder}
+    assert len(check) == 1
     segments, selections = [], []
     for src in root.iterfind(".//q:TextSource", NS):
         text = texts["sources/" + src.get("plainTextPath").removeprefix("internal://")]
@@ -111,7 +118,7 @@ def interviews() -> dict:
                 "text": text[start:end],
             }
             selections.append(row)
-            if any(re.match(r"^[A-G]\d+ ", n) for n in names):
+            if sel.get("creatingUser") not in check and any(re.match(r"^[A-G]\d+ ", n) for n in names):
                 segments.append(row | cases[src.get("guid")])
     return {
         "root": root,

@@ -9,6 +9,8 @@ the frame without them (``ValidatedStudy.part`` and ``analyses.Run``).
 from __future__ import annotations
 
 import copy
+import json
+import math
 
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ import yaml
 from conftest import ROOT
 
 import analysis
+from analysis.analyses import Run
 from analysis.cooccurrence import cooccurrence, intercoder_agreement
 from analysis.errors import BruggenError, StudyConfigError
 from analysis.plan import Plan
@@ -106,7 +109,8 @@ def test_a_fitting_check_coder_passes_the_gate(base):
 
 # -- the filtering -------------------------------------------------------------------------
 def test_without_a_check_coder_the_frame_is_the_whole_codings_table(base):
-    pd.testing.assert_frame_equal(base.part("interviews"), base.data("interviews"))
+    vs = _variant(base, coder="coder")
+    pd.testing.assert_frame_equal(vs.part("interviews"), vs.data("interviews"))
 
 
 def test_a_check_coders_codings_are_in_no_other_analysis(base):
@@ -127,14 +131,15 @@ def test_a_check_coders_codings_are_in_no_other_analysis(base):
 
 
 def test_the_intercoder_runner_gets_both_codings(base):
-    # today's example: A and B each code other interviews, so with B as the check coder no
-    # interview is coded twice (the runner saw B's codings, else it would raise)
+    # without the example's check coder, A and B each code other interviews: with B declared the
+    # check coder no interview is coded twice (the runner saw B's codings, else it would raise)
     vs = _variant(
         base,
         coder={"variable": "coder", "check": SECOND},
         analyses={"ic": {"kind": "intercoder_agreement"}},
     )
-    r = vs.analyse("ic")
+    whole = vs.data("interviews")
+    r = vs.analyse("ic", data=whole[whole["coder"] != "Onderzoeker C (synthetisch)"])
     assert r.coders == ("Onderzoeker A (synthetisch)", SECOND)
     assert r.n_units == 0 and r.n_within == 0
     assert r.findings("en") == ["There are too few double-coded units to compute the agreement."]
@@ -142,7 +147,7 @@ def test_the_intercoder_runner_gets_both_codings(base):
 
 
 def test_an_intercoder_analysis_run_without_a_check_coder_is_refused(base):
-    vs = _variant(base, analyses={"ic": {"kind": "intercoder_agreement"}})
+    vs = _variant(base, coder="coder", analyses={"ic": {"kind": "intercoder_agreement"}})
     with pytest.raises(StudyConfigError, match="needs a check coder"):
         vs.analyse("ic")
 
@@ -178,3 +183,153 @@ def test_segment_units_count_where_only_one_coder_applied_a_code():
     assert only_both.n_units == 2
     with pytest.raises(BruggenError, match="no codings by the check coder"):
         intercoder_agreement(pd.DataFrame(rows), unit="segment", check="Z")
+
+
+# -- the example: a double-coded subset with a planted agreement ----------------------------------
+CHECK = "Onderzoeker C (synthetisch)"
+PLANTED = {
+    e["id"]: e
+    for e in yaml.safe_load((ROOT / "data" / "raw" / "PLANTED.yml").read_text(encoding="utf-8"))["effects"]
+}
+TRUTH = PLANTED["interviews_intercoder_agreement"]
+REFERENCE = json.loads((ROOT / "tests" / "reference" / "intercoder.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def agreement(base):
+    return base.analyse("overeenstemming")
+
+
+def test_the_example_declares_the_check_coder_and_the_analysis(base):
+    assert base.plan.check_coders() == (CHECK,) == (TRUTH["realisation"]["check_coder"],)
+    spec = base.plan.analysis("overeenstemming")
+    assert spec.kind == "intercoder_agreement" and spec.chapter == "methode"
+
+
+def test_the_planted_agreement_is_recovered(agreement):
+    real = TRUTH["realisation"]
+    assert (real["p_keep"], real["q_spurious"]) == (0.85, 0.10)
+    assert agreement.coders[1] == CHECK
+    assert agreement.n_within == len(real["double_coded_interviews"]) == 8
+    assert agreement.n_units == real["n_segments"]
+    pooled = agreement.pooled
+    assert pooled["ci_low"] <= TRUTH["true_value"] <= pooled["ci_high"]
+    assert not pooled["ci_low"] <= TRUTH["null_value"] <= pooled["ci_high"]
+    # per code: kappas of a few segments each scatter, but around what the model implies
+    frame = agreement.to_frame().set_index("term")
+    expected = real["expected_kappa_per_code"]
+    common = [c for c in frame.index if c in expected and frame.loc[c, "n_first"] >= 2]
+    assert len(common) >= 25
+    observed = frame.loc[common, "estimate"].mean()
+    assert observed == pytest.approx(sum(expected[c] for c in common) / len(common), abs=0.1)
+
+
+def test_the_numbers_equal_r(agreement):
+    """tests/reference/intercoder.R reads the project's XML itself and uses psych::cohen.kappa."""
+    assert REFERENCE["check_coder"] == CHECK
+    assert (REFERENCE["n_documents"], REFERENCE["n_units"]) == (agreement.n_within, agreement.n_units)
+    frame = agreement.to_frame().set_index("term")
+    assert sorted(frame.index) == sorted(r["code"] for r in REFERENCE["per_code"])
+    for r in REFERENCE["per_code"]:
+        row = frame.loc[r["code"]]
+        assert (row["n"], row["n_first"], row["n_check"], row["n_both"]) == (
+            r["n"], r["n_first"], r["n_check"], r["n_both"]
+        )  # fmt: skip
+        assert row["agreement"] == pytest.approx(r["agreement"])
+        if r["kappa"] is None:
+            assert math.isnan(row["estimate"])
+            continue
+        assert row["estimate"] == pytest.approx(r["kappa"], abs=1e-9)
+        # psych's standard error of a kappa of 1 is ~1e-8 where statsmodels' is 0
+        assert row["ci_low"] == pytest.approx(r["ci_low"], abs=1e-6)
+        assert row["ci_high"] == pytest.approx(r["ci_high"], abs=1e-6)
+        if "std_error" in r:
+            assert row["std_error"] == pytest.approx(r["std_error"], abs=1e-6)
+    for key in ("kappa", "std_error", "ci_low", "ci_high", "agreement"):
+        assert agreement.pooled[key] == pytest.approx(REFERENCE["pooled"][key], abs=1e-9)
+
+
+def test_findings_and_report_table_use_the_numbers(agreement):
+    from analysis.disclosure._text import fmt_float
+
+    frame = agreement.to_frame().dropna(subset=["estimate"])
+    for lang in ("nl", "en"):
+        text = " ".join(agreement.findings(lang))
+        assert CHECK in text and f"{agreement.n_units} " in text
+        assert fmt_float(agreement.pooled["kappa"], 2, lang) in text
+        assert fmt_float(frame["estimate"].min(), 2, lang) in text
+        low = frame[frame["estimate"] < 0.6]
+        assert all(code in text for code in low["term"])
+        ((caption, html),) = agreement.report_blocks(lang)
+        assert caption == agreement.title(lang)
+        assert html.count("<tr>") == len(agreement.to_frame()) + 2  # header, codes, all codes
+        assert fmt_float(agreement.pooled["kappa"], 2, lang) in html
+    with pytest.raises(BruggenError):
+        agreement.figure()
+
+
+# the first coding as it was before the check coder was added (commit be61020, seed 2019):
+# its sha256 over the columns below, sorted by coding GUID, and the co-occurrence matrix
+FIRST_CODING_SHA256 = "c08e237583a424dddfd59b8c06bff61441b180b39efd4f20e6ee10f5138d8555"
+FIRST_CODING_ROWS = 593
+SAMENLOOP_DIAGONAL = {"B3 NIET_SERIEUS_GENOMEN": 40, "A6 TERUGKOPPELING": 48, "B1 VERTROUWEN": 14,
+                      "B2 WAARDERING_ERKENNING": 13, "A3 VAST_AANSPREEKPUNT": 13, "G2 VERBETERPUNTEN": 20}  # fmt: skip
+
+
+def test_the_first_coding_is_what_it_was_before_the_double_coding(base):
+    import hashlib
+
+    whole = base.data("interviews")
+    assert (whole["coder"] == CHECK).sum() > 0
+    first = base.part("interviews")
+    assert len(first) == FIRST_CODING_ROWS and CHECK not in set(first["coder"])
+    cols = ["document", "code", "start", "end", "coder", "coding_guid", "selection_guid"]
+    table = first[cols].astype(str).sort_values("coding_guid").to_csv(index=False)
+    assert hashlib.sha256(table.encode()).hexdigest() == FIRST_CODING_SHA256
+
+
+def test_the_check_coder_is_in_no_other_analysis(base):
+    r = base.analyse("samenloop")
+    assert r.n_units == 283  # answer segments of the first coding, as before
+    assert {c: r.count(c, c) for c in SAMENLOOP_DIAGONAL} == SAMENLOOP_DIAGONAL
+    assert r.count("B3 NIET_SERIEUS_GENOMEN", "A6 TERUGKOPPELING") == 30
+    # every interview analysis of the plan runs on the first coding only
+    first = base.part("interviews")
+    for spec in base.plan.analyses.values():
+        if spec.part == "interviews" and spec.kind != "intercoder_agreement":
+            run = Run(base, spec, base.language, None)
+            pd.testing.assert_frame_equal(run.frame, first)
+
+
+def test_the_generator_draws_the_check_coding_from_its_own_stream(tmp_path):
+    """Another seed: the check coder's codings are the only difference between a project with
+    and one without them, and every other file is the same."""
+    import numpy as np
+
+    from analysis.example import _interviews, write_study
+    from analysis.ingest import read
+
+    written = {p.name: p for p in write_study(tmp_path / "raw", seed=7)}
+    codings = read(written["interviews.qdpx"]).frame
+    assert set(codings["coder"]) == {*_interviews.CODERS, CHECK}
+    # the same project without the check coder: written from the same streams, minus her own
+    rng = np.random.default_rng(7)
+    r_muni, r_survey, _, r_interviews, r_guids = rng.spawn(5)
+    from analysis.example import _municipalities, _survey
+
+    municipalities = _municipalities.make_municipalities(r_muni)
+    survey = _survey.make_survey(r_survey, municipalities)
+    interviews = _interviews.make_interviews(r_interviews, survey, municipalities)
+    plain = tmp_path / "plain.qdpx"
+    from analysis.example import _files
+
+    _files.write_zip(plain, _interviews.project_members(r_guids, interviews, seed=7))
+    without = read(plain).frame
+    first = codings[codings["coder"] != CHECK].reset_index(drop=True)
+    pd.testing.assert_frame_equal(first.astype(str), without.astype(str))
+    # her codings sit on answer segments of the double-coded interviews only
+    hers = codings[codings["coder"] == CHECK]
+    assert hers["document"].nunique() == 8
+    answers = set(zip(first["document"], first["start"], first["end"], strict=True))
+    assert set(zip(hers["document"], hers["start"], hers["end"], strict=True)) <= answers
+    assert not hers["code"].isin(["QUOTE", "CASEBOX", "IDENT"]).any()

@@ -169,6 +169,20 @@ def test_no_speaker_is_quoted_twice_in_the_report(study, joint):
     assert all(re.fullmatch(r"(Formeel|Informeel) \d+", s) for s in speakers)  # a large-enough group
 
 
+def test_groups_smaller_than_the_threshold_give_no_quote_and_no_small_count(study):
+    """By respondent type every group has fewer than 10 interviewees: no quote may name one."""
+    result = study.analyse("samenhang", by="respondent_type")
+    assert result.to_frame()["quote"].isna().all()
+    assert "Geen citaat dat gepubliceerd kan worden." in result.html("nl")
+    values, status = result.table().values, result.table().status
+    sizes = study.part("interviews").drop_duplicates("document")["respondent_type"].value_counts()
+    assert (sizes < study.policy.min_count).all()
+    for group in values.columns[:-1]:
+        assert status.at[values.index[0], group] != "shown"  # the group's size is not published
+    shown = [values.iat[i, j] for i, j in zip(*(status.to_numpy() == "shown").nonzero(), strict=True)]
+    assert shown and all(v == 0 or v >= study.policy.min_count for v in shown)
+
+
 def test_no_name_of_the_names_list_is_published(study, joint):
     names = NameList.from_study(study.study)
     pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names.entries)) + r")(?!\w)", re.IGNORECASE)

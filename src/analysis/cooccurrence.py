@@ -380,6 +380,7 @@ class IntercoderAgreement(Result):
         *,
         unit: str = "unit",
         n_within: int | None = None,
+        pooled: Mapping[str, float] | None = None,
     ):
         self._frame = frame
         self.coders = coders
@@ -389,6 +390,9 @@ class IntercoderAgreement(Result):
         self.unit = unit
         #: Interviews (``within`` groups) both ratings coded, when units are counted within them.
         self.n_within = n_within
+        #: Over all codes together (their 2x2 tables added): ``kappa``, ``std_error``,
+        #: ``ci_low``, ``ci_high``, ``agreement`` (empty when no code was compared).
+        self.pooled = dict(pooled) if pooled is not None else {}
 
     def title(self, lang: str | None = None) -> str:
         return words(lang or self.lang, "cooccurrence")["agreement_title"]
@@ -409,8 +413,8 @@ class IntercoderAgreement(Result):
         return t.get(f"units_{self.unit}", t["agreement_unit"])
 
     def findings(self, lang: str | None = None) -> list[str]:
-        """The agreement over all codes, the codes below :data:`KAPPA_SUBSTANTIAL`, the codes
-        without a kappa."""
+        """The agreement over all codes, the codes below :data:`KAPPA_SUBSTANTIAL` (with how many
+        units carry them), the codes without a kappa."""
         import statistics
 
         from analysis.disclosure._text import fmt_float
@@ -440,11 +444,27 @@ class IntercoderAgreement(Result):
                 kmed=fmt_float(statistics.median(kappas), 2, lang),
             )
         ]
+        p = self.pooled
+        if p and not math.isnan(p["kappa"]):
+            out.append(
+                t["agreement_pooled"].format(
+                    kappa=fmt_float(p["kappa"], 2, lang),
+                    lo=fmt_float(p["ci_low"], 2, lang),
+                    hi=fmt_float(min(p["ci_high"], 1.0), 2, lang),
+                )
+            )
         cut = fmt_float(KAPPA_SUBSTANTIAL, 2, lang)
         low = f[f["estimate"] < KAPPA_SUBSTANTIAL].sort_values(["estimate", "term"])
         if len(low):
             listed = ", ".join(
-                f"{r.term} ({fmt_float(float(r.estimate), 2, lang)})" for r in low.itertuples()
+                t["agreement_low_code"].format(
+                    code=r.term,
+                    kappa=fmt_float(float(r.estimate), 2, lang),
+                    k=int(r.n_first + r.n_check - r.n_both),
+                    n=self.n_units,
+                    unit=unit,
+                )
+                for r in low.itertuples()
             )
             out.append(t["agreement_low"].format(cut=cut, codes=listed))
         else:
@@ -456,7 +476,8 @@ class IntercoderAgreement(Result):
 
     def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]]:
         """One table: per code the units each rating applied it to, percent agreement, kappa and
-        its 95% interval (statistics of coded segments, not counts of persons)."""
+        its 95% interval (cut at 1), and a last row over all codes; statistics of coded
+        segments, not counts of persons."""
         from analysis.disclosure._text import fmt_float
         from analysis.disclosure.tables import html_table
         from analysis.numbers import fmt_int, fmt_pct
@@ -465,26 +486,40 @@ class IntercoderAgreement(Result):
         t = words(lang, "cooccurrence")
         if self._frame.dropna(subset=["estimate"]).empty:
             return []
+
+        def interval(lo: float, hi: float) -> str:
+            if math.isnan(lo):
+                return ""
+            return f"{fmt_float(max(lo, -1.0), 2, lang)} – {fmt_float(min(hi, 1.0), 2, lang)}"
+
         header = [
             t[f"agreement_col_{c}"] for c in ("code", "n", "first", "check", "both", "pct", "kappa", "ci")
         ]
-        rows = []
-        for r in self._frame.itertuples():
-            ci = (
-                ""
-                if math.isnan(r.ci_low)
-                else f"{fmt_float(float(r.ci_low), 2, lang)} – {fmt_float(float(r.ci_high), 2, lang)}"
-            )
+        rows = [
+            [
+                r.term,
+                fmt_int(r.n, lang),
+                fmt_int(r.n_first, lang),
+                fmt_int(r.n_check, lang),
+                fmt_int(r.n_both, lang),
+                fmt_pct(100 * float(r.agreement), 0, lang),
+                fmt_float(float(r.estimate), 2, lang),
+                interval(float(r.ci_low), float(r.ci_high)),
+            ]
+            for r in self._frame.itertuples()
+        ]
+        p, f = self.pooled, self._frame
+        if p:
             rows.append(
                 [
-                    r.term,
-                    fmt_int(r.n, lang),
-                    fmt_int(r.n_first, lang),
-                    fmt_int(r.n_check, lang),
-                    fmt_int(r.n_both, lang),
-                    fmt_pct(100 * float(r.agreement), 0, lang),
-                    fmt_float(float(r.estimate), 2, lang),
-                    ci,
+                    t["agreement_all_codes"],
+                    fmt_int(self.n_units, lang),
+                    fmt_int(int(f["n_first"].sum()), lang),
+                    fmt_int(int(f["n_check"].sum()), lang),
+                    fmt_int(int(f["n_both"].sum()), lang),
+                    fmt_pct(100 * p["agreement"], 0, lang),
+                    fmt_float(p["kappa"], 2, lang),
+                    interval(p["ci_low"], p["ci_high"]),
                 ]
             )
         note = t["agreement_note"].format(unit=self._unit_word(t))
@@ -518,7 +553,8 @@ def intercoder_agreement(
         ``end``, counted in every document both coded, also where only one of them applied a
         code: that is a unit on which the other applied none) or ``document`` (an interview).
     codes
-        The codes to compare (default: every substantive code either coder used).
+        The codes to compare (a code's full name or its first word; default: every
+        substantive code either coder used on the compared units).
     level
         ``code`` or ``code_family``.
     check
@@ -531,19 +567,20 @@ def intercoder_agreement(
     -------
     IntercoderAgreement
         Per code: percent agreement (share of units on which both apply it or both do not)
-        and Cohen's kappa with its standard error and 95% interval. A code neither coder varies
-        on has no kappa (NaN). Units coded by only one coder are left out (with ``segment``:
-        units in documents that only one of them coded).
+        and Cohen's kappa with its standard error and 95% interval
+        (:func:`statsmodels.stats.inter_rater.cohens_kappa`); ``pooled``: the same over the
+        2x2 tables of all codes added. A code neither coder varies on has no kappa (NaN).
+        Units coded by only one coder are left out (with ``segment``: units in documents
+        that only one of them coded).
     """
     import numpy as np
     import pandas as pd
-    from statsmodels.stats.inter_rater import cohens_kappa
 
     shorthand = unit if isinstance(unit, str) and unit in UNIT_SHORTHANDS else None
-    keys, within = (
-        UNIT_SHORTHANDS[shorthand] if shorthand else (([unit] if isinstance(unit, str) else unit), None)
-    )
-    keys = list(keys)
+    if shorthand:
+        keys, within = list(UNIT_SHORTHANDS[shorthand][0]), UNIT_SHORTHANDS[shorthand][1]
+    else:
+        keys, within = ([unit] if isinstance(unit, str) else list(unit)), None
     for col in (coder, level, *keys):
         if col not in codings.columns:
             raise BruggenError(f"the codings table has no column {col!r}")
@@ -582,18 +619,14 @@ def intercoder_agreement(
     available = sorted(data["_code"].unique())
     chosen = available if codes is None else [c if c in available else _find(c, available) for c in codes]
     rows = []
+    pooled = np.zeros((2, 2))
     for code in chosen:
         present = data[data["_code"] == code].groupby("_coder")["_unit"].apply(set)
         a = np.array([u in present.get(0, set()) for u in both], dtype=bool)
         b = np.array([u in present.get(1, set()) for u in both], dtype=bool)
-        agreement = float((a == b).mean()) if len(both) else float("nan")
-        kappa = se = lo = hi = float("nan")
         table = np.array([[np.sum(a & b), np.sum(a & ~b)], [np.sum(~a & b), np.sum(~a & ~b)]], dtype=float)
-        pe = ((table.sum(1) * table.sum(0)).sum()) / table.sum() ** 2 if len(both) else 1.0
-        if pe < 1:
-            res = cohens_kappa(table)
-            kappa, se = float(res.kappa), float(res.std_kappa)
-            lo, hi = float(res.kappa_low), float(res.kappa_upp)
+        pooled += table
+        kappa, se, lo, hi = _kappa(table)
         rows.append(
             {
                 "term": code,
@@ -602,7 +635,7 @@ def intercoder_agreement(
                 "ci_low": lo,
                 "ci_high": hi,
                 "n": len(both),
-                "agreement": agreement,
+                "agreement": float((a == b).mean()) if len(both) else float("nan"),
                 "n_first": int(a.sum()),
                 "n_check": int(b.sum()),
                 "n_both": int((a & b).sum()),
@@ -610,7 +643,33 @@ def intercoder_agreement(
         )
     columns = ["term", "estimate", "n", "agreement", "n_first", "n_check", "n_both"]
     frame = tidy(rows) if rows else pd.DataFrame(columns=columns)
-    return IntercoderAgreement(frame, pair, len(both), lang=lang, unit=shorthand or "unit", n_within=n_within)
+    overall: dict[str, float] = {}
+    if pooled.sum():
+        kappa, se, lo, hi = _kappa(pooled)
+        agreement = float((pooled[0, 0] + pooled[1, 1]) / pooled.sum())
+        overall = {"kappa": kappa, "std_error": se, "ci_low": lo, "ci_high": hi, "agreement": agreement}
+    return IntercoderAgreement(
+        frame, pair, len(both), lang=lang, unit=shorthand or "unit", n_within=n_within, pooled=overall
+    )
+
+
+def _kappa(table: Any) -> tuple[float, float, float, float]:
+    """Cohen's kappa of a 2x2 table, its standard error and 95% Wald interval (within -1 to 1);
+    NaN when chance agreement is 1 (neither coder varies)."""
+    import warnings
+
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    n = table.sum()
+    pe = ((table.sum(1) * table.sum(0)).sum()) / n**2 if n else 1.0
+    if pe >= 1:
+        return (math.nan, math.nan, math.nan, math.nan)
+    with warnings.catch_warnings():  # its z test divides by zero when kappa is 1; no z is used
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = cohens_kappa(table)
+    # the interval cut at the bounds of kappa, as psych::cohen.kappa reports it
+    lo, hi = max(float(res.kappa_low), -1.0), min(float(res.kappa_upp), 1.0)
+    return float(res.kappa), float(res.std_kappa), lo, hi
 
 
 def agreement_from_plan(r: Run) -> Result:

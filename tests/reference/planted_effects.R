@@ -128,6 +128,7 @@ results$reliability_taken_seriously <- reliability(as.data.frame(ts_items))
 results$reliability_trust <- reliability(as.data.frame(sapply(1:4, function(j) num(sav[[paste0("trust_", j)]]))))
 
 # ---- interviews: B3 x A6 on the same segment; B3 by side --------------------------------------
+# (the first coding: the check coder's selections, a second coding of some interviews, are left out)
 qdpx <- file.path(raw, "interviews.qdpx")
 tmp <- tempfile(); dir.create(tmp)
 unzip(qdpx, files = "project.qde", exdir = tmp)
@@ -135,6 +136,9 @@ qde <- read_xml(file.path(tmp, "project.qde"))
 ns <- c(q = "urn:QDA-XML:project:1.0")
 codes <- xml_find_all(qde, "//q:Code", ns)
 code_name <- setNames(xml_attr(codes, "name"), xml_attr(codes, "guid"))
+check_coder <- "Onderzoeker C (synthetisch)"
+users <- xml_find_all(qde, "//q:Users/q:User", ns)
+check_guid <- xml_attr(users, "guid")[xml_attr(users, "name") == check_coder]
 var_name <- setNames(xml_attr(xml_find_all(qde, "//q:Variable", ns), "name"),
                      xml_attr(xml_find_all(qde, "//q:Variable", ns), "guid"))
 side_of_source <- c()
@@ -150,6 +154,7 @@ seg_b3 <- c(); seg_a6 <- c(); doc_b3 <- c(); doc_side <- c()
 for (src in xml_find_all(qde, "//q:TextSource", ns)) {
   g <- xml_attr(src, "guid"); has_b3 <- FALSE
   for (sel in xml_find_all(src, "q:PlainTextSelection", ns)) {
+    if (xml_attr(sel, "creatingUser") %in% check_guid) next
     names_here <- unname(code_name[xml_attr(xml_find_all(sel, ".//q:CodeRef", ns), "targetGUID")])
     substantive <- grepl("^[A-G][0-9]+ ", names_here)
     if (!any(substantive)) next
@@ -176,6 +181,37 @@ results$interviews_b3_by_side <- list(
   p_informeel = mean(inf_b3), p_formeel = mean(for_b3), n_informeel = length(inf_b3), n_formeel = length(for_b3),
   fisher_p = fd$p.value,
   method = "share of interviews with >= 1 B3 coding; prop.test (Wald CI, no continuity correction); fisher.test")
+
+# ---- interviews: the check coder against the first coding (pooled over codes) ----------------------
+# per answer segment of the double-coded interviews and per substantive code: did the first coder
+# (any user but the check coder) apply it, did the check coder; the 2x2 tables of all codes added
+sel_rows <- list()
+for (src in xml_find_all(qde, "//q:TextSource", ns)) {
+  for (sel in xml_find_all(src, "q:PlainTextSelection", ns)) {
+    names_here <- unname(code_name[xml_attr(xml_find_all(sel, ".//q:CodeRef", ns), "targetGUID")])
+    names_here <- names_here[grepl("^[A-G][0-9]+ ", names_here)]
+    if (!length(names_here)) next
+    sel_rows[[length(sel_rows) + 1]] <- data.frame(
+      source = xml_attr(src, "guid"),
+      unit = paste(xml_attr(src, "guid"), xml_attr(sel, "startPosition"), xml_attr(sel, "endPosition")),
+      code = names_here, check = xml_attr(sel, "creatingUser") %in% check_guid)
+  }
+}
+dc <- do.call(rbind, sel_rows)
+dc <- dc[dc$source %in% unique(dc$source[dc$check]), ]
+dc_units <- unique(dc$unit)
+pooled <- matrix(0, 2, 2)
+for (code in unique(dc$code)) {
+  first <- dc_units %in% dc$unit[dc$code == code & !dc$check]
+  second <- dc_units %in% dc$unit[dc$code == code & dc$check]
+  pooled <- pooled + unclass(table(factor(first, c(TRUE, FALSE)), factor(second, c(TRUE, FALSE))))
+}
+ck <- cohen.kappa(pooled)
+results$interviews_intercoder_agreement <- list(
+  estimate = ck$kappa, ci_low = ck$confid[1, 1], ci_high = ck$confid[1, 3], std_error = sqrt(ck$var.kappa),
+  agreement = sum(diag(pooled)) / sum(pooled), n_segments = length(dc_units),
+  n_documents = length(unique(dc$source)),
+  method = "answer segments of the interviews the check coder coded; per substantive code a 2x2 table (first coder, check coder); tables added; psych::cohen.kappa")
 
 report <- list(
   generated_by = "tests/reference/planted_effects.R",

@@ -8,7 +8,8 @@
                           and value labels, user-missing codes 8/9, measurement levels)
 ``verwijzingen.xlsx``     referral log, one row per referral (Excel)
 ``gemeenten.csv``         municipality frame: real CBS codes and names, synthetic numbers
-``interviews.qdpx``       about thirty invented, coded interviews (REFI-QDA project)
+``interviews.qdpx``       about thirty invented, coded interviews (REFI-QDA project); eight
+                          of them coded a second time by a check coder
 ``namenlijst.txt``        every pseudonym and place used in the transcripts
 ``PLANTED.yml``           the planted effects: model, true value, scale, seed
 ``README.md``             what the folder holds, and that it is synthetic
@@ -79,10 +80,12 @@ def write_study(
     rng = np.random.default_rng(seed)
     r_muni, r_survey, r_ref, r_interviews, r_guids = rng.spawn(5)
     (r_themes,) = rng.spawn(1)  # spawned later: the five streams above stay as they were
+    (r_check,) = rng.spawn(1)  # the check coder's second coding, later still in the same way
     municipalities = make_municipalities(r_muni)
     survey = _survey.make_survey(r_survey, municipalities)
     referrals = _referrals.add_themes(r_themes, _referrals.make_referrals(r_ref, survey))
     interviews = _interviews.make_interviews(r_interviews, survey, municipalities)
+    check = _interviews.double_code(r_check, interviews)
 
     books = {
         "organisatie_enquete": _codebooks.survey_codebook(seed),
@@ -96,10 +99,14 @@ def write_study(
         _write_referrals(referrals, out / "verwijzingen.xlsx", seed),
         _write_csv(municipalities, out / "gemeenten.csv"),
         _files.write_zip(
-            out / "interviews.qdpx", _interviews.project_members(r_guids, interviews, seed=seed)
+            out / "interviews.qdpx",
+            _interviews.project_members(r_guids, interviews, seed=seed, check=check),
         ),
         _write_text(out / "namenlijst.txt", _interviews.names_used(interviews)),
-        _write_text(out / "PLANTED.yml", _planted_yaml(seed)),
+        _write_text(
+            out / "PLANTED.yml",
+            _planted_yaml(seed, _double_coding_realised(interviews, check)),
+        ),
         _write_text(out / "README.md", README.format(seed=seed)),
     ]
     for name, book in books.items():
@@ -177,13 +184,18 @@ def _write_referrals(frame: Any, path: Path, seed: int) -> Path:
 # -- planted effects ----------------------------------------------------------------------------
 
 
-def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
+def planted(seed: int = DEFAULT_SEED, double_coding: dict[str, Any] | None = None) -> dict[str, Any]:
     """The planted effects of the example study, as written to ``PLANTED.yml``.
 
     Parameters
     ----------
     seed
-        The seed to record (the true values do not depend on it).
+        The seed to record (the true values do not depend on it, except the expected
+        intercoder agreement, which is computed on the first coding of the double-coded
+        segments that this seed draws).
+    double_coding
+        That realisation (:func:`_double_coding_realised`), when the caller has the
+        interviews at hand; default: drawn again from ``seed``.
 
     Returns
     -------
@@ -440,6 +452,38 @@ def planted(seed: int = DEFAULT_SEED) -> dict[str, Any]:
             "parameters": {"interviews": dict(iv.DESIGN)},
         },
     ]
+    realised = double_coding if double_coding is not None else _double_coding_for_seed(seed)
+    effects.append(
+        {
+            "id": "interviews_intercoder_agreement",
+            "sentence": (
+                "Een tweede codeur codeert acht interviews opnieuw: ze neemt de meeste codes van de eerste "
+                "codering over en voegt er soms een toe, een sterke maar geen volmaakte overeenstemming."
+            ),
+            "dataset": "interviews",
+            "outcome": f"the check coder ({iv.CHECK_CODER}) applies a code to an answer segment",
+            "predictors": ["the first coder applied that code to that segment"],
+            "model": {
+                "family": "Bernoulli per answer segment and code",
+                "link": "none",
+                "unit": (
+                    "answer segment of a double-coded interview: the check coder's PlainTextSelection has the "
+                    "same start and end as the first coder's"
+                ),
+                "random_effects": "none",
+                "filter": "the double-coded interviews; substantive codes (families A-G)",
+            },
+            "true_value": realised["expected_kappa_pooled"],
+            "realisation": realised,
+            "null_value": 0.0,
+            "scale": "Cohen's kappa of the check coder against the first coding, pooled over codes",
+            "parameters": {
+                "p_keep": iv.P_KEEP,
+                "q_spurious": iv.P_SPURIOUS,
+                "double_coded_per_respondent_type": dict(iv.DOUBLE_CODED),
+            },
+        }
+    )
     return {
         "synthetic": True,
         "seed": seed,
@@ -459,9 +503,45 @@ def _texts_topics() -> tuple[str, ...]:
     return A6_TOPICS
 
 
-def _planted_yaml(seed: int) -> str:
+def _planted_yaml(seed: int, double_coding: dict[str, Any] | None = None) -> str:
     header = "# SYNTHETISCHE DATA: the planted effects of the Bruggen example study. Written by analysis.example.\n"
-    return header + yaml.safe_dump(_plain(planted(seed)), sort_keys=False, allow_unicode=True, width=100)
+    content = planted(seed, double_coding)
+    return header + yaml.safe_dump(_plain(content), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _double_coding_realised(interviews: list[Any], check: Any) -> dict[str, Any]:
+    """The double coding as drawn: p, q, the interviews, and the expected agreement on them."""
+    iv = _interviews
+    expected = iv.expected_agreement(interviews, check)
+    titles = [x.title for x in interviews if x.number in check.selections]
+    return {
+        "p_keep": iv.P_KEEP,
+        "q_spurious": iv.P_SPURIOUS,
+        "check_coder": iv.CHECK_CODER,
+        "double_coded_interviews": titles,
+        "n_segments": expected["n_segments"],
+        "expected_kappa_pooled": expected["pooled"]["kappa"],
+        "expected_agreement_pooled": expected["pooled"]["agreement"],
+        "expected_kappa_per_code": {code: v["kappa"] for code, v in expected["per_code"].items()},
+        "note": (
+            "the check coder applies each code of the first coding to the same answer segment with "
+            "probability p_keep, and with probability q_spurious adds one code of the segment's topic that "
+            "the first coder did not apply (drawn uniformly). Expected values are those of the expected 2x2 "
+            "table per code given the first coding of these segments; pooled: the tables of all codes added."
+        ),
+    }
+
+
+def _double_coding_for_seed(seed: int) -> dict[str, Any]:
+    """:func:`_double_coding_realised` for ``seed``, drawn again as :func:`write_study` draws it."""
+    rng = np.random.default_rng(seed)
+    r_muni, r_survey, _, r_interviews, _ = rng.spawn(5)
+    rng.spawn(1)  # the referral themes' stream
+    (r_check,) = rng.spawn(1)
+    municipalities = make_municipalities(r_muni)
+    survey = _survey.make_survey(r_survey, municipalities)
+    interviews = _interviews.make_interviews(r_interviews, survey, municipalities)
+    return _double_coding_realised(interviews, _interviews.double_code(r_check, interviews))
 
 
 def _plain(obj: Any) -> Any:

@@ -9,6 +9,12 @@ selections (``QUOTE``, ``IDENT``). Positions are Unicode code points from 0, end
 Planted (see :func:`planted`): B3 NIET_SERIEUS_GENOMEN comes up in most interviews with
 informal respondents and in few with formal ones, and when it does, A6 TERUGKOPPELING is
 usually coded on the same segment.
+
+Double coding (:func:`double_code`): a check coder, a third user of the project, codes eight
+interviews (every respondent type) a second time, on the same answer segments: she applies
+each code of the first coding with probability :data:`P_KEEP` and adds one spurious code of the
+segment's topic with probability :data:`P_SPURIOUS`. Her codings come from a random stream of
+their own, so every other coding and every other file stays byte for byte what it was.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +51,24 @@ P_A6_GIVEN_B3 = 0.75
 P_A6_OTHER = 0.15
 P_LINKED = 0.5
 CODERS = ("Onderzoeker A (synthetisch)", "Onderzoeker B (synthetisch)")
+#: The check coder: a third user who codes a subset of the interviews a second time.
+CHECK_CODER = "Onderzoeker C (synthetisch)"
+#: Interviews the check coder codes again, per respondent type (8 of 30; both sides, every type).
+DOUBLE_CODED = {
+    "sleutelpersoon": 2,
+    "informeel_vrijwilliger": 1,
+    "informeel_bestuur": 1,
+    "formeel_professional": 2,
+    "formeel_leidinggevende": 1,
+    "gemeente_beleid": 1,
+}
+#: Planted agreement: the check coder applies each code of the first coding to the same segment
+#: with probability P_KEEP, and adds one spurious code of the segment's topic (one the first
+#: coder did not apply) with probability P_SPURIOUS.
+P_KEEP = 0.85
+P_SPURIOUS = 0.10
+#: The check coding is done this many days after the interview.
+CHECK_DELAY_DAYS = 30
 
 
 def side_of(respondent_type: str) -> str:
@@ -336,10 +361,107 @@ def code_label(code: str) -> str:
     return code if code in tx.META_CODES else f"{code} {tx.CODES[code][0]}"
 
 
+def answer_selections(iv: Interview) -> list[tuple[Segment, tuple[int, int, tuple[str, ...]]]]:
+    """Each answer segment with its selection (the one carrying its substantive codes)."""
+    answers = [s for s in iv.selections if any(c not in tx.META_CODES for c in s[2])]
+    assert len(answers) == len(iv.segments)
+    for seg, sel in zip(iv.segments, answers, strict=True):
+        assert set(sel[2]) == seg.codes
+    return list(zip(iv.segments, answers, strict=True))
+
+
+def _topic_pool(iv: Interview, topic: str) -> tuple[str, ...]:
+    codes = {t: c for t, _, c in tx.TOPICS}.get(topic, ())
+    return tuple(tx.TOPIC_POOLS_BY_SIDE.get((topic, iv.side), codes))
+
+
+@dataclass
+class CheckCoding:
+    """The check coder's second coding: per double-coded interview her selections."""
+
+    guids: _Guids
+    selections: dict[int, list[tuple[int, int, tuple[str, ...]]]]
+
+
+def double_code(rng: np.random.Generator, interviews: list[Interview]) -> CheckCoding:
+    """Draw the interviews the check coder codes again, and her codings (see the module docstring).
+
+    ``rng`` is a stream of its own: nothing else is drawn from it, and it draws nothing from
+    the other streams, so the first coding and every other file are unchanged.
+    """
+    chosen: set[int] = set()
+    for rtype, k in DOUBLE_CODED.items():
+        group = [iv.number for iv in interviews if iv.respondent_type == rtype]
+        chosen |= {int(x) for x in rng.choice(group, size=k, replace=False)}
+    selections: dict[int, list[tuple[int, int, tuple[str, ...]]]] = {}
+    for iv in interviews:
+        if iv.number not in chosen:
+            continue
+        own = []
+        for seg, (a, b, _) in answer_selections(iv):
+            first = sorted((c for c in seg.codes if c not in tx.META_CODES), key=_code_order)
+            kept = [c for c in first if rng.random() < P_KEEP]
+            spare = [c for c in _topic_pool(iv, seg.topic) if c not in seg.codes]
+            if rng.random() < P_SPURIOUS and spare:
+                kept.append(str(spare[int(rng.integers(len(spare)))]))
+            if kept:
+                own.append((a, b, tuple(sorted(kept, key=_code_order))))
+        selections[iv.number] = own
+    return CheckCoding(_Guids(rng), selections)
+
+
+def expected_agreement(interviews: list[Interview], check: CheckCoding) -> dict[str, Any]:
+    """What the planted model implies on the double-coded segments, given the first coding.
+
+    Per code, the expected 2x2 table of (first coder applies it, check coder applies it) over
+    the answer segments of the double-coded interviews: a first-coder code is kept with
+    :data:`P_KEEP`; a code of the segment's topic the first coder did not apply is added with
+    :data:`P_SPURIOUS` divided by the number of such codes. Returns the expected percent
+    agreement and Cohen's kappa per code and pooled over the codes.
+    """
+    tables: dict[str, np.ndarray] = {}
+    n_segments = 0
+    for iv in interviews:
+        if iv.number not in check.selections:
+            continue
+        for seg, _ in answer_selections(iv):
+            n_segments += 1
+            spare = [c for c in _topic_pool(iv, seg.topic) if c not in seg.codes]
+            for code in seg.codes - set(tx.META_CODES):
+                tables.setdefault(code, np.zeros(2))[:] += (1.0, P_KEEP)
+            for code in spare:
+                tables.setdefault(code, np.zeros(2))[1] += P_SPURIOUS / len(spare)
+    per_code, pooled = {}, np.zeros(4)
+    for code in sorted(tables, key=_code_order):
+        n_first, p_check = tables[code]
+        # cells: both, first only, check only, neither
+        both = P_KEEP * n_first
+        cells = np.array([both, n_first - both, p_check - both, n_segments - n_first - (p_check - both)])
+        pooled += cells
+        per_code[code_label(code)] = _kappa(cells)
+    return {"n_segments": n_segments, "per_code": per_code, "pooled": _kappa(pooled)}
+
+
+def _kappa(cells: np.ndarray) -> dict[str, float]:
+    n = cells.sum()
+    po = (cells[0] + cells[3]) / n
+    first, check = (cells[0] + cells[1]) / n, (cells[0] + cells[2]) / n
+    pe = first * check + (1 - first) * (1 - check)
+    return {"agreement": round(float(po), 6), "kappa": round(float((po - pe) / (1 - pe)), 6)}
+
+
 def project_members(
-    rng: np.random.Generator, interviews: list[Interview], *, seed: int
+    rng: np.random.Generator,
+    interviews: list[Interview],
+    *,
+    seed: int,
+    check: CheckCoding | None = None,
 ) -> list[tuple[str, bytes]]:
-    """The ``.qdpx`` members: ``project.qde`` first, then ``sources/<guid>.txt``."""
+    """The ``.qdpx`` members: ``project.qde`` first, then ``sources/<guid>.txt``.
+
+    With ``check``, the check coder is a third user and her selections follow the first
+    coder's in each double-coded source; their GUIDs come from her own stream.
+    """
     guid = _Guids(rng)
     q = f"{{{NS}}}"
     users = [guid() for _ in CODERS]
@@ -356,6 +478,9 @@ def project_members(
     el_users = etree.SubElement(root, q + "Users")
     for g, name in zip(users, CODERS, strict=True):
         etree.SubElement(el_users, q + "User", guid=g, name=name)
+    check_user = check.guids() if check is not None else None
+    if check_user is not None:
+        etree.SubElement(el_users, q + "User", guid=check_user, name=CHECK_CODER)
 
     # code book: families as parents, meta-codes at the top level
     code_guid: dict[str, str] = {}
@@ -452,6 +577,24 @@ def project_members(
                     sel, q + "Coding", guid=guid(), creatingUser=user, creationDateTime=stamp
                 )
                 etree.SubElement(coding, q + "CodeRef", targetGUID=code_guid[c])
+        if check is not None and iv.number in check.selections:
+            later = f"{(iv.date + dt.timedelta(days=CHECK_DELAY_DAYS)).isoformat()}T12:00:00Z"
+            for a, b, codes in check.selections[iv.number]:
+                sel = etree.SubElement(
+                    src,
+                    q + "PlainTextSelection",
+                    guid=check.guids(),
+                    name=iv.text[a:b][:40],
+                    startPosition=str(a),
+                    endPosition=str(b),
+                    creatingUser=check_user,
+                    creationDateTime=later,
+                )
+                for c in codes:
+                    coding = etree.SubElement(
+                        sel, q + "Coding", guid=check.guids(), creatingUser=check_user, creationDateTime=later
+                    )
+                    etree.SubElement(coding, q + "CodeRef", targetGUID=code_guid[c])
         members.append((f"sources/{sg}.txt", iv.text.encode("utf-8")))
     etree.SubElement(root, q + "Description").text = (
         "SYNTHETISCHE DATA: verzonnen interviews voor de voorbeeldstudie van Bruggen. Geen echte personen; "
