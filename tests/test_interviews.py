@@ -349,6 +349,7 @@ def renamed_meta(tmp_path_factory):
     analyses = {
         "citaten": {"kind": "quotes", "by": "side", "n": 3},
         "kader": {"kind": "case_box", "by": "side"},
+        "samenloop": {"kind": "cooccurrence", "unit": "segment"},
     }
     path = renamed_study(folder, keep=("interviews",), analyses=analyses)
     _rename_codes(folder / "bestanden" / "gesprekken.qdpx")
@@ -378,6 +379,9 @@ def test_meta_codes_of_other_names_come_from_the_plan(renamed_meta, study):
     pd.testing.assert_frame_equal(
         renamed.analyse("kader").table(), study.analyse("praktijkvoorbeeld").table()
     )
+    # the other interview analyses leave them out as markers too
+    codes = set(renamed.analyse("samenloop").table().values.index)
+    assert len(codes) > 10 and not codes & set(RENAMED_META.values())
 
 
 def test_a_meta_code_that_is_no_code_is_a_configuration_error_listing_the_codes(renamed_meta):

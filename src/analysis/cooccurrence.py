@@ -219,6 +219,7 @@ def cooccurrence(
     measure: str = "c",
     codes: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
+    meta_codes: Sequence[str] = META_CODES,
     lang: str = "nl",
 ) -> CodeCooccurrence:
     """Count the units in which two codes are both applied, through disclosure control.
@@ -241,6 +242,9 @@ def cooccurrence(
         default all substantive codes. Units are formed from *all* substantive codes either way.
     labels
         Readable names of the codes (code -> label); codes without one are shown as they are.
+    meta_codes
+        The project's meta-codes (markers, not themes: left out); default the codebook's
+        (``plan.interviews.meta_codes`` through the plan).
     lang
         Label language.
 
@@ -265,9 +269,8 @@ def cooccurrence(
                 f"the codings table has no column {col!r}",
                 hint="read the interviews with analysis.ingest.read (REFI-QDA)",
             )
-    themes = codings[
-        ~codings["code"].astype(str).isin(META_CODES) & ~codings[level].astype(str).isin(META_CODES)
-    ]
+    markers = list(meta_codes)
+    themes = codings[~codings["code"].astype(str).isin(markers) & ~codings[level].astype(str).isin(markers)]
     units = _units(themes, unit)
     names = themes[level].astype(str)
     incidence = pd.crosstab(units, names).clip(upper=1)
@@ -354,6 +357,7 @@ def from_plan(r: Run) -> Result:
         measure=r.option("measure"),
         codes=list(codes) if codes else None,
         labels=labels,
+        meta_codes=r.plan.meta_codes.markers,
         lang=r.lang,
     )
 
