@@ -333,3 +333,26 @@ def test_the_generator_draws_the_check_coding_from_its_own_stream(tmp_path):
     answers = set(zip(first["document"], first["start"], first["end"], strict=True))
     assert set(zip(hers["document"], hers["start"], hers["end"], strict=True)) <= answers
     assert not hers["code"].isin(["QUOTE", "CASEBOX", "IDENT"]).any()
+
+
+def test_the_plan_options_choose_codes_and_the_unit(base, agreement):
+    two = base.analyse("overeenstemming", codes=["B3", "A6 TERUGKOPPELING"])
+    assert list(two.to_frame()["term"]) == ["B3 NIET_SERIEUS_GENOMEN", "A6 TERUGKOPPELING"]
+    whole = agreement.to_frame().set_index("term")
+    for row in two.to_frame().itertuples():
+        assert row.estimate == pytest.approx(whole.loc[row.term, "estimate"])
+    # whole interviews as units: did each apply the code somewhere in the interview
+    docs = base.analyse("overeenstemming", unit="document")
+    assert docs.n_units == 8 and docs.n_within is None
+    frame = docs.to_frame().set_index("term")
+    first = base.part("interviews", check_coders=True)
+    double = set(first.loc[first["coder"] == CHECK, "document"])
+    b3 = first[(first["code"] == "B3 NIET_SERIEUS_GENOMEN") & first["document"].isin(double)]
+    assert (
+        frame.loc["B3 NIET_SERIEUS_GENOMEN", "n_first"] == b3.loc[b3["coder"] != CHECK, "document"].nunique()
+    )
+    assert (
+        frame.loc["B3 NIET_SERIEUS_GENOMEN", "n_check"] == b3.loc[b3["coder"] == CHECK, "document"].nunique()
+    )
+    families = base.analyse("overeenstemming", level="code_family")
+    assert set(families.to_frame()["term"]) <= set(first["code_family"].astype(str))
