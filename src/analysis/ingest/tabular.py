@@ -700,14 +700,36 @@ def _convert(
     import pandas as pd
 
     n = len(values)
-    present = [(i, v) for i, v in enumerate(values) if not _is_missing(v)]
-    coded = [(i, v) for i, v in present if isinstance(v, str) and v.strip() in symbols]
-    rest = [(i, v) for i, v in present if not (isinstance(v, str) and v.strip() in symbols)]
-    rest_values = [v for _, v in rest]
+    # One pass (this is the reader's inner loop): missing cells (_is_missing) are skipped,
+    # missing-code symbols kept apart, the rest converted below.
+    rest: list[int] = []
+    rest_values: list[Any] = []
+    coded: list[tuple[int, str]] = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if isinstance(v, str):
+            t = v.strip()
+            if not t:
+                continue
+            if t in symbols:
+                coded.append((i, v))
+                continue
+        elif isinstance(v, float) and v != v:
+            continue
+        rest.append(i)
+        rest_values.append(v)
+    complete = len(rest) == n  # no missing cell and no symbol: the values need no placing
 
-    def assemble(converted: list[Any], dtype: str | None) -> pd.Series:
+    def assemble(converted: list[Any] | pd.Series, dtype: str | None) -> pd.Series:
+        if complete and len(converted) == n:
+            if isinstance(converted, pd.Series):
+                series = converted.reset_index(drop=True)
+            else:
+                series = pd.Series(np.array(converted, dtype=object), dtype=object)
+            return series.astype(dtype) if dtype else series
         out: list[Any] = [None] * n
-        for (i, _), v in zip(rest, converted, strict=True):
+        for i, v in zip(rest, converted, strict=True):
             out[i] = v
         if coded:
             for i, v in coded:
@@ -763,7 +785,8 @@ def _convert(
         if parsed is not None and parsed.notna().all():
             has_time = any(len(t) > 10 for t in stripped)
             kind = want or ("datetime" if has_time else "date")
-            return assemble(list(parsed.astype("datetime64[us]")), "datetime64[us]"), kind
+            parsed = parsed.astype("datetime64[us]")
+            return assemble(parsed if complete else list(parsed), "datetime64[us]"), kind
         if want in ("date", "datetime"):
             warnings.append(
                 f"variable {name!r}: the codebook says {want}, but not every value is a date "
