@@ -447,3 +447,20 @@ def test_no_name_or_place_from_the_list_in_any_quote_of_any_report(reports):
     chapter = re.search(r'<section id="interviews".*?</section>', study_report, flags=re.DOTALL)
     assert chapter is not None
     assert not _names_in(_text(chapter.group(0)), names)
+
+
+def test_the_gate_checks_the_options_of_quotes_and_case_boxes(renamed_meta):
+    config = yaml.safe_load(renamed_meta.read_text(encoding="utf-8"))
+    config["analyses"]["citaten"].update(label="functie", n=0)
+    config["analyses"]["kader"].update(pick=True, max_words=None)
+    wrong = renamed_meta.with_name("opties.yml")
+    wrong.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(StudyConfigError) as err:
+        analysis.load(wrong)
+    message = str(err.value)
+    assert "analyses.citaten: label: 'functie' is neither a role of plan.interviews nor a variable" in message
+    assert "analyses.citaten: n: must be a whole number of at least 1, not 0" in message
+    assert (
+        "analyses.kader: pick: must be a position (1 is the first) or a segment's guid, not True" in message
+    )
+    assert "max_words" not in message  # null: no maximum

@@ -513,3 +513,31 @@ def case_box_from_plan(r: Run) -> Result:
         max_words=r.option("max_words"),
         lang=r.lang,
     )
+
+
+def check_plan(spec: Any, study: Any, dataset: Any) -> list[str]:
+    """The gate's check of a ``quotes`` or ``case_box`` analysis: a label that exists, whole
+    numbers where numbers are asked, a ``pick`` that is a position or a guid."""
+    from analysis.validate.plan_checks import _did_you_mean
+
+    out = []
+    label = spec.options.get("label")
+    if label and "label" in spec.given:
+        column = study.plan.resolve(spec.part, str(label))
+        if column not in dataset.frame.columns:
+            out.append(
+                f"label: {label!r} is neither a role of plan.{spec.part} nor a variable of {dataset.name}"
+                + _did_you_mean(str(label), list(dataset.frame.columns))
+            )
+    for option, smallest in (("n", 1), ("max_words", 1)):
+        if option not in spec.options:
+            continue
+        value = spec.options[option]
+        if value is None and option == "max_words":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < smallest:
+            out.append(f"{option}: must be a whole number of at least {smallest}, not {value!r}")
+    pick = spec.options.get("pick")
+    if pick is not None and (isinstance(pick, bool) or not isinstance(pick, (int, str)) or pick == 0):
+        out.append(f"pick: must be a position (1 is the first) or a segment's guid, not {pick!r}")
+    return out

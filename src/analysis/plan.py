@@ -177,12 +177,14 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "needs": ("interviews",),
         "options": {"by": "side", "themes": None, "n": 3, "label": "respondent_type", "max_words": 60},
         "runner": "analysis.interviews:quotes_from_plan",
+        "check": "analysis.interviews:check_plan",
     },
     "case_box": {
         "chapter": "interviews",
         "needs": ("interviews",),
         "options": {"by": "side", "label": "respondent_type", "pick": None, "max_words": None},
         "runner": "analysis.interviews:case_box_from_plan",
+        "check": "analysis.interviews:check_plan",
     },
     "cooccurrence": {
         "chapter": "interviews",
