@@ -114,6 +114,22 @@ def test_interview_counts_equal_direct_counts_and_small_ones_are_hidden(study, j
     assert "<10" in joint.table().display().to_numpy()
 
 
+def test_a_check_coders_codings_are_not_counted(study, joint):
+    """The double-coded interviews count once, by their first coding (the plan's check coder out)."""
+    full = study.part("interviews", check_coders=True)
+    first = study.part("interviews")
+    values, status = joint.table().values, joint.table().status
+    differ = []
+    for code in {c for spec in THEMES for c in spec["codes"]}:
+        n_full = full.loc[full["code"] == code, "document"].nunique()
+        n_first = first.loc[first["code"] == code, "document"].nunique()
+        label = readable_code(code)
+        if n_full != n_first and status.at[label, values.columns[-1]] == "shown":
+            differ.append(code)
+            assert values.at[label, values.columns[-1]] == n_first
+    assert differ, "no published count on which the check coder differs: the test would show nothing"
+
+
 def test_a_hidden_count_cannot_be_recomputed_from_its_row(joint):
     status = joint.table().status
     for label in status.index:
