@@ -76,7 +76,7 @@ def test_the_example_binds_the_coder_role():
 GATE_ERRORS = [
     ({"coder": {"variable": "codeur", "check": SECOND}}, "plan.interviews.coder", "'codeur' is not a variable"),
     ({"coder": {"variable": "coder", "check": "Onderzoeker Z"}}, "plan.interviews.coder",
-     "'Onderzoeker Z' is neither"),
+     "'Onderzoeker Z' coded nothing"),
     ({"coder": "coder", "analyses": {"ic": {"kind": "intercoder_agreement"}}}, "analyses.ic",
      "needs a check coder"),
     ({"coder": {"variable": "coder", "check": SECOND},

@@ -138,7 +138,12 @@ def _binding_problems(b: Binding, ds: Dataset) -> list[str]:
     for option, declared in b.values.items():
         values = declared if isinstance(declared, list) else [declared]  # order, check: lists
         for value in values:
-            if not _value_exists(var, value, valid, labels):
+            if _value_exists(var, value, valid, labels):
+                continue
+            if option == "check":  # a check coder who coded nothing
+                where = f"no row of {b.dataset} has it as {b.variable}"
+                out.append(f"check: {value!r} coded nothing ({where}){_labels_hint(var, labels)}")
+            else:
                 out.append(
                     f"{option}: {value!r} is neither a code nor a label of {b.variable}{_labels_hint(var, labels)}"
                 )
