@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -19,12 +20,35 @@ JS = Path(__file__).parent / "js"
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The example study's reports: the study report and one per municipality."""
+def built_batch(tmp_path_factory):
+    """The example study's reports (the study report and one per municipality) and the batch's progress bar."""
     folder = tmp_path_factory.mktemp("study")
     study = Study.from_yaml(copy_example(folder))
-    paths = build_reports(study, municipalities=["all"])
+    progress = io.StringIO()
+    paths = build_reports(study, municipalities=["all"], progress=progress)
+    return study, paths, progress.getvalue()
+
+
+@pytest.fixture(scope="session")
+def built(built_batch):
+    study, paths, _ = built_batch
     return study, paths
+
+
+@pytest.fixture(scope="session")
+def copied_reports(built, tmp_path_factory):
+    """The reports folder copied elsewhere on its own, as a reader gets it."""
+    study, _ = built
+    target = tmp_path_factory.mktemp("elsewhere") / "rapporten"
+    shutil.copytree(study.reports_dir, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def opened(copied_reports, browser_check):
+    """Every report page of the copied folder opened in Chromium with the network blocked (js/check.mjs)."""
+    pages = [copied_reports / "rapport.html", *sorted((copied_reports / "gemeenten").glob("*.html"))]
+    return {p.relative_to(copied_reports).as_posix(): r for p, r in browser_check(*pages).items()}
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,7 @@ def test_every_count_in_every_table_is_zero_or_at_least_the_threshold(built):
     study, paths = built
     threshold = study.section("disclosure")["min_count"]
     for path in paths:
-        if path.name.startswith("validatie"):
+        if path.name.startswith("validatie") or path.suffix == ".js":
             continue
         if path.suffix == ".html":
             cells = _table_cells(path.read_text(encoding="utf-8"))

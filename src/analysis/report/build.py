@@ -9,7 +9,8 @@ Files written (under the study's ``reports`` folder):
 
 - ``rapport.html``: the study report;
 - ``rapport-tabellen.xlsx``: its published tables, with the same suppression;
-- ``gemeenten/<code>.html`` (+ ``-tabellen.xlsx``): one per municipality when asked for;
+- ``gemeenten/<code>.html`` (+ ``-tabellen.xlsx``): one per municipality when asked for, with
+  ``plotly.min.js`` beside ``rapport.html``: the one copy of plotly.js they load (``../plotly.min.js``);
 - ``validatie.html`` and ``validatie.json``: the validation report the reports rest on.
 """
 
@@ -17,17 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from analysis.errors import StudyConfigError
 from analysis.outputs import write_outputs
 from analysis.plan import ANALYSES
+from analysis.report.progress import Progress
 
 if TYPE_CHECKING:
     from analysis.study import Study
 
 
-def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | None = None) -> list[Path]:
+def build_reports(
+    study: Study,
+    municipalities: Iterable[str] = (),
+    lang: str | None = None,
+    *,
+    progress: TextIO | bool | None = None,
+) -> list[Path]:
     """Validate, analyse and render; return the paths written.
 
     Parameters
@@ -38,6 +46,9 @@ def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | 
         Municipality codes (``GM0363``) to render a report for each, or ``["all"]``.
     lang
         ``nl`` or ``en``; default from ``study.yml``.
+    progress
+        Where a progress bar of the municipality batch goes: a stream, ``False`` for none, or
+        ``None`` for standard error when it is a terminal (never into a log file or a pipe).
 
     Raises
     ------
@@ -75,7 +86,16 @@ def build_reports(study: Study, municipalities: Iterable[str] = (), lang: str | 
             path=study.source,
             hint="use codes from the municipality frame (e.g. GM0363), or 'all'",
         )
+    bar = Progress(len(codes), stream=progress, label="municipality reports")
     for code in codes:
         outputs.extend(pages.municipality_report(context, code))
+        bar.step(code)
+    bar.close()
+    if codes:
+        from analysis.figures import plotly_js
+        from analysis.outputs import Output
+        from analysis.report.render import PLOTLY_FILE
+
+        outputs.append(Output(PLOTLY_FILE, plotly_js().encode("utf-8")))
     outputs.extend(gate.outputs(validation))
     return write_outputs(outputs, study.reports_dir)

@@ -18,7 +18,7 @@ from analysis.figures import describe, to_html
 from analysis.outputs import Output
 from analysis.plan import CHAPTERS
 from analysis.report.i18n import texts
-from analysis.report.render import Block, Page, Section, render
+from analysis.report.render import PLOTLY_FILE, Block, Page, Section, render
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,6 +146,7 @@ def municipality_report(ctx: Context, code: str) -> Iterator[Output]:
         title=f"{ctx.t['municipality_report']} {name}",
         subtitle=ctx.study.title,
         note=note,
+        plotly_src=f"../{PLOTLY_FILE}",  # one shared copy for the batch, beside the study report
     )
 
 
@@ -162,7 +163,14 @@ def _analyses(ctx: Context, survey: pd.DataFrame | None) -> list[tuple[AnalysisS
 
 
 def _report(
-    ctx: Context, survey: pd.DataFrame | None, *, name: str, title: str, subtitle: str, note: str = ""
+    ctx: Context,
+    survey: pd.DataFrame | None,
+    *,
+    name: str,
+    title: str,
+    subtitle: str,
+    note: str = "",
+    plotly_src: str | None = None,
 ) -> Iterator[Output]:
     from analysis.disclosure import SuppressionLog, appendix_html
 
@@ -214,7 +222,12 @@ def _report(
         )
     )
     page = Page(
-        title=title, subtitle=subtitle, sections=tuple(sections), lang=lang, synthetic=ctx.study.synthetic
+        title=title,
+        subtitle=subtitle,
+        sections=tuple(sections),
+        lang=lang,
+        synthetic=ctx.study.synthetic,
+        plotly_src=plotly_src,
     )
     yield Output(f"{name}.html", render(page).encode("utf-8"))
     yield Output(f"{name}-tabellen.xlsx", _xlsx_bytes(tables, lang))

@@ -2,8 +2,11 @@
 
 A report is a list of :class:`Section` objects; each holds paragraphs, bullets and blocks
 (a table or a figure as HTML that already passed disclosure control). The page inlines its
-CSS and plotly.js, so it opens offline, and contains nothing that varies between runs: the
-same sections give the same bytes.
+CSS and, when it has a figure, plotly.js once, so it opens offline, and contains nothing that
+varies between runs: the same sections give the same bytes. Pages of a batch (the municipality
+reports) instead load one shared copy of plotly.js by a relative path (:data:`PLOTLY_FILE` in the
+reports folder), so the batch does not repeat 4.8 MB per page and the folder still works offline
+wherever it is copied.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from functools import cache
 
 from analysis import __version__
 from analysis.report.i18n import texts
+
+#: The shared plotly.js of a batch of pages, in the reports folder (see :func:`render`).
+PLOTLY_FILE = "plotly.min.js"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,13 @@ class Page:
     subtitle: str = ""
     synthetic: bool = False
     footer_extra: tuple[str, ...] = field(default_factory=tuple)
+    #: Where plotly.js comes from: ``None`` inlines it; a relative URL (``../plotly.min.js``)
+    #: loads the batch's shared copy.
+    plotly_src: str | None = None
+
+    @property
+    def has_figures(self) -> bool:
+        return any("Plotly.newPlot(" in b.html for s in self.sections for b in s.blocks)
 
 
 @cache
@@ -72,7 +85,8 @@ def render(page: Page) -> str:
         sections=page.sections,
         footer=footer,
         version=__version__,
-        plotly_js=_safe_script(plotly_js()),
+        plotly_js=_safe_script(plotly_js()) if page.has_figures and not page.plotly_src else None,
+        plotly_src=page.plotly_src if page.has_figures else None,
     )
 
 
