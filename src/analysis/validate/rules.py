@@ -278,7 +278,8 @@ def _column(datasets: dict[str, Dataset], where: tuple[str, str | None, str]) ->
 
 
 def _norm(s: pd.Series) -> pd.Series:
-    """Values as comparable text: 363.0 and "363" and 363 are the same key."""
+    """Values as comparable text: 363.0 and "363" and 363 are the same key (missing: None)."""
+    import numpy as np
     import pandas as pd
 
     def one(x: Any) -> Any:
@@ -288,7 +289,10 @@ def _norm(s: pd.Series) -> pd.Series:
             x = int(x)
         return str(x).strip()
 
-    return s.map(one, na_action="ignore")
+    # each distinct value once (a referral log repeats a few thousand keys over millions of rows)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    keys = np.array([one(x) for x in uniques] + [None], dtype=object)  # code -1 (missing) -> None
+    return pd.Series(keys[codes], index=s.index, dtype=object)
 
 
 def check_reference(datasets: dict[str, Dataset], ref: Reference) -> CrossOutcome | None:
