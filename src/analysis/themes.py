@@ -553,9 +553,7 @@ class Themes(Result):
         lang = lang or self.lang
         t = words(lang, "themes")
         fig = self.saturation_figure(lang)
-        div_id = "themes-saturation-" + re.sub(r"[^a-z0-9]+", "-", f"{self.by}-{self.level}".lower()).strip(
-            "-"
-        )
+        div_id = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{self.name}-saturation")
         label = t["saturation_title"]
         figure = to_html(fig, div_id=div_id, label=label, description=describe(fig, lang, label))
         return [
@@ -687,6 +685,7 @@ def interview_themes(
     date: str | None = "created",
     max_findings: int = 3,
     tree: pd.DataFrame | None = None,
+    name: str = "themes",
     lang: str = "nl",
 ) -> Themes:
     """Code frequencies (segments and interviews) overall and by group, roll-ups and saturation.
@@ -725,6 +724,8 @@ def interview_themes(
     tree
         The roll-up (:data:`ROLLUP_COLUMNS`), e.g. :func:`rollup_of_project`; default
         :func:`rollup` of ``codings``.
+    name
+        The analysis' name, for the ids of its figures in a report.
     lang
         Language of labels and text.
 
@@ -887,6 +888,7 @@ def interview_themes(
         merged=tuple(small),
         other_label=other,
         max_findings=max_findings,
+        name=name,
     )
 
 
@@ -931,6 +933,7 @@ def themes_from_plan(r: Run) -> Result:
         contrast=contrast,
         order=r.option("order"),
         tree=tree,
+        name=r.spec.name,
         lang=r.lang,
     )
 
