@@ -336,6 +336,21 @@ def test_small_groups_are_not_shown_alone(study):
     assert set(small.shares.loc[small.shares["group"] == "overige groepen", "shown"]) == {False}
 
 
+def test_a_contrast_in_the_other_direction_is_said_with_a_positive_interval():
+    codings = _codings(n_formal=12, n_informal=12)
+    codings = codings[
+        ~((codings["org_side"] == "informeel") & (codings["code"] == "B3 NIET_SERIEUS_GENOMEN"))
+    ]
+    result = interview_themes(codings, Policy(), by="org_side", contrast=("formeel", "informeel"), date=None)
+    row = result.differences.set_index("code").loc["B3 NIET_SERIEUS_GENOMEN"]
+    assert row["difference"] == -1 and row["ci_high"] < 0
+    sentence = result.findings()[0]
+    assert sentence.startswith(
+        "Niet serieus genomen komt vaker ter sprake in interviews uit de groep 'formeel'"
+    )
+    assert "verschilt 100 procentpunten (95%-betrouwbaarheidsinterval 66 tot 100)" in sentence
+
+
 def test_contrast_needs_two_large_enough_groups():
     result = interview_themes(
         _codings(n_formal=4, n_informal=30),

@@ -498,7 +498,7 @@ class Themes(Result):
     def findings(self, lang: str | None = None) -> list[str]:
         lang = lang or self.lang
         t = words(lang, "themes")
-        out = []
+        most: list[str] = []
         totals = self.documents.values.iloc[:-1, -1]
         status = self.documents.status.iloc[:-1, -1]
         shown = [
@@ -508,31 +508,36 @@ class Themes(Result):
         ]
         if shown:
             n, label = max(shown, key=lambda x: (x[0], _neg(x[1])))
-            out.append(t["most"].format(theme=label, n=n, total=self.n_interviews))
+            most.append(t["most"].format(theme=label, n=n, total=self.n_interviews))
         else:
-            out.append(t["none"])
+            most.append(t["none"])
+        contrasts: list[str] = []
         if self.differences is not None:
             low, high = self.contrast
             clear = self.differences[(self.differences["ci_low"] > 0) | (self.differences["ci_high"] < 0)]
             clear = clear.reindex(clear["difference"].abs().sort_values(ascending=False, kind="stable").index)
             for r in clear.head(self.max_findings).itertuples():
-                more, less = (high, low) if r.difference > 0 else (low, high)
-                out.append(
+                # said as "more in one group than in the other": a positive difference and its interval
+                sign = 1 if r.difference > 0 else -1
+                more, less = (high, low) if sign > 0 else (low, high)
+                ci = sorted((sign * r.ci_low, sign * r.ci_high))
+                contrasts.append(
                     t["difference"].format(
                         theme=r.label,
                         more=more,
                         less=less,
                         diff=fmt_number(abs(100 * r.difference), 0, lang),
-                        low=fmt_number(100 * r.ci_low, 0, lang),
-                        high=fmt_number(100 * r.ci_high, 0, lang),
+                        low=fmt_number(100 * ci[0], 0, lang),
+                        high=fmt_number(100 * ci[1], 0, lang),
                     )
                 )
             if clear.empty:
-                out.append(t["no_difference"].format(a=low, b=high))
+                most.append(t["no_difference"].format(a=low, b=high))
         elif self.contrast_skipped:
-            out.append(t["contrast_small"].format(m=self.policy.min_count))
+            most.append(t["contrast_small"].format(m=self.policy.min_count))
+        out = contrasts + most  # the contrast, when there is a clear one, is the chapter's key finding
         sat = self.saturation
-        if len(sat):
+        if len(sat) and sat["cumulative"].iloc[-1]:
             last = int(sat.loc[sat["new_codes"] > 0, "position"].max()) if (sat["new_codes"] > 0).any() else 0
             total, codes = len(sat), int(sat["cumulative"].iloc[-1])
             if last < total:
