@@ -2,9 +2,10 @@
 
 A prepared frame is written as ``<dataset>-<part>-<key>.parquet``, where ``key`` is the first
 16 hex digits of a SHA-256 over :meth:`analysis.study.Study.digest` (every input file: study.yml,
-raw files, codebooks, suites, names list), the plan's section for the part, and the prepare
-code's version (:func:`code_version`). Identical inputs find the file and read it; any changed
-byte gives a new key and a new file, and the older files of that dataset and part are removed.
+raw files, codebooks, suites, names list), the plan's section for the part, and the version of
+the code that reads and prepares the frames (:func:`code_version`). Identical inputs find the
+file and read it; any changed byte gives a new key and a new file, and the older files of that
+dataset and part are removed.
 Files are written whole or not at all (:func:`analysis.outputs.write_outputs`).
 """
 
@@ -28,18 +29,26 @@ if TYPE_CHECKING:
 KEY_LENGTH = 16
 
 
+#: Library files whose code makes the validated frames a prepared frame starts from: the
+#: readers, the codebook and the labelling (besides the prepare package itself).
+_READING = ("ingest/*.py", "codebook.py", "labels.py")
+
+
 @cache
 def code_version() -> str:
-    """SHA-256 over the prepare package's source and the pandas and pyarrow versions.
+    """SHA-256 over the prepare package's source, the readers', and the pandas and pyarrow versions.
 
-    Any change to how frames are prepared (or stored) invalidates every cached file.
+    Any change to how frames are read, prepared (or stored) invalidates every cached file.
     """
     import pandas as pd
     import pyarrow as pa
 
     h = hashlib.sha256(f"pandas {pd.__version__} pyarrow {pa.__version__}\n".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    here = Path(__file__).parent
+    library = here.parent
+    sources = sorted(here.glob("*.py")) + sorted(p for pattern in _READING for p in library.glob(pattern))
+    for source in sources:
+        h.update(str(source.relative_to(library)).encode() + b"\0" + source.read_bytes() + b"\0")
     return h.hexdigest()
 
 
