@@ -416,6 +416,25 @@ def test_a_survey_grouping_without_the_survey_link_is_a_clear_error(tmp_path):
         analysis.load(path).analyse("themas")
 
 
+def test_meta_codes_of_other_names_are_left_out():
+    codings = _codings().replace({"code": {"QUOTE": "CITEERBAAR"}, "code_family": {"QUOTE": "CITEERBAAR"}})
+    result = interview_themes(
+        codings, Policy(min_count=1), by="org_side", meta_codes=("CITEERBAAR",), date=None
+    )
+    assert set(result.shares["code"]) == {"A6 TERUGKOPPELING", "B3 NIET_SERIEUS_GENOMEN", "IDENT"}
+    assert "CITEERBAAR" not in set(result.rollup["name"])
+    assert result.saturation["cumulative"].iloc[-1] == 3
+
+
+def test_the_gate_refuses_an_unknown_order(tmp_path):
+    path = copy_example(tmp_path / "order")
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["analyses"] = {"themas": {"kind": "interview_themes", "by": "side", "order": "alphabet"}}
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(BruggenError, match=r"order: 'alphabet' is not one of auto, date, name"):
+        analysis.load(path)
+
+
 def test_newcombe_interval_matches_r():
     reference = json.loads((ROOT / "tests" / "reference" / "themes_newcombe.json").read_text())
     for case in reference["differences"]:
