@@ -912,7 +912,8 @@ def themes_from_plan(r: Run) -> Result:
         frame, by, by_label = _from_survey(r, name)
     contrast = None
     if plan.has("interviews", "side") and by == plan.column("interviews", "side"):
-        contrast = (r.declared("side", "formal"), r.declared("side", "informal"))
+        declared = (r.declared("side", "formal"), r.declared("side", "informal"))
+        contrast = declared if None not in declared else None
     meta = getattr(plan, "meta_codes", None)
     markers = meta.markers if meta is not None else DEFAULT_META
     book = r.vs.dataset(r.dataset).codebook
