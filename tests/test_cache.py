@@ -6,6 +6,7 @@ around ``gate.run`` only tells whether it ran.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import pickle
@@ -248,3 +249,75 @@ def test_bruggen_validate_always_runs_the_gate_and_stores_a_pass(example, runs):
     assert runs == ["voorbeeldstudie"]  # it did not reuse the stored pass
     assert cache.load(Study.from_yaml(example)) is not None
     assert _entries(study)[0] == before[0]  # same inputs, same manifest
+
+
+# -- results of the analyses (bruggen report) ----------------------------------------------------
+@pytest.fixture
+def analyses_run(monkeypatch) -> list[str]:
+    """Counts the real analyses' runs (they still run in full)."""
+    from analysis import analyses
+
+    calls: list[str] = []
+    real = analyses.run
+
+    def counting(vs, spec, **kw):
+        calls.append(spec.name)
+        return real(vs, spec, **kw)
+
+    monkeypatch.setattr(analyses, "run", counting)
+    return calls
+
+
+@pytest.fixture
+def reuse_results():
+    from analysis import result_cache
+
+    result_cache.enable()
+    yield
+    result_cache.enable(False)
+
+
+def _same_result(a, b) -> None:
+    assert type(a) is type(b)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+    assert a.findings() == b.findings()
+
+
+def test_report_results_are_kept_and_reused_only_when_enabled(example, analyses_run, reuse_results):
+    from analysis import result_cache
+
+    vs = analysis.load(example)
+    first = vs.analyse("respons")
+    again = ValidatedStudy(Study.from_yaml(example), vs.validation).analyse("respons")  # as a new process
+    assert analyses_run == ["respons"]
+    _same_result(first, again)
+    stored = sorted(p.name for p in (vs.study.processed_dir / "results").glob("respons-nl-*"))
+    assert len(stored) == 2  # manifest and data
+
+    vs.analyse("respons", data=vs.data(vs.plan.dataset("survey")).head(200))  # a subset: computed
+    vs.analyse("respons", lang="en")  # another language: another entry
+    assert analyses_run == ["respons", "respons", "respons"]
+
+    result_cache.enable(False)  # the default: every call computes
+    vs.analyse("respons")
+    assert len(analyses_run) == 4
+
+
+def test_a_result_key_covers_the_inputs_the_settings_and_the_entry(example):
+    from analysis import result_cache
+
+    vs = analysis.load(example)
+    key = result_cache.result_key(vs, "respons", "nl")
+    assert result_cache.result_key(vs, "respons", "en") != key
+    assert result_cache.result_key(vs, "samenwerkingsvorm", "nl") != key
+    study = Study.from_yaml(example)
+    config = copy.deepcopy(study.config)
+    config["disclosure"]["min_count"] = 11  # the same file, other settings in memory
+    changed = Study.from_dict(config, root=study.root, source=study.source)
+    assert result_cache.result_key(ValidatedStudy(changed, vs.validation), "respons", "nl") != key
+    names = study.resolve(study.section("privacy")["names_file"])
+    saved = _flip_last_byte(names)
+    try:
+        assert result_cache.result_key(ValidatedStudy(Study.from_yaml(example), None), "respons", "nl") != key
+    finally:
+        names.write_bytes(saved)

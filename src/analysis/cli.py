@@ -168,9 +168,14 @@ def report(
     Refuses to render when the validation gate fails; earlier reports are left untouched.
     """
     s = _study(study)
+    from analysis import result_cache
     from analysis.report import build
 
-    written = build.build_reports(s, municipalities=municipality or [], lang=lang)
+    result_cache.enable()  # whole-study results of unchanged inputs and code are reused
+    try:
+        written = build.build_reports(s, municipalities=municipality or [], lang=lang)
+    finally:
+        result_cache.enable(False)
     for path in written:
         out.print(f"wrote {path}")
 

@@ -401,9 +401,15 @@ class ValidatedStudy:
         **options
             Options that override the plan's for this call (``rows=None``).
         """
+        from analysis import result_cache
         from analysis.analyses import run
 
-        return run(self, self.plan.analysis(name), lang=lang or self.language, data=data, **options)
+        lang = lang or self.language
+        if data is None and not options and result_cache.enabled():  # bruggen report
+            return result_cache.cached(
+                self, name, lang, lambda: run(self, self.plan.analysis(name), lang=lang)
+            )
+        return run(self, self.plan.analysis(name), lang=lang, data=data, **options)
 
     def quotes(
         self,

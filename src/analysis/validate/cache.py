@@ -42,13 +42,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import re
 import sys
 import warnings
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from analysis.study import Study
@@ -62,6 +63,7 @@ KEY_LENGTH = 16
 PACKAGES = ("pandas", "numpy", "pyarrow", "pyreadstat", "openpyxl", "great_expectations", "pyyaml")
 #: The library's folder: where the code files recorded in a manifest are looked up.
 _LIBRARY = _REAL_LIBRARY = Path(__file__).resolve().parents[1]
+_PREFIX = str(_REAL_LIBRARY) + os.sep
 
 
 class CacheWarning(UserWarning):
@@ -89,8 +91,19 @@ def cache_key(study: Study) -> str:
     The library's own code is checked file by file against the manifest (:func:`code_files`).
     """
     h = hashlib.sha256(b"bruggen validation\0")
-    h.update(study.digest().encode() + b"\0" + environment().encode())
+    h.update(study.digest().encode() + b"\0" + environment().encode() + b"\0")
+    # the settings as read (a Study made from a dict need not match its file)
+    h.update(json.dumps(_canonical(study.config), sort_keys=True, default=repr).encode())
     return h.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """Settings with every mapping key as typed text (YAML reads ``yes:`` as ``True``)."""
+    if isinstance(value, dict):
+        return {f"{type(k).__name__}:{k}": _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
 
 
 def code_files() -> dict[str, str]:
@@ -115,12 +128,15 @@ def code_files() -> dict[str, str]:
 
 
 def _library_file(file: str | None) -> str | None:
-    if not file:
+    """A module file's path inside the library, or None (quick: most modules are elsewhere)."""
+    if not file or not file.endswith(".py"):
         return None
-    path = Path(file).resolve()
-    if path.suffix != ".py" or not path.is_relative_to(_REAL_LIBRARY):
-        return None
-    return path.relative_to(_REAL_LIBRARY).as_posix()
+    if not file.startswith(_PREFIX):
+        if "analysis" not in file:
+            return None
+        path = Path(file).resolve()  # a symlinked or relative path to the library
+        return path.relative_to(_REAL_LIBRARY).as_posix() if path.is_relative_to(_REAL_LIBRARY) else None
+    return Path(file).relative_to(_REAL_LIBRARY).as_posix()
 
 
 def _sha(path: Path) -> str:

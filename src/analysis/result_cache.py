@@ -1,0 +1,132 @@
+"""Results of the plan's analyses kept across processes, keyed by content.
+
+A second ``bruggen report`` or a notebook's ``study.analyse(name)`` with unchanged inputs reads
+the :class:`~analysis.results.Result` instead of fitting its models again. Stored in the
+study's ``processed`` folder under ``results/`` as ``<analysis>-<lang>-<key>.json`` (manifest)
+and ``...-<sha>.pickle`` (the Result), like the validation (:mod:`analysis.validate.cache`):
+
+- ``key`` is a SHA-256 over the validation's key (every input file's bytes and paths, the
+  Bruggen version, the package versions), the analysis's entry in the plan (kind and options)
+  and the language;
+- the manifest records the SHA-256 of every library file the process had loaded when the
+  result was made (the analysis's own module among them); the entry serves only while each is
+  unchanged;
+- only whole-study results are kept (``data=None`` and no options given in the call): a subset
+  or an override is computed every time;
+- a damaged entry is ignored with a :class:`~analysis.validate.cache.CacheWarning` and rebuilt.
+
+It is switched on by ``bruggen report`` (:func:`enable`), not by default: code patched in a
+running process (a test's monkeypatch, a notebook that redefines a function) does not change
+the library's files, so only a process that runs the library as installed may reuse results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import re
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from analysis.validate import cache as vcache
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from analysis.results import Result
+    from analysis.study import ValidatedStudy
+
+FORMAT = 1
+KEY_LENGTH = vcache.KEY_LENGTH
+_ENABLED = False
+
+
+def enable(on: bool = True) -> None:
+    """Keep and reuse whole-study results in this process (``bruggen report`` does)."""
+    global _ENABLED
+    _ENABLED = on
+
+
+def enabled() -> bool:
+    return _ENABLED
+
+
+def result_key(vs: ValidatedStudy, name: str, lang: str) -> str:
+    """The full SHA-256 hex key of one analysis's whole-study result in ``lang``."""
+    spec = vs.plan.analysis(name)
+    described = {"name": name, "kind": spec.kind, "options": spec.options, "lang": lang}
+    h = hashlib.sha256(f"bruggen result {FORMAT}\0".encode())
+    h.update(vcache.cache_key(vs.study).encode() + b"\0")
+    h.update(json.dumps(described, sort_keys=True, default=repr).encode())
+    return h.hexdigest()
+
+
+def _manifest(vs: ValidatedStudy, name: str, lang: str, key: str) -> Path:
+    return vs.study.processed_dir / "results" / f"{_safe(name)}-{lang}-{key[:KEY_LENGTH]}.json"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def cached(vs: ValidatedStudy, name: str, lang: str, compute: Callable[[], Result]) -> Result:
+    """The stored result for exactly these inputs and code, or ``compute()`` stored for next time."""
+    key = result_key(vs, name, lang)
+    path = _manifest(vs, name, lang, key)
+    found = _load(path, key)
+    if found is not None:
+        return found
+    result = compute()
+    _store(path, key, result)
+    return result
+
+
+def _load(path: Path, key: str) -> Any:
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+            raise ValueError("it belongs to other inputs")
+        code = manifest["code"]
+        if not isinstance(code, dict) or not code:
+            raise ValueError("it does not record the library's code")
+        if vcache._changed_code(code) is not None:
+            return None  # made by other code: out of date, not damaged
+        data = path.with_name(str(manifest["data"])).read_bytes()
+        if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+            raise ValueError("its data file is damaged (SHA-256 differs)")
+        return pickle.loads(data)  # our own file, its SHA-256 checked against the manifest
+    except Exception as exc:  # any damage means: compute again
+        warnings.warn(
+            f"{path}: stored result ignored, {exc}; computing it again", vcache.CacheWarning, stacklevel=3
+        )
+        return None
+
+
+def _store(path: Path, key: str, result: Result) -> None:
+    from analysis.outputs import Output, write_outputs
+
+    try:
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a result that cannot be pickled is simply not kept
+        return
+    sha = hashlib.sha256(data).hexdigest()
+    data_name = f"{path.stem}-{sha[:KEY_LENGTH]}.pickle"
+    manifest = {"format": FORMAT, "key": key, "data": data_name, "sha256": sha, "code": vcache.code_files()}
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    try:
+        write_outputs([Output(data_name, data)], path.parent)
+        write_outputs([Output(path.name, text.encode("utf-8"))], path.parent)
+    except OSError as exc:
+        warnings.warn(f"{path.parent}: could not store the result ({exc})", vcache.CacheWarning, stacklevel=3)
+        return
+    prefix = path.name[: -len(f"{key[:KEY_LENGTH]}.json")]
+    older = re.compile(
+        rf"{re.escape(prefix)}[0-9a-f]{{{KEY_LENGTH}}}(\.json|-[0-9a-f]{{{KEY_LENGTH}}}\.pickle)"
+    )
+    for old in path.parent.iterdir():
+        if old.name not in (path.name, data_name) and older.fullmatch(old.name):
+            old.unlink(missing_ok=True)
