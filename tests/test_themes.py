@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import xml.etree.ElementTree as ET
 import zipfile
@@ -158,8 +160,7 @@ def _interviews(project, **where) -> set[str]:
 
 def test_planted_side_difference_is_recovered_and_equals_a_direct_count(themes, project):
     """PLANTED.yml interviews_b3_by_side: informal minus formal share of interviews with B3 is 0.55."""
-    frame = themes.to_frame()
-    row = frame[(frame["measure"] == "difference") & (frame["code"] == B3)].iloc[0]
+    row = themes.differences.set_index("code").loc[B3].rename({"difference": "estimate"})
     informal, formal = _interviews(project, org_side="informeel"), _interviews(project, org_side="formeel")
     direct = len(_docs_with(project, B3, org_side="informeel")) / len(informal) - len(
         _docs_with(project, B3, org_side="formeel")
@@ -168,14 +169,37 @@ def test_planted_side_difference_is_recovered_and_equals_a_direct_count(themes, 
     assert row["ci_low"] < 0.55 < row["ci_high"]
     assert row["ci_low"] > 0  # the difference is clear
     assert row["n"] == len(informal) + len(formal)
-    assert row["group"] == "Informeel - Formeel"
+
+
+def test_a_difference_that_would_reveal_a_hidden_share_is_not_published(themes, study):
+    """B3: 3 of 12 formal interviews (below the threshold) is hidden; 14 of 18 informal is shown.
+
+    With both group sizes published, the difference 14/18 - 3/12 would give the 3 away, so no
+    published view carries it; the finding says in words that the difference is clear.
+    """
+    hidden = themes.differences.set_index("code").loc[B3, "difference"]
+    frame = themes.to_frame()
+    assert B3 not in set(frame.loc[frame["measure"] == "difference", "code"])
+    published = themes.published_differences()
+    assert B3 not in set(published["code"])
+    assert len(published) > 0  # codes whose shares are both published keep their difference
+    for r in published.itertuples():
+        both = themes.shares[themes.shares["code"] == r.code]
+        assert both["shown"].all()
+    label = themes.shares.set_index("code").loc[B3, "label"].iloc[0]
+    shares_html = next(html for _, html in themes.more_tables() if 'data-table="themes-shares"' in html)
+    b3_row = re.search(rf'<tr><th scope="row">{re.escape(label)}</th>(.*?)</tr>', shares_html).group(1)
+    assert b3_row.endswith('<td class="stat">x</td><td class="stat">x</td>')
+    assert f"{100 * hidden:.0f}" not in b3_row
+    sentence = next(f for f in themes.findings() if "Niet serieus genomen" in f)
+    assert "duidelijk vaker" in sentence and f"minder dan {study.policy.min_count}" in sentence
+    assert "procentpunten" not in sentence and "53" not in sentence
 
 
 def test_the_finding_names_the_code_by_its_readable_label(themes):
     findings = themes.findings()
     sentence = next(f for f in findings if "Niet serieus genomen" in f)
     assert "'Informeel'" in sentence and "'Formeel'" in sentence
-    assert "53 procentpunten" in sentence  # 14/18 - 3/12 = 0.528
     codes = {c for c in themes.shares["code"]}
     for text in [*findings, themes.title()]:
         assert not any(code in text for code in codes), text

@@ -471,9 +471,20 @@ class Themes(Result):
                     "label": r.label,
                     "group": f"{high} - {low}",
                 }
-                for r in self.differences.itertuples()
+                for r in self.published_differences().itertuples()
             ]
         return tidy(rows)
+
+    def published_differences(self) -> pd.DataFrame:
+        """The rows of ``differences`` that may be published: both shares are published.
+
+        A difference of two shares gives away either share when the other and both group
+        sizes are published, so a difference is shown only where neither share is hidden.
+        ``differences`` itself (every code) is for the researcher, like ``fit``.
+        """
+        shown = self.shares[self.shares["group"].isin([str(g) for g in self.contrast])]
+        ok = shown.groupby("code", sort=False)["shown"].all()
+        return self.differences[self.differences["code"].map(ok).fillna(False).astype(bool)]
 
     def figure(self, lang: str | None = None) -> go.Figure:
         """Heat map of the share of each group's interviews with each code (hidden where not published)."""
@@ -516,11 +527,19 @@ class Themes(Result):
             low, high = self.contrast
             clear = self.differences[(self.differences["ci_low"] > 0) | (self.differences["ci_high"] < 0)]
             clear = clear.reindex(clear["difference"].abs().sort_values(ascending=False, kind="stable").index)
+            published = set(self.published_differences()["code"])
             for r in clear.head(self.max_findings).itertuples():
                 # said as "more in one group than in the other": a positive difference and its interval
                 sign = 1 if r.difference > 0 else -1
                 more, less = (high, low) if sign > 0 else (low, high)
                 ci = sorted((sign * r.ci_low, sign * r.ci_high))
+                if r.code not in published:  # a number would give the hidden share away
+                    contrasts.append(
+                        t["difference_hidden"].format(
+                            theme=r.label, more=more, less=less, m=self.policy.min_count
+                        )
+                    )
+                    continue
                 contrasts.append(
                     t["difference"].format(
                         theme=r.label,
@@ -616,7 +635,7 @@ class Themes(Result):
         if self.differences is not None:
             low, high = self.contrast
             header += [t["difference_col"].format(a=high, b=low), t["ci_col"]]
-            diffs = {r.code: r for r in self.differences.itertuples()}
+            diffs = {r.code: r for r in self.published_differences().itertuples()}
         rows = []
         for code, part in self.shares.groupby("code", sort=False):
             cells = [
