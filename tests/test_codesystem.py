@@ -232,7 +232,11 @@ def test_three_levels_and_rollups(tmp_path):
     assert cs.ancestors(deep.guid) == (long_.guid, top.guid) and cs.ancestors(top.guid) == ()
     with pytest.raises(KeyError):
         cs.subtree("no such code")
-    assert cs.summary() == "5 codes in 3 levels, 5 codings in 2 documents; 1 code without codings"
+    assert cs.summary() == (
+        "5 codes in 3 levels, 5 codings in 2 documents; 1 code without codings; "
+        "1 of the codes is a category (not codable)"
+    )
+    assert [c.name for c in cs.categories] == [top.name]
     assert cs[f"top/{LONG}/diep"] is deep and cs["los"] is loose
 
 
@@ -358,7 +362,7 @@ def test_long_names_and_descriptions_fit_80_columns(tmp_path):
     assert max(len(line) for line in lines) <= 80
     squashed = "".join(text.split())
     # The long name whole, folded within the name column (left of the colour column).
-    name_column = lines[1].index("colour")
+    name_column = next(line for line in lines if "colour" in line).index("colour")
     assert "".join(LONG.split()) in "".join("".join(line[:name_column].split()) for line in lines)
     assert "".join(DESCRIPTION.split())[:60] in squashed and "\u2026" in text  # cut, and says so
     assert "\n    diep" in text  # third level, indented twice

@@ -55,6 +55,28 @@ def test_segment_unit_joins_overlapping_selections_and_counts_by_hand():
     assert "QUOTE" not in r.table().values.index and "IDENT" not in r.table().values.index
 
 
+def test_selections_without_offsets_are_units_of_their_own():
+    """Picture, audio and whole-document codings have no character offsets (QualCoder, REFI media)."""
+    rows = [
+        {**_row("d1", 0, 10, "A"), "selection_guid": "s1"},
+        {**_row("d1", 0, 10, "B"), "selection_guid": "s1"},
+        {**_row("d2", 0, 0, "A"), "selection_guid": "pic"},  # a picture area coded A and B
+        {**_row("d2", 0, 0, "B"), "selection_guid": "pic"},
+        {**_row("d2", 0, 0, "C"), "selection_guid": "clip"},  # an audio clip coded C only
+        {**_row("d3", 0, 0, "C"), "selection_guid": None},  # no selection guid: a unit per coding
+        {**_row("d3", 0, 0, "A"), "selection_guid": None},
+    ]
+    frame = pd.DataFrame(rows)
+    frame["start"] = frame["start"].astype("Int64")
+    frame["end"] = frame["end"].astype("Int64")
+    media = frame.index >= 2
+    frame.loc[media, ["start", "end"]] = pd.NA
+    r = cooccurrence(frame, Policy(min_count=1), unit="segment")
+    # units: d1 text {A,B}; d2 picture {A,B}; d2 clip {C}; d3 {C}; d3 {A}
+    assert r.n_units == 5
+    assert r.count("A", "B") == 2 and r.count("A", "C") == 0 and r.count("C", "C") == 2
+
+
 def test_document_unit_counts_interviews():
     r = cooccurrence(_tiny(), Policy(min_count=1), unit="document", measure="jaccard")
     assert r.n_units == 2

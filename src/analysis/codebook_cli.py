@@ -166,8 +166,12 @@ def _study_codebook(
     own = raw.codebook
     suffix = entry.path.suffix.lower()
     if suffix not in (".sav", ".zsav", ".por"):
-        own = _fill_gaps(own, reviewed, labels_from_file=suffix not in (".qdpx", ".qde", ".docx", ".txt"))
+        own = _fill_gaps(own, reviewed, labels_from_file=suffix not in QDA_SUFFIXES)
     return reviewed, reviewed.diff(own, detect_renames=True), raw.warnings, heading, raw
+
+
+#: Interview files: their codings table's labels are Bruggen's own, never drift against the review.
+QDA_SUFFIXES = (".qdpx", ".qde", ".qda", ".sqlite3", ".docx", ".txt")
 
 
 def _fill_gaps(own: Codebook, reviewed: Codebook, *, labels_from_file: bool = True) -> Codebook:

@@ -154,6 +154,12 @@ class CodeSystem:
         return max((c.depth for c in self.codes), default=-1) + 1
 
     @property
+    def categories(self) -> tuple[Code, ...]:
+        """Codes that only group others and cannot be applied (QualCoder's categories, Taguette's
+        missing parents, REFI-QDA codes with ``isCodable="false"``)."""
+        return tuple(c for c in self.codes if not c.codable)
+
+    @property
     def unused(self) -> tuple[Code, ...]:
         """The codes with no codings, neither of their own nor of a sub-code."""
         return tuple(c for c in self.codes if c.codings_total == 0)
@@ -210,13 +216,15 @@ class CodeSystem:
 
     def summary(self) -> str:
         """One line for a researcher: codes, levels, codings, documents, unused codes."""
-        n = len(self.codes)
+        n, groups = len(self.codes), len(self.categories)
         text = (
             f"{n} code{'s' if n != 1 else ''} in {self.levels} level{'s' if self.levels != 1 else ''}, "
             f"{self.codings} coding{'s' if self.codings != 1 else ''} in {self.documents} "
             f"document{'s' if self.documents != 1 else ''}; {len(self.unused)} "
             f"code{'s' if len(self.unused) != 1 else ''} without codings"
         )
+        if groups:
+            text += f"; {groups} of the codes {'are categories' if groups != 1 else 'is a category'} (not codable)"
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -227,6 +235,7 @@ class CodeSystem:
             "codings": self.codings,
             "documents": self.documents,
             "codes_without_codings": len(self.unused),
+            "categories": len(self.categories),
             "orphan_codings": self.orphans,
             **({"orphan_code_refs": list(self.orphan_refs)} if self.orphan_refs else {}),
             "code_list": [c.to_dict() for c in self.codes],

@@ -301,14 +301,27 @@ def _find(code: str, available: Sequence[str]) -> str:
 
 
 def _units(themes: pd.DataFrame, unit: str) -> pd.Series:
-    """A unit label per coding: its document, or its passage of overlapping selections."""
+    """A unit label per coding: its document, or its passage of overlapping selections.
+
+    A selection without character offsets (a picture, PDF area, audio or video selection, or a
+    whole-document coding) is a unit of its own, shared by the codings of that selection.
+    """
     import pandas as pd
 
     doc = themes["document"].astype(str)
     if unit == "document":
         return doc
-    order = themes.assign(_doc=doc).sort_values(["_doc", "start", "end"], kind="stable")
     labels = pd.Series("", index=themes.index, dtype=object)
+    placeless = themes["start"].isna() | themes["end"].isna()
+    if placeless.any():
+        selection = (
+            themes["selection_guid"].astype("string")
+            if "selection_guid" in themes.columns
+            else pd.Series(pd.NA, index=themes.index, dtype="string")
+        )
+        own = selection.fillna(pd.Series(themes.index.astype(str), index=themes.index))
+        labels[placeless] = doc[placeless] + "@" + own[placeless]
+    order = themes[~placeless].assign(_doc=doc).sort_values(["_doc", "start", "end"], kind="stable")
     current, reach, k = None, -math.inf, -1
     for idx, d, s, e in zip(order.index, order["_doc"], order["start"], order["end"], strict=True):
         if d != current or s >= reach:  # a new passage: another document, or no overlap
