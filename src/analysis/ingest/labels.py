@@ -97,7 +97,9 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             if observed <= set(valid):
                 order = sorted(valid, key=lambda k: (isinstance(k, str), k))
                 cats = pd.CategoricalDtype([valid[k] for k in order], ordered=var.measure == "ordinal")
-                s = s.map(valid).astype(cats)
+                # codes found by position (one hash look-up per row, no label strings made)
+                positions = pd.Index(order, dtype=object).get_indexer(s.astype(object))
+                s = pd.Series(pd.Categorical.from_codes(positions, dtype=cats), index=s.index, name=s.name)
         out[col] = s
     return pd.DataFrame(out, index=codes.index)
 
