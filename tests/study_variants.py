@@ -264,6 +264,16 @@ def renamed_study(
         "plan": plan,
         "analyses": analyses,
     }
+    named = {
+        m.split(".")[0]
+        for text in (ROOT / "data" / "report").glob("*.md")
+        for m in re.findall(r"\{\{\s*([\w.\[\]]+)\s*\}\}", text.read_text(encoding="utf-8"))
+    }
+    if config.get("report") and named <= set(analyses):  # the report's texts, in a folder of another name
+        shutil.copytree(ROOT / "data" / "report", folder / "teksten")
+        study["report"] = yaml.safe_load(
+            yaml.safe_dump(config["report"], allow_unicode=True).replace("data/report/", "teksten/")
+        )
     path = folder / "study.yml"
     path.write_text(yaml.safe_dump(study, sort_keys=False, allow_unicode=True), encoding="utf-8")
     regenerate_study(Study.from_yaml(path))

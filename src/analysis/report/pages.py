@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
 
 from analysis.errors import StudyConfigError
 from analysis.figures import describe, to_html
@@ -120,9 +123,84 @@ class Context:
         return str(hit.iloc[0]) if len(hit) else code
 
 
+#: Actors of the recommendations (keys under report.texts.recommendations), in report order,
+#: with the report text key of each heading.
+ACTORS = {
+    "municipality": "actor_municipality",
+    "formal": "actor_formal",
+    "informal": "actor_informal",
+    "key_persons": "actor_key_persons",
+}
+#: Words read per minute for "Leestijd" (a common figure for reading Dutch or English prose).
+WORDS_PER_MINUTE = 200
+
+
+def in_lang(value: Any, lang: str) -> str:
+    """A setting given as text, or per language (``{nl: ..., en: ...}``)."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("nl") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The researcher's Markdown files named in study.yml under ``report.texts``."""
+
+    background: Path | None = None
+    interpretation: dict[str, Path] = field(default_factory=dict)
+    recommendations: dict[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def from_study(cls, study) -> Texts:
+        config = study.section("report").get("texts") or {}
+        where = f"{study.source}: report.texts"
+        if not isinstance(config, dict):
+            raise StudyConfigError("report.texts must be a mapping", path=study.source)
+        unknown = sorted(set(config) - {"background", "interpretation", "recommendations"})
+        if unknown:
+            raise StudyConfigError(
+                f"report.texts has unknown key(s): {', '.join(unknown)}",
+                path=study.source,
+                hint="allowed: background, interpretation (per chapter), recommendations (per actor)",
+            )
+        interpretation = dict(config.get("interpretation") or {})
+        bad = sorted(set(interpretation) - set(CHAPTERS))
+        recommendations = dict(config.get("recommendations") or {})
+        bad_actor = sorted(set(recommendations) - set(ACTORS))
+        if bad or bad_actor:
+            raise StudyConfigError(
+                f"{where}: unknown chapter(s) or actor(s): {', '.join(bad + bad_actor)}",
+                path=study.source,
+                hint=f"chapters: {', '.join(CHAPTERS)}; actors: {', '.join(ACTORS)}",
+            )
+        background = config.get("background")
+        return cls(
+            background=study.resolve(background) if background else None,
+            interpretation={k: study.resolve(v) for k, v in interpretation.items()},
+            recommendations={k: study.resolve(recommendations[k]) for k in ACTORS if k in recommendations},
+        )
+
+    def files(self, lang: str) -> list[Path]:
+        from analysis.report.prose import file_for
+
+        every = [self.background, *self.interpretation.values(), *self.recommendations.values()]
+        return [file_for(p, lang) for p in every if p is not None]
+
+
 def study_report(ctx: Context) -> Iterator[Output]:
     """The study report and its tables workbook."""
-    yield from _report(ctx, None, name="rapport", title=ctx.study.title, subtitle="")
+    settings = ctx.study.section("report")
+    title = in_lang(settings.get("title"), ctx.lang) or ctx.study.title
+    subtitle = ctx.study.title if title != ctx.study.title else ""
+    yield from _report(
+        ctx,
+        None,
+        name="rapport",
+        title=title,
+        subtitle=subtitle,
+        lead=in_lang(settings.get("lead"), ctx.lang),
+        texts=Texts.from_study(ctx.study),
+    )
 
 
 def municipality_report(ctx: Context, code: str) -> Iterator[Output]:
@@ -171,8 +249,11 @@ def _report(
     subtitle: str,
     note: str = "",
     plotly_src: str | None = None,
+    lead: str = "",
+    texts: Texts | None = None,
 ) -> Iterator[Output]:
     from analysis.disclosure import SuppressionLog, appendix_html
+    from analysis.report import provenance
 
     t, lang = ctx.t, ctx.lang
     results = _analyses(ctx, survey)
@@ -194,7 +275,13 @@ def _report(
         ),
         note=note,
     )
-    sections = [summary, Section(id="aanleiding", title=t["intro"], paragraphs=(t["intro_text"],))]
+    texts = texts or Texts()
+    prose = _Prose(ctx, results, name)
+    if texts.background:
+        background = Section(id="aanleiding", title=t["intro"], html_before=prose(texts.background))
+    else:
+        background = Section(id="aanleiding", title=t["intro"], paragraphs=(t["intro_text"],))
+    sections = [summary, background]
     for chapter in CHAPTERS:
         members = chapters.get(chapter, [])
         if not members and chapter != "methode":
@@ -210,17 +297,32 @@ def _report(
                 title=t[CHAPTER_TITLES[chapter]],
                 paragraphs=tuple(paragraphs),
                 blocks=tuple(blocks),
+                html_after=prose(texts.interpretation[chapter]) if chapter in texts.interpretation else "",
             )
         )
+    if texts.recommendations:
+        parts = [
+            f'<h3 id="aanbevelingen-{actor.replace("_", "-")}">{t[ACTORS[actor]]}</h3>\n'
+            + prose(path, level=4)
+            for actor, path in texts.recommendations.items()
+        ]
+        sections.append(Section(id="aanbevelingen", title=t["recommendations"], html_before="\n".join(parts)))
     log = SuppressionLog.combine(table.log for table in tables.values())
+    herkomst = provenance.html(ctx.study, texts.files(lang), t, _settings(ctx))
     sections.append(
         Section(
             id="bijlagen",
             title=t["appendix"],
-            blocks=(Block(appendix_html(log, ctx.vs.policy, lang=lang)),),
+            blocks=(
+                Block(appendix_html(log, ctx.vs.policy, lang=lang)),
+                Block(herkomst, caption=t["provenance"], id="herkomst"),
+            ),
             paragraphs=(_validation_sentence(ctx),),
         )
     )
+    contact = _contact(ctx)
+    if contact:
+        sections.append(Section(id="contact", title=t["contact"], html_before=contact))
     page = Page(
         title=title,
         subtitle=subtitle,
@@ -228,6 +330,7 @@ def _report(
         lang=lang,
         synthetic=ctx.study.synthetic,
         plotly_src=plotly_src,
+        lead=lead,
     )
     yield Output(f"{name}.html", render(page).encode("utf-8"))
     yield Output(f"{name}-tabellen.xlsx", _xlsx_bytes(tables, lang))
@@ -272,6 +375,114 @@ def _xlsx_bytes(tables: dict[str, Any], lang: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_tables_xlsx(tables, Path(tmp) / "tabellen.xlsx", lang=lang)
         return path.read_bytes()
+
+
+class _Prose:
+    """Renders the researcher's Markdown files of one page, placeholders filled from its results."""
+
+    def __init__(self, ctx: Context, results: list[tuple[AnalysisSpec, Result]], page: str):
+        self.ctx, self.page = ctx, page
+        self.by_name = {spec.name: (spec, result) for spec, result in results}
+        self.declared = dict(ctx.plan.analyses)
+        self.figures = 0
+
+    def __call__(self, path: Path, level: int = 3) -> str:
+        from analysis.report import prose
+
+        source = prose.file_for(path, self.ctx.lang)
+        return prose.render(
+            prose.read(source), source, names=self.declared, fill=self._fill(source), heading_level=level
+        )
+
+    def _fill(self, source: Path):
+        from analysis.report import prose
+
+        lang = self.ctx.lang
+
+        def fill(p: prose.Placeholder) -> str:
+            if p.name not in self.by_name:
+                raise StudyConfigError(
+                    f"line {p.line}: {p.name!r} is declared but not part of this report",
+                    path=source,
+                    hint="name an analysis this report runs",
+                )
+            spec, result = self.by_name[p.name]
+            findings = result.findings(lang)
+            if p.what == "finding":
+                if p.index is None or p.index >= len(findings):
+                    raise StudyConfigError(
+                        f"line {p.line}: {p.name}.finding[{p.index}] does not exist: {p.name} has "
+                        f"{len(findings)} finding(s) (finding[0] to finding[{max(len(findings) - 1, 0)}])",
+                        path=source,
+                    )
+                return findings[p.index]
+            if p.what == "findings":
+                return " ".join(findings)
+            if p.what == "title":
+                return spec.options.get("title") or result.title(lang)
+            self.figures += 1
+            title = spec.options.get("title") or result.title(lang)
+            if p.what == "table" and _disclosed(result) is not None:
+                blocks = [Block(result.table().to_html(lang=lang), caption=title)]
+            else:
+                blocks = _blocks(spec, result, lang, f"{self.page}-{spec.name}-tekst{self.figures}")[:1]
+            if not blocks:
+                raise StudyConfigError(
+                    f"line {p.line}: {p.name} has no {p.what} to show (nothing publishable)",
+                    path=source,
+                    hint=f"use {{{{ {p.name}.findings }}}} instead",
+                )
+            (block,) = blocks
+            return f'<figure class="blok"><figcaption>{escape(block.caption)}</figcaption>\n{block.html}</figure>'
+
+        return fill
+
+
+def _settings(ctx: Context) -> list[tuple[str, str]]:
+    """The settings the report shows in its provenance: language, disclosure policy, analyses."""
+    t = ctx.t
+    policy = ctx.study.section("disclosure")
+    rows = [
+        (t["setting_language"], ctx.lang),
+        (t["setting_synthetic"], t["yes"] if ctx.study.synthetic else t["no"]),
+    ]
+    for key, value in policy.items():
+        if isinstance(value, list):  # variables (quasi-identifiers): their labels, not their names
+            value = ", ".join(_variable_label(ctx, str(v)) for v in value)
+        rows.append((f"{t['setting_disclosure']}: {key}", "-" if value is None else str(value)))
+    rows += [(f"{t['setting_analysis']}: {spec.name}", spec.kind) for spec in ctx.plan.analyses.values()]
+    return rows
+
+
+def _variable_label(ctx: Context, column: str) -> str:
+    """A variable's label from the first codebook that has it."""
+    for name in ctx.study.datasets:
+        label = ctx.vs.label(name, column, ctx.lang)
+        if label != column:
+            return label
+    return column
+
+
+def _contact(ctx: Context) -> str:
+    """The contact block from study.yml (report.contact: name, role, organisation, email, phone, website)."""
+    contact = ctx.study.section("report").get("contact") or {}
+    if not contact:
+        return ""
+    lang = ctx.lang
+    lines = [
+        escape(in_lang(contact.get(k), lang)) for k in ("name", "role", "organisation") if contact.get(k)
+    ]
+    if contact.get("email"):
+        mail = escape(in_lang(contact["email"], lang))
+        lines.append(Markup(f'<a href="mailto:{mail}">{mail}</a>'))
+    if contact.get("phone"):
+        lines.append(escape(in_lang(contact["phone"], lang)))
+    if contact.get("website"):
+        site = escape(in_lang(contact["website"], lang))
+        lines.append(Markup(f'<a href="{site}">{site}</a>'))
+    intro = in_lang(contact.get("text"), lang)
+    body = "<br>\n".join(str(x) for x in lines)
+    return (f"<p>{escape(intro)}</p>\n" if intro else "") + f'<address class="contact">{body}</address>'
 
 
 def _validation_sentence(ctx: Context) -> str:

@@ -27,6 +27,7 @@ class Block:
 
     html: str
     caption: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Section:
     bullets: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
     note: str = ""
+    #: Trusted HTML (the researcher's Markdown, rendered and escaped) before and after the rest.
+    html_before: str = ""
+    html_after: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,12 @@ class Page:
     #: Where plotly.js comes from: ``None`` inlines it; a relative URL (``../plotly.min.js``)
     #: loads the batch's shared copy.
     plotly_src: str | None = None
+    lead: str = ""
 
     @property
     def has_figures(self) -> bool:
-        return any("Plotly.newPlot(" in b.html for s in self.sections for b in s.blocks)
+        html = (b.html for s in self.sections for b in (*s.blocks, Block(s.html_before), Block(s.html_after)))
+        return any("Plotly.newPlot(" in h for h in html)
 
 
 @cache
@@ -72,12 +78,35 @@ def _environment():
 
 def render(page: Page) -> str:
     """The HTML of one report page."""
-    from analysis.figures import plotly_js
-
     t = texts(page.lang)
     footer = " · ".join((t["generated_by"].format(version=__version__), *page.footer_extra))
     template = _environment().get_template("report.html.j2")
+    html = _render(template, page, t, footer, reading=None)
+    return _render(template, page, t, footer, reading=reading_minutes(html))
+
+
+def reading_minutes(html: str) -> int:
+    """Minutes to read a page's text: the words in its ``<main>`` up to the appendices (tables,
+    figures' scripts and text alternatives left out) divided by :data:`~analysis.report.pages.WORDS_PER_MINUTE`, rounded up."""
+    import math
+    import re
+
+    from analysis.report.pages import WORDS_PER_MINUTE
+    from analysis.report.prose import word_count
+
+    main = html.split("<main>", 1)[-1].split("</main>", 1)[0].split('<section id="bijlagen">', 1)[0]
+    main = re.sub(r"<table\b.*?</table>", " ", main, flags=re.S)
+    main = re.sub(r'<p id="[^"]*" class="figuur-alt">.*?</p>', " ", main, flags=re.S)
+    main = re.sub(r"<details\b.*?</details>", " ", main, flags=re.S)
+    return max(1, math.ceil(word_count(main) / WORDS_PER_MINUTE))
+
+
+def _render(template, page: Page, t: dict[str, str], footer: str, reading: int | None) -> str:
+    from analysis.figures import plotly_js
+
     return template.render(
+        reading=t["reading_time"].format(n=reading) if reading else "",
+        lead=page.lead,
         t=t,
         title=page.title,
         subtitle=page.subtitle,
