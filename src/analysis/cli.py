@@ -162,10 +162,14 @@ def report(
     lang: Annotated[
         str | None, typer.Option(help="Report language: nl or en (default: from study.yml).")
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print each report to PDF through headless Chromium.")
+    ] = False,
 ) -> None:
     """Validate, analyse and render the study's HTML reports into reports/.
 
     Refuses to render when the validation gate fails; earlier reports are left untouched.
+    With --pdf, each report page is also printed to a PDF beside it (print stylesheet, A4).
     """
     s = _study(study)
     from analysis import result_cache
@@ -178,6 +182,12 @@ def report(
         result_cache.enable(False)
     for path in written:
         out.print(f"wrote {path}")
+    if pdf:
+        from analysis.report.pdf import print_pdf
+
+        for path in written:
+            if path.suffix == ".html" and path.name != "validatie.html":
+                out.print(f"wrote {print_pdf(path)}")
 
 
 @app.command()
