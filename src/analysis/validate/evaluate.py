@@ -250,7 +250,11 @@ def type_of(s: pd.Series) -> str:
         return "date"
     if pd.api.types.is_timedelta64_dtype(s):
         return "time"
+    if isinstance(s.dtype, pd.StringDtype):
+        return "string"
     present = s.dropna()
+    if s.dtype == object and pd.api.types.infer_dtype(present, skipna=True) == "string":
+        return "string"  # every value a str, found without a Python call per row
     kinds = set(present.map(type))
     if kinds <= {str}:
         return "string"

@@ -291,7 +291,10 @@ def _norm(s: pd.Series) -> pd.Series:
 
     # each distinct value once (a referral log repeats a few thousand keys over millions of rows)
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    keys = np.array([one(x) for x in uniques] + [None], dtype=object)  # code -1 (missing) -> None
+    if pd.api.types.infer_dtype(uniques, skipna=True) == "string":  # text keys: stripped at once
+        keys = np.array([*pd.Index(uniques, dtype=object).str.strip(), None], dtype=object)
+    else:
+        keys = np.array([one(x) for x in uniques] + [None], dtype=object)  # code -1 (missing) -> None
     return pd.Series(keys[codes], index=s.index, dtype=object)
 
 
