@@ -165,11 +165,16 @@ def report(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print each report to PDF through headless Chromium.")
     ] = False,
+    notebooks: Annotated[
+        bool,
+        typer.Option("--notebooks", help="Also execute the notebooks into reports/notebooks/<name>.html."),
+    ] = False,
 ) -> None:
     """Validate, analyse and render the study's HTML reports into reports/.
 
     Refuses to render when the validation gate fails; earlier reports are left untouched.
-    With --pdf, each report page is also printed to a PDF beside it (print stylesheet, A4).
+    With --pdf, each report page is also printed to a PDF beside it (print stylesheet, A4); with
+    --notebooks, the analysis notebooks are executed and written as HTML for the team.
     """
     s = _study(study)
     from analysis import result_cache
@@ -188,6 +193,11 @@ def report(
         for path in written:
             if path.suffix == ".html" and path.name != "validatie.html":
                 out.print(f"wrote {print_pdf(path)}")
+    if notebooks:
+        from analysis.report.notebooks import render_notebooks
+
+        for path in render_notebooks(s.path("notebooks", "notebooks"), s.reports_dir / "notebooks"):
+            out.print(f"wrote {path}")
 
 
 @app.command()
