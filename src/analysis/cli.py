@@ -167,7 +167,7 @@ def report(
     ] = False,
     notebooks: Annotated[
         bool,
-        typer.Option("--notebooks", help="Also execute the notebooks into reports/notebooks/<name>.html."),
+        typer.Option("--notebooks", help="Also execute the notebooks as HTML into reports/notebooks/."),
     ] = False,
 ) -> None:
     """Validate, analyse and render the study's HTML reports into reports/.
