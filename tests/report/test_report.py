@@ -256,3 +256,19 @@ def test_the_summary_follows_the_chapters_it_summarises(built):
         for b in bullets
     ]
     assert order == sorted(order), bullets
+
+
+def test_the_tables_workbook_is_labelled_with_titles_not_names(built):
+    """Sheets and their first cell carry the tables' titles, never an analysis or variable name."""
+    import openpyxl
+
+    study, _ = built
+    workbook = openpyxl.load_workbook(study.reports_dir / "rapport-tabellen.xlsx")
+    names = set(study.config["analyses"])
+    assert len(workbook.sheetnames) >= 10
+    for sheet in workbook.worksheets:
+        if sheet.title == "toelichting":
+            continue
+        assert sheet.title not in names and "_" not in sheet.title, sheet.title
+        first = str(sheet.cell(1, 1).value)
+        assert "_" not in first and " " in first, first

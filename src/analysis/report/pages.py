@@ -263,7 +263,12 @@ def _report(
         chapters.setdefault(spec.chapter, []).append((spec, result))
         table = _disclosed(result)
         if table is not None:
-            tables[spec.name] = table
+            title = spec.options.get("title") or result.title(lang)  # the workbook shows titles, not names
+            label, i = title, 1
+            while label in tables:
+                i += 1
+                label = f"{title} ({i})"
+            tables[label] = table
 
     summary = Section(
         id="samenvatting",
