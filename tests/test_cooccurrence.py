@@ -94,6 +94,11 @@ def test_codes_option_orders_the_matrix_and_accepts_the_first_word():
     assert r.codes == ["B2 TWEE", "A1 EEN"] and r.count("A1 EEN", "B2 TWEE") == 1
     with pytest.raises(BruggenError):
         cooccurrence(codings, Policy(min_count=1), codes=["Z9"])
+    # the matrix names codes readably (a label given, else the name made readable); either works
+    assert r.labels == ["Twee", "Een"] and list(r.table().values.index[:2]) == ["Twee", "Een"]
+    named = cooccurrence(codings, Policy(min_count=1), unit="segment", labels={"A1 EEN": "Eerste"})
+    assert named.count("Eerste", "Twee") == named.count("A1 EEN", "B2 TWEE") == 1
+    assert named.label("A1 EEN") == "Eerste"
 
 
 def _bigger() -> pd.DataFrame:
@@ -185,3 +190,23 @@ def test_intercoder_agreement_by_hand():
 def test_intercoder_agreement_needs_two_coders():
     with pytest.raises(BruggenError):
         intercoder_agreement(_tiny())
+
+
+def test_the_example_names_codes_in_the_report_language_and_no_finding_a_raw_code():
+    import re
+
+    import analysis
+    from analysis.labels import code_labels
+
+    study = analysis.load("study.yml")
+    codes = set(study.data("interviews")["code"].astype(str))
+    for lang, b3 in (("nl", "Niet serieus genomen"), ("en", "Not taken seriously")):
+        labels = code_labels(study.dataset("interviews").codebook, lang)
+        r = study.analyse("samenloop", lang=lang)
+        assert r.labels == [labels[c] for c in r.codes] and r.labels[0] == b3
+        assert list(r.table().values.index[:-1]) == r.labels  # then the total
+        assert r.count(B3, A6) == r.count(b3, labels[A6]) == 30
+        shown = [*r.findings(), *(h for _, h in r.more_tables()), r.figure().to_json()]
+        assert b3 in shown[0]
+        for text in shown:
+            assert not any(code in text for code in codes) and not re.search(r"\b[A-G]\d+ [A-Z_]+", text)

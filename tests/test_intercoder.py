@@ -21,6 +21,7 @@ import analysis
 from analysis.analyses import Run
 from analysis.cooccurrence import cooccurrence, intercoder_agreement
 from analysis.errors import BruggenError, StudyConfigError
+from analysis.labels import code_labels
 from analysis.plan import Plan
 from analysis.study import Study, ValidatedStudy
 from analysis.validate.plan_checks import plan_checks
@@ -122,7 +123,10 @@ def test_a_check_coders_codings_are_in_no_other_analysis(base):
     pd.testing.assert_frame_equal(vs.part("interviews", check_coders=True), whole)
     # a runner sees the first coding only, also when the caller gives the whole frame
     spec = vs.plan.analysis("samenloop")
-    expected = cooccurrence(first, vs.policy, unit="segment", codes=spec.options["codes"], lang=vs.language)
+    labels = code_labels(vs.dataset("interviews").codebook, vs.language)
+    expected = cooccurrence(
+        first, vs.policy, unit="segment", codes=spec.options["codes"], labels=labels, lang=vs.language
+    )
     for data in (None, whole):
         r = vs.analyse("samenloop", data=data)
         assert r.n_units == expected.n_units
@@ -249,7 +253,7 @@ def test_the_numbers_equal_r(agreement):
         assert agreement.pooled[key] == pytest.approx(REFERENCE["pooled"][key], abs=1e-9)
 
 
-def test_findings_and_report_table_use_the_numbers(agreement):
+def test_findings_and_report_table_use_the_numbers(agreement, base):
     from analysis.disclosure._text import fmt_float
 
     frame = agreement.to_frame().dropna(subset=["estimate"])
@@ -259,7 +263,11 @@ def test_findings_and_report_table_use_the_numbers(agreement):
         assert fmt_float(agreement.pooled["kappa"], 2, lang) in text
         assert fmt_float(frame["estimate"].min(), 2, lang) in text
         low = frame[frame["estimate"] < 0.6]
-        assert all(code in text for code in low["term"])
+        labels = code_labels(
+            base.dataset("interviews").codebook, lang
+        )  # the codes named in the report language
+        named = " ".join(base.analyse("overeenstemming", lang=lang).findings(lang))
+        assert all(labels[code] in named and code not in text + named for code in low["term"])
         ((caption, html),) = agreement.report_blocks(lang)
         assert caption == agreement.title(lang)
         assert html.count("<tr>") == len(agreement.to_frame()) + 2  # header, codes, all codes

@@ -15,6 +15,7 @@ import analysis
 from analysis.disclosure import NameList, Policy
 from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES, case_box, quotes
+from analysis.labels import code_labels
 from analysis.plan import MetaCodes
 from analysis.study import Study
 
@@ -80,7 +81,10 @@ def test_quotes_skip_identifying_segments_replace_names_and_label_by_group():
     assert not table["text"].str.contains("Fatma|Lombok").any()
     assert table["speaker"].str.fullmatch(r"(formeel|informeel) \d+").all()
     assert table["speaker"].is_unique
-    assert (table["theme"] == B3).all()  # the QUOTE overlaps B3 only
+    assert (result.selection.quotes["code"] == B3).all()  # the QUOTE overlaps B3 only
+    assert (table["theme"] == "Niet serieus genomen").all()  # without labels: the name made readable
+    named = quotes(_codings(), THEMES, Policy(), names, group="org_side", n=30, code_labels={B3: "Genegeerd"})
+    assert (named.table()["theme"] == "Genegeerd").all()
 
 
 def test_quotes_from_a_group_below_the_threshold_are_refused():
@@ -209,7 +213,7 @@ def test_a_project_without_meta_codes_quotes_segments_of_the_code(codings, names
     result = quotes(plain, B3, study.policy, names, group="org_side", n=100)
     b3 = _segments(plain, B3)
     assert len(result.table()) == b3["case"].nunique()  # every speaker of B3: no marker, no filter
-    assert (result.table()["theme"] == B3).all()
+    assert (result.selection.quotes["code"] == B3).all()
     words = b3["text"].str.split().str.len()
     assert quotes(plain, B3, study.policy, names, group="org_side", max_words=None).candidates == len(b3)
     assert (
@@ -240,8 +244,33 @@ def test_study_quotes_is_the_library_function_on_the_plan(study, codings, names)
 def test_the_plans_quotes_analysis(study):
     result = study.analyse("citaten")
     assert len(result.table()) == 3
-    assert set(result.table()["theme"]) <= set(THEMES)
+    labels = code_labels(study.dataset("interviews").codebook, "nl")
+    assert set(result.table()["theme"]) <= {labels[t] for t in THEMES}
     assert result.title("nl") == "Citaten uit de interviews"
+
+
+def test_quote_themes_and_case_box_titles_name_codes_in_the_report_language(study, codings):
+    book = study.dataset("interviews").codebook
+    codes = set(codings["code"].astype(str)) | set(codings["code_family"].astype(str))
+    for lang in ("nl", "en"):
+        labels = code_labels(book, lang)
+        quoted = study.analyse("citaten", lang=lang)
+        assert list(quoted.table()["theme"]) == [labels[c] for c in quoted.selection.quotes["code"]]
+        boxes = study.analyse("praktijkvoorbeeld", lang=lang)
+        titles = list(boxes.table()["title"])
+        assert titles and all(t.split("; ")[0] in labels.values() for t in titles)
+        for result in (quoted, boxes):
+            shown = [
+                *result.findings(lang),
+                result.table().to_csv(),
+                *(h for _, h in result.report_blocks(lang)),
+            ]
+            assert not any(code in text for code in codes for text in shown), lang
+    english = study.analyse("citaten", lang="en").table()["theme"]
+    assert set(english) <= {"Not taken seriously", "Feedback after a referral"}
+    assert (
+        "good practice" in study.analyse("praktijkvoorbeeld", lang="en").table()["title"].iloc[0].casefold()
+    )
 
 
 def _names_in(text: str, names: NameList) -> list[str]:
@@ -273,6 +302,10 @@ def test_case_box_candidates_title_text_and_speaker_escaped():
     assert list(table["position"]) == [1, 2]  # doc-5's box overlaps an IDENT segment
     assert table["text"].str.contains(r"\[naam\]").all()
     assert (table["title"] == "Goed voorbeeld; vast aanspreekpunt").all()  # G3 overlaps most, then A3
+    titled = case_box(
+        _boxes(), Policy(), group="org_side", code_labels={"A3 VAST_AANSPREEKPUNT": "GGD-contact"}
+    )
+    assert (titled.table()["title"] == "Goed voorbeeld; GGD-contact").all()  # an acronym stays
     assert table["speaker"].str.fullmatch(r"(formeel|informeel) \d+").all()
     html = result.report_blocks("nl")[0][1]
     assert html.startswith('<aside class="praktijkvoorbeeld"><h3>Goed voorbeeld; vast aanspreekpunt</h3>')

@@ -23,7 +23,8 @@ from conftest import ROOT
 import analysis
 from analysis.disclosure import NameList
 from analysis.errors import BruggenError, StudyConfigError
-from analysis.joint import readable_code, suggest_inference, survey_direction
+from analysis.joint import suggest_inference, survey_direction
+from analysis.labels import code_label, code_labels
 from analysis.study import Study
 
 CONFIG = yaml.safe_load((ROOT / "study.yml").read_text(encoding="utf-8"))
@@ -93,9 +94,10 @@ def test_interview_counts_equal_direct_counts_and_small_ones_are_hidden(study, j
     values, status = joint.table().values, joint.table().status
     policy = study.policy
     checked = 0
+    labels = code_labels(study.dataset("interviews").codebook, "nl")
     for spec in THEMES:
         for code in spec["codes"]:
-            label = readable_code(code)
+            label = code_label(code, labels)
             docs = codings[codings["code"] == code].drop_duplicates("document")
             direct = docs.groupby(docs[side].astype(str))["document"].nunique()
             for group in values.columns[:-1]:
@@ -120,10 +122,11 @@ def test_a_check_coders_codings_are_not_counted(study, joint):
     first = study.part("interviews")
     values, status = joint.table().values, joint.table().status
     differ = []
+    labels = code_labels(study.dataset("interviews").codebook, "nl")
     for code in {c for spec in THEMES for c in spec["codes"]}:
         n_full = full.loc[full["code"] == code, "document"].nunique()
         n_first = first.loc[first["code"] == code, "document"].nunique()
-        label = readable_code(code)
+        label = code_label(code, labels)
         if n_full != n_first and status.at[label, values.columns[-1]] == "shown":
             differ.append(code)
             assert values.at[label, values.columns[-1]] == n_first
@@ -348,7 +351,19 @@ def test_a_study_without_interviews_leaves_the_chapter_out(tmp_path):
     assert 'id="samenwerking"' in page and 'id="samenhang"' not in page
 
 
-def test_readable_code_labels():
-    assert readable_code("K12 EEN_LANGE_CODE") == "Een lange code"
-    assert readable_code("Al leesbaar") == "Al leesbaar"
-    assert isinstance(pd.Series([readable_code("X1 Y")]).iloc[0], str)
+def test_codes_are_named_by_the_codebook_in_the_report_language_unless_the_plan_names_them(study, joint):
+    english = study.analyse("samenhang", lang="en")
+    en = code_labels(study.dataset("interviews").codebook, "en")
+    rows = list(english.table().values.index)[1:]  # after "all interviews"
+    assert rows == list(dict.fromkeys(en[c] for spec in THEMES for c in spec["codes"]))
+    assert "Not taken seriously" in rows and "Project or structural" in rows
+    page = html.unescape(english.html("en"))
+    for text in [*english.findings(), *joint.findings(), page, html.unescape(joint.html("nl"))]:
+        assert not re.search(r"\b[A-G]\d+ [A-Z_]+\b", text)
+    assert "‘Not taken seriously’" in english.findings()[1]
+    # a label the plan gives (one per language) wins over the codebook's
+    themes = _themes(r1={"codes": {"B3 NIET_SERIEUS_GENOMEN": {"nl": "Genegeerd", "en": "Ignored"}}})
+    own = study.analyse("samenhang", themes=themes, lang="en")
+    assert "Ignored" in list(own.table().values.index) and "Not taken seriously" not in list(
+        own.table().values.index
+    )

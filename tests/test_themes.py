@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -18,9 +17,10 @@ import analysis
 from analysis.disclosure import Policy
 from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES
+from analysis.labels import code_label, code_labels, readable_code
 from analysis.results import TIDY_COLUMNS
 from analysis.study import Study
-from analysis.themes import code_matrix, interview_themes, readable_code, rollup, saturation, share_difference
+from analysis.themes import code_matrix, interview_themes, rollup, saturation, share_difference
 
 COLUMNS = ["document", "case", "org_side", "code", "code_family", "start", "end", "text"]
 
@@ -47,15 +47,16 @@ def test_code_matrix_counts_segments_per_family_and_side_without_meta_codes():
     table = code_matrix(_codings(), Policy(), by="org_side").table()
     values = table.values
     assert not set(values.index) & set(META_CODES)
-    assert values.loc["B RELATIEKWALITEIT", "formeel"] == 12
-    assert values.loc["A SAMENWERKINGSSTRUCTUUR", "informeel"] == 12
+    # without the codebook's labels the families are named by their names made readable
+    assert values.loc["Relatiekwaliteit", "formeel"] == 12
+    assert values.loc["Samenwerkingsstructuur", "informeel"] == 12
     assert values.iloc[-1, -1] == 48  # 24 persons x (B3 + A6)
 
 
 def test_code_matrix_suppresses_small_cells():
     table = code_matrix(_codings(n_formal=4), Policy(), by="org_side").table()
-    assert table.status.loc["B RELATIEKWALITEIT", "formeel"] == "primary"
-    assert table.values.loc["B RELATIEKWALITEIT", "formeel"] is None
+    assert table.status.loc["Relatiekwaliteit", "formeel"] == "primary"
+    assert table.values.loc["Relatiekwaliteit", "formeel"] is None
 
 
 def test_planted_effect_not_taken_seriously_is_coded_more_for_informal_respondents():
@@ -63,7 +64,7 @@ def test_planted_effect_not_taken_seriously_is_coded_more_for_informal_responden
     codings = Study.from_yaml().get("interviews").frame
     table = code_matrix(codings, Policy(min_count=1), by="org_side", level="code").table().values
     persons = codings.drop_duplicates("case")["org_side"].value_counts()
-    per_person = {side: table.loc["B3 NIET_SERIEUS_GENOMEN", side] / persons[side] for side in persons.index}
+    per_person = {side: table.loc["Niet serieus genomen", side] / persons[side] for side in persons.index}
     assert per_person["Informeel"] > 2 * per_person["Formeel"]
 
 
@@ -396,7 +397,7 @@ def test_level_and_order_options(study):
 def test_english_report_and_published_views(study):
     themes = study.analyse("themas", lang="en")
     assert themes.title() == "Themes in the interviews by side of the collaboration"
-    assert any("Not taken seriously" in f or "Niet serieus genomen" in f for f in themes.findings())
+    assert any("Not taken seriously" in f for f in themes.findings())
     assert themes.figure().data and themes.saturation_figure().data
     tables = themes.more_tables()
     assert len(tables) == 4 and all(html.strip() for _, html in tables)
@@ -472,3 +473,49 @@ def test_readable_code_names():
     assert readable_code("B RELATIEKWALITEIT") == "Relatiekwaliteit"
     assert readable_code("Trust in the partner") == "Trust in the partner"
     assert readable_code("A good example") == "A good example"
+    # the cases of the rule joint.py had (several letters before the number, an identifier)
+    assert readable_code("K12 EEN_LANGE_CODE") == "Een lange code"
+    assert readable_code("Al leesbaar") == "Al leesbaar"
+    assert readable_code("waardering_erkenning") == "Waardering erkenning"
+    assert isinstance(pd.Series([readable_code("X1 Y")]).iloc[0], str)
+    # outline numbers of other tools; words in mixed case are kept; a bare number stays
+    assert readable_code("2.1 FELT_UNHEARD") == "Felt unheard"
+    assert readable_code("B3a: SUB_CODE") == "Sub code"
+    assert readable_code("GGD contact") == "GGD contact"
+    assert readable_code("42") == "42"
+    assert readable_code("QUOTE") == "Quote"
+
+
+def test_a_code_is_named_by_the_codebook_in_the_report_language_else_by_its_name(study):
+    book = study.dataset("interviews").codebook
+    nl, en = code_labels(book, "nl"), code_labels(book, "en")
+    assert code_label(B3, nl) == "Niet serieus genomen" and code_label(B3, en) == "Not taken seriously"
+    assert code_label("A10 PROJECT_VS_STRUCTUREEL", en) == "Project or structural"  # not the name's words
+    assert code_label("B RELATIEKWALITEIT", en) == "Quality of the relationship"  # a family
+    # every code of the project has its own label in both languages
+    codes = set(study.data("interviews")["code"].astype(str))
+    assert codes <= set(nl) and codes <= set(en)
+    assert len({en[c] for c in codes}) == len({nl[c] for c in codes}) == len(codes)
+    # a code the codebook does not label, and no codebook at all: the name made readable
+    assert code_label("H1 NIEUWE_CODE", en) == "Nieuwe code"
+    assert code_labels(None, "en") == {}
+    # a label without a translation into the report language: the codebook's own label
+    from analysis.codebook import Codebook, Variable
+
+    partial = Codebook("x", (Variable("code", type="string", value_labels={B3: "Niet serieus"}),))
+    assert code_label(B3, code_labels(partial, "en")) == "Niet serieus"
+
+
+def test_an_english_analysis_names_the_codes_in_english_and_no_finding_a_raw_code(study):
+    book = study.dataset("interviews").codebook
+    en = code_labels(book, "en")
+    themes = study.analyse("themas", lang="en")
+    rows = list(themes.table().values.index)[:-1]  # the codes, then the total
+    assert rows == [en[c] for c in themes.shares["code"].drop_duplicates()]
+    assert "Not taken seriously" in rows and "Niet serieus genomen" not in rows
+    assert "Feedback after a referral" in " ".join(html for _, html in themes.more_tables())
+    codes = set(study.data("interviews")["code"].astype(str)) | set(study.data("interviews")["code_family"])
+    for lang in ("nl", "en"):
+        result = study.analyse("themas", lang=lang)
+        for text in [*result.findings(), result.title(), *(html for _, html in result.more_tables())]:
+            assert not any(code in text for code in codes), text

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES
+from analysis.labels import code_label, code_labels, unique_labels
 from analysis.results import Result, tidy
 from analysis.text import words
 
@@ -54,16 +55,28 @@ MEASURES = ("c", "jaccard")
 
 
 class CodeCooccurrence(Result):
-    """Units (segments or interviews) per pair of codes, disclosed, with the c-coefficient."""
+    """Units (segments or interviews) per pair of codes, disclosed, with the c-coefficient.
+
+    ``codes`` are the codes of the matrix as the project names them, ``labels`` their readable
+    names (the matrix' rows and columns, the findings); the methods take either.
+    """
 
     key = "samenloop"
 
     def __init__(
-        self, disclosed: DisclosedTable, *, codes: Sequence[str], unit: str, measure: str, n_units: int
+        self,
+        disclosed: DisclosedTable,
+        *,
+        codes: Sequence[str],
+        unit: str,
+        measure: str,
+        n_units: int,
+        labels: Sequence[str] | None = None,
     ):
         self._table = disclosed
         self.lang = disclosed.lang
         self.codes = list(codes)
+        self.labels = list(labels) if labels is not None else list(self.codes)
         self.unit = unit
         self.measure = measure
         self.n_units = int(n_units)
@@ -71,8 +84,15 @@ class CodeCooccurrence(Result):
     # -- the published numbers -------------------------------------------------------
     def count(self, a: str, b: str) -> int | None:
         """The published number of units with both codes (``None`` where hidden)."""
-        v = self._table.values.iat[self.codes.index(a), self.codes.index(b)]
+        v = self._table.values.iat[self._position(a), self._position(b)]
         return None if v is None else int(v)
+
+    def _position(self, code: str) -> int:
+        return self.codes.index(code) if code in self.codes else self.labels.index(code)
+
+    def label(self, code: str) -> str:
+        """A code's readable name in the matrix."""
+        return self.labels[self._position(code)]
 
     def coefficient(self, a: str, b: str) -> float | None:
         """The c-coefficient (or Jaccard) of two codes from published counts, else ``None``."""
@@ -164,8 +184,8 @@ class CodeCooccurrence(Result):
         for p in pairs[:3]:
             out.append(
                 t["pair"].format(
-                    a=p["code_a"],
-                    b=p["code_b"],
+                    a=self.label(p["code_a"]),
+                    b=self.label(p["code_b"]),
                     n=p["n"],
                     unit=unit,
                     measure=t[f"measure_{self.measure}"],
@@ -178,6 +198,7 @@ class CodeCooccurrence(Result):
         other = best["p_a_given_not_b"]
         if best["p_b_given_a"] is not None and (share is None or best["p_b_given_a"] > share):
             a, b, share, other = b, a, best["p_b_given_a"], best["p_b_given_not_a"]
+        a, b = self.label(a), self.label(b)
         if share is not None:
             if other is not None:
                 out.append(
@@ -203,10 +224,10 @@ class CodeCooccurrence(Result):
             for b in self.codes:
                 v = self.coefficient(a, b)
                 cells.append(hidden if v is None else fmt_float(v, 2, lang))
-            rows.append([a, *cells])
+            rows.append([self.label(a), *cells])
         caption = t["measure_title"].format(measure=t[f"measure_{self.measure}"])
         return [
-            (caption, html_table(f"{self.key}_{self.measure}", [t["code"], *self.codes], rows, stat=True))
+            (caption, html_table(f"{self.key}_{self.measure}", [t["code"], *self.labels], rows, stat=True))
         ]
 
 
@@ -241,7 +262,9 @@ def cooccurrence(
         The codes of the matrix, in this order (a code's full name or its first word, ``B3``);
         default all substantive codes. Units are formed from *all* substantive codes either way.
     labels
-        Readable names of the codes (code -> label); codes without one are shown as they are.
+        Readable names of the codes (code -> label: :func:`analysis.labels.code_labels` of the
+        codebook, in the report language); a code without one is named by
+        :func:`analysis.labels.code_label`.
     meta_codes
         The project's meta-codes (markers, not themes: left out); default the codebook's
         (``plan.interviews.meta_codes`` through the plan).
@@ -278,14 +301,16 @@ def cooccurrence(
     chosen = available if codes is None else [_find(c, available) for c in codes]
     x = incidence[chosen].to_numpy(dtype=np.int64)
     counts = x.T @ x
-    shown = [labels.get(c, c) for c in chosen] if labels else list(chosen)
+    shown = unique_labels([code_label(c, labels) for c in chosen])
     t = words(lang, "cooccurrence")
     matrix = pd.DataFrame(counts, index=shown, columns=shown)
     matrix.index.name = matrix.columns.name = t["code"]
     title = t["title"].format(unit=t[f"per_{unit}"])
     table = suppress_counts(matrix, policy, name="samenloop", lang=lang, title=title)
     table = _mirror(table, SuppressionEntry, SuppressionLog)
-    return CodeCooccurrence(table, codes=shown, unit=unit, measure=measure, n_units=len(incidence))
+    return CodeCooccurrence(
+        table, codes=list(chosen), labels=shown, unit=unit, measure=measure, n_units=len(incidence)
+    )
 
 
 def _find(code: str, available: Sequence[str]) -> str:
@@ -359,8 +384,7 @@ def _mirror(table: DisclosedTable, entry_cls: Any, log_cls: Any) -> DisclosedTab
 def from_plan(r: Run) -> Result:
     """The runner of the ``cooccurrence`` analysis kind (see :mod:`analysis.analyses`)."""
     level = r.option("level")
-    var = r.vs.dataset(r.dataset).codebook.get(level)
-    labels = var.value_labels_in(r.lang) if var is not None else None
+    labels = code_labels(r.vs.dataset(r.dataset).codebook, r.lang, columns=(level, "code", "code_family"))
     codes = r.option("codes")
     return cooccurrence(
         r.frame,
@@ -398,6 +422,7 @@ class IntercoderAgreement(Result):
         unit: str = "unit",
         n_within: int | None = None,
         pooled: Mapping[str, float] | None = None,
+        labels: Mapping[str, str] | None = None,
     ):
         self._frame = frame
         self.coders = coders
@@ -410,6 +435,9 @@ class IntercoderAgreement(Result):
         #: Over all codes together (their 2x2 tables added): ``kappa``, ``std_error``,
         #: ``ci_low``, ``ci_high``, ``agreement`` (empty when no code was compared).
         self.pooled = dict(pooled) if pooled is not None else {}
+        #: Readable names of the codes (code -> label); the findings and tables name codes by
+        #: :func:`analysis.labels.code_label`, ``to_frame()`` by the project's code names.
+        self.labels = dict(labels) if labels is not None else {}
 
     def title(self, lang: str | None = None) -> str:
         return words(lang or self.lang, "cooccurrence")["agreement_title"]
@@ -421,7 +449,8 @@ class IntercoderAgreement(Result):
         return self._frame.copy()
 
     def table(self) -> pd.DataFrame:
-        return self._frame[["term", "agreement", "estimate", "n"]].rename(columns={"estimate": "kappa"})
+        table = self._frame[["term", "agreement", "estimate", "n"]].rename(columns={"estimate": "kappa"})
+        return table.assign(term=[code_label(c, self.labels) for c in table["term"]])
 
     def figure(self, lang: str | None = None) -> go.Figure:
         raise BruggenError("intercoder agreement has no figure", hint="use table() or to_frame()")
@@ -475,7 +504,7 @@ class IntercoderAgreement(Result):
         if len(low):
             listed = ", ".join(
                 t["agreement_low_code"].format(
-                    code=r.term,
+                    code=code_label(r.term, self.labels),
                     kappa=fmt_float(float(r.estimate), 2, lang),
                     k=int(r.n_first + r.n_check - r.n_both),
                     n=self.n_units,
@@ -514,7 +543,7 @@ class IntercoderAgreement(Result):
         ]
         rows = [
             [
-                r.term,
+                code_label(r.term, self.labels),
                 fmt_int(r.n, lang),
                 fmt_int(r.n_first, lang),
                 fmt_int(r.n_check, lang),
@@ -554,6 +583,7 @@ def intercoder_agreement(
     codes: Sequence[str] | None = None,
     level: str = "code",
     check: str | Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> IntercoderAgreement:
     """Per code, how well two coders agree on the units both of them coded.
@@ -577,6 +607,9 @@ def intercoder_agreement(
     check
         The check coder(s): their codings are the second rating, everyone else's the first
         (a study with several first coders, each coding other interviews, and one check coder).
+    labels
+        Readable names of the codes (code -> label, as for :func:`cooccurrence`) for the
+        findings and tables.
     lang
         Language of the title and findings.
 
@@ -666,7 +699,14 @@ def intercoder_agreement(
         agreement = float((pooled[0, 0] + pooled[1, 1]) / pooled.sum())
         overall = {"kappa": kappa, "std_error": se, "ci_low": lo, "ci_high": hi, "agreement": agreement}
     return IntercoderAgreement(
-        frame, pair, len(both), lang=lang, unit=shorthand or "unit", n_within=n_within, pooled=overall
+        frame,
+        pair,
+        len(both),
+        lang=lang,
+        unit=shorthand or "unit",
+        n_within=n_within,
+        pooled=overall,
+        labels=labels,
     )
 
 
@@ -707,6 +747,9 @@ def agreement_from_plan(r: Run) -> Result:
         codes=list(codes) if codes else None,
         level=r.option("level"),
         check=checks,
+        labels=code_labels(
+            r.vs.dataset(r.dataset).codebook, r.lang, columns=(r.option("level"), "code", "code_family")
+        ),
         lang=r.lang,
     )
 

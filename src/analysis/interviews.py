@@ -13,10 +13,11 @@ The code matrix is :mod:`analysis.themes`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, StudyConfigError
+from analysis.labels import code_label, code_labels, in_sentence
 from analysis.plan import MetaCodes
 from analysis.results import Result, tidy
 from analysis.text import words
@@ -101,6 +102,7 @@ def quotes(
     case: str = "case",
     meta: MetaCodes | None = None,
     max_words: int | None = 60,
+    code_labels: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> Quotes:
     """Short, representative quotes on a code, safe to publish.
@@ -147,14 +149,18 @@ def quotes(
         The project's meta-codes (:class:`analysis.plan.MetaCodes`; default the codebook's).
     max_words
         Longest quote in words (None: no maximum).
+    code_labels
+        Readable names of codes (code -> label: :func:`analysis.labels.code_labels` of the
+        codebook, in the report language); a quote's theme is its code's name by
+        :func:`analysis.labels.code_label`.
     lang
         Language of the result's title and findings.
 
     Returns
     -------
     Quotes
-        ``table()`` has columns ``speaker``, ``text``, ``theme``; ``selection.quotes`` also
-        has the ``group`` and the ``words``.
+        ``table()`` has columns ``speaker``, ``text``, ``theme`` (the code's readable name);
+        ``selection.quotes`` also has the ``code``, the ``group`` and the ``words``.
     """
     import pandas as pd
 
@@ -182,7 +188,8 @@ def quotes(
             {
                 "speaker_id": str(getattr(seg, case)),
                 "text": str(seg.text),
-                "theme": hit[0],
+                "theme": code_label(hit[0], code_labels),
+                "code": hit[0],
                 "rank": themes.index(hit[0]),
                 "document": str(seg.document),
                 "start": int(seg.start),
@@ -190,7 +197,7 @@ def quotes(
                 "words": size,
             }
         )
-    columns = ["speaker_id", "text", "theme", "rank", "document", "start", "end", "words"]
+    columns = ["speaker_id", "text", "theme", "code", "rank", "document", "start", "end", "words"]
     candidates = pd.DataFrame(rows, columns=columns)
     candidates = candidates.sort_values(["rank", "document", "start", "end"]).drop_duplicates(
         ["document", "start", "end"]
@@ -219,7 +226,9 @@ def quotes(
     while len(chosen) < n and any(depth < len(q) for q in queues):
         chosen += [q.iloc[depth] for q in queues if depth < len(q)][: n - len(chosen)]
         depth += 1
-    published = pd.DataFrame(chosen, columns=kept.columns)[["speaker", "text", "theme", "group", "words"]]
+    published = pd.DataFrame(chosen, columns=kept.columns)[
+        ["speaker", "text", "theme", "code", "group", "words"]
+    ]
     selection = type(selection)(
         quotes=published.reset_index(drop=True),
         refused=selection.refused.drop_duplicates("speaker_id").reset_index(drop=True),
@@ -348,6 +357,7 @@ def case_box(
     meta: MetaCodes | None = None,
     pick: int | str | None = None,
     max_words: int | None = None,
+    code_labels: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> CaseBox:
     """Practice examples marked with the case-box meta-code, with the protections of :func:`quotes`.
@@ -357,7 +367,8 @@ def case_box(
     words and those by a person of a group (``group``) smaller than ``policy.min_count``.
     Names and places are replaced; the speaker is labelled as in :func:`quotes`. A
     candidate's title is made of the codes (not meta-codes) that overlap it most, at most
-    two ("G3 GOED_VOORBEELD" reads "Goed voorbeeld").
+    two, each by its readable name (:func:`analysis.labels.code_label` with ``code_labels``:
+    "G3 GOED_VOORBEELD" without a label reads "Goed voorbeeld").
 
     Parameters
     ----------
@@ -386,7 +397,7 @@ def case_box(
             {
                 "speaker_id": str(getattr(seg, case)),
                 "text": str(seg.text),
-                "title": _box_title(seg, themes),
+                "title": _box_title(seg, themes, code_labels),
                 "guid": str(guid)
                 if isinstance(guid, str) and guid
                 else f"{seg.document}:{seg.start}-{seg.end}",
@@ -426,8 +437,9 @@ def case_box(
     return CaseBox(kept, picked, selection.refused, lang=lang)
 
 
-def _box_title(segment: Any, themes: pd.DataFrame) -> str:
-    """The codes overlapping a segment most (at most two), readable: "G3 GOED_VOORBEELD" -> "Goed voorbeeld"."""
+def _box_title(segment: Any, themes: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+    """The codes overlapping a segment most (at most two), by their readable names
+    (:func:`analysis.labels.code_label`): "Goed voorbeeld; vertrouwen"."""
     same = themes[themes["document"].astype(str) == str(segment.document)]
     overlap = (same["end"].clip(upper=segment.end) - same["start"].clip(lower=segment.start)).rename(
         "overlap"
@@ -435,23 +447,17 @@ def _box_title(segment: Any, themes: pd.DataFrame) -> str:
     hits = same.assign(overlap=overlap)[overlap > 0]
     ranked = hits.groupby(hits["code"].astype(str))["overlap"].sum().reset_index()
     ranked = ranked.sort_values(["overlap", "code"], ascending=[False, True]).head(2)
-    names = [_readable(c) for c in ranked["code"]]
-    if not names:
-        return ""
-    title = "; ".join(names[:1] + [n[0].lower() + n[1:] for n in names[1:]])
-    return title
-
-
-def _readable(code: str) -> str:
-    """A code as words: a leading number ("G3") dropped, underscores as spaces, a capital first."""
-    parts = code.split(" ", 1)
-    text = parts[1] if len(parts) == 2 and any(ch.isdigit() for ch in parts[0]) else code
-    text = text.replace("_", " ").strip().lower()
-    return text[:1].upper() + text[1:]
+    names = [code_label(c, labels) for c in ranked["code"]]
+    return "; ".join(names[:1] + [in_sentence(n) for n in names[1:]])
 
 
 def _meta(r: Run) -> MetaCodes:
     return r.plan.meta_codes
+
+
+def _code_labels(r: Run) -> dict[str, str]:
+    """The codebook's names of the codes in the report language."""
+    return code_labels(r.vs.dataset(r.dataset).codebook, r.lang)
 
 
 def _label(r: Run, group: str) -> str | None:
@@ -492,6 +498,7 @@ def quotes_from_plan(r: Run) -> Result:
         case=_case(r),
         meta=_meta(r),
         max_words=r.option("max_words"),
+        code_labels=_code_labels(r),
         lang=r.lang,
     )
 
@@ -511,6 +518,7 @@ def case_box_from_plan(r: Run) -> Result:
         meta=_meta(r),
         pick=r.option("pick"),
         max_words=r.option("max_words"),
+        code_labels=_code_labels(r),
         lang=r.lang,
     )
 

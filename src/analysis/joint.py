@@ -23,7 +23,9 @@ The researcher declares the rows in study.yml (kind ``joint_display``)::
 Row keys: ``theme`` (a label, or one per language), ``survey`` (the name of a declared
 analysis), ``term`` (optional; default: the first row of the analysis' ``to_frame()`` with a
 p-value, else the first with an interval, else the first), ``codes`` (a list of codes, or a
-mapping of code to its readable label; without one a label is made from the code's name),
+mapping of code to its readable label, or one per language; without one the codebook's value
+label of the code in the report language, else a label made from the code's name:
+:func:`analysis.labels.code_label`),
 ``direction`` (``higher`` or ``lower``: whether the interviews point to a survey result above
 or below its null value), ``null`` (the survey result's null value; default 1 for a ratio, 0
 otherwise), ``inference`` (``confirms``, ``expands`` or ``discordant``) and ``quote`` (the
@@ -62,7 +64,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, StudyConfigError
-from analysis.labels import in_sentence
+from analysis.labels import code_label, code_labels, in_sentence, unique_labels
 from analysis.numbers import fmt_number, fmt_pct
 from analysis.results import Result, tidy
 from analysis.text import words
@@ -426,7 +428,7 @@ def joint_display(
     for row in rows:
         for code, label in row["codes"].items():
             labels.setdefault(code, label)
-    unique = _unique(list(labels.values()))
+    unique = unique_labels(list(labels.values()))
     label_of = dict(zip(labels, unique, strict=True))
     counts = pd.DataFrame(
         0, index=[t["all_interviews"], *unique], columns=[str(g) for g in order], dtype="int64"
@@ -474,19 +476,6 @@ def _without_total_row(table: DisclosedTable) -> DisclosedTable:
     return dataclasses.replace(
         table, values=table.values.iloc[:-1], status=table.status.iloc[:-1], log=log, total_row=False
     )
-
-
-def readable_code(code: str) -> str:
-    """A readable label from a code's name: its number dropped, words in sentence case.
-
-    ``"K2 EEN_LANGE_CODE"`` -> ``"Een lange code"``; a name that is already words is kept.
-    """
-    m = re.match(r"^\s*[A-Za-z]{1,3}\d+[a-z]?[\s_.:-]+(.+)$", code)
-    rest = (m.group(1) if m else code).strip()
-    if rest.isupper() or ("_" in rest and " " not in rest):
-        rest = rest.replace("_", " ").lower()
-        rest = rest[:1].upper() + rest[1:]
-    return rest
 
 
 # -- the plan -------------------------------------------------------------------------------------
@@ -586,12 +575,13 @@ def from_plan(r: Run) -> Result:
     by = r.column(r.option("by"))
     names = NameList.from_study(r.vs.study)
     taken = _quoted_elsewhere(r)
+    named = code_labels(r.vs.dataset(r.dataset).codebook, r.lang)
     rows = []
     for i, spec in enumerate(r.option("themes")):
         codes = spec["codes"]
         codes = {codes: None} if isinstance(codes, str) else codes
         codes = codes if isinstance(codes, dict) else dict.fromkeys(codes)
-        labels = {str(c): _label(lbl, r.lang) or readable_code(str(c)) for c, lbl in codes.items()}
+        labels = {str(c): _label(lbl, r.lang) or code_label(c, named) for c, lbl in codes.items()}
         order = [str(spec["quote"])] if spec.get("quote") is not None else []
         order += [c for c in labels if c not in order]
         direction = spec.get("direction")
@@ -714,15 +704,6 @@ def _label(value: Any, lang: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _unique(labels: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
-
-
 def _number(x: Any) -> bool:
     try:
         return x is not None and not math.isnan(float(x))
@@ -745,7 +726,6 @@ __all__ = [
     "JointRow",
     "SurveyResult",
     "joint_display",
-    "readable_code",
     "suggest_inference",
     "survey_direction",
 ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import BruggenError, StudyConfigError
 from analysis.interviews import META_CODES
-from analysis.labels import in_sentence
+from analysis.labels import code_label, code_labels, in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
 from analysis.results import Result, tidy
 from analysis.text import words
@@ -108,8 +108,8 @@ def code_matrix(
     by_label
         The attribute's label for headers and titles (default: ``by``).
     code_labels
-        Readable names of the codes (code -> label, e.g. from the codebook's value labels of
-        ``level``); codes without one are shown as they are.
+        Readable names of the codes (code -> label, e.g. :func:`analysis.labels.code_labels`
+        of the codebook); a code without one is named by :func:`analysis.labels.code_label`.
     lang
         Label language.
 
@@ -141,9 +141,9 @@ def code_matrix(
     if not isinstance(groups.dtype, pd.CategoricalDtype):
         groups = groups.astype(str)
     codes = themes[level].astype(str)
-    if code_labels:  # readable names, in the order of the codes (A ..., B ...)
-        order = list(dict.fromkeys(code_labels.get(c, c) for c in sorted(codes.unique())))
-        codes = pd.Categorical(codes.map(lambda c: code_labels.get(c, c)), categories=order)
+    # readable names, in the order of the codes (A ..., B ...)
+    named = {c: code_label(c, code_labels) for c in sorted(codes.unique(), key=_natural)}
+    codes = pd.Categorical(codes.map(named), categories=list(dict.fromkeys(named.values())))
     counts = pd.crosstab(codes, groups)
     counts.index.name, counts.columns.name = words(lang, "interviews")["theme"], by_label or by
     table = suppress_counts(counts, policy, name=_matrix_title(by_label or by, lang), lang=lang)
@@ -171,31 +171,6 @@ ROLLUP_COLUMNS = (
 SATURATION_COLUMNS = ("position", "document", "date", "codes", "new_codes", "cumulative")
 #: How :func:`saturation` orders the interviews.
 ORDERS = ("auto", "date", "name")
-
-
-def readable_code(code: object) -> str:
-    """A code's name as words, for a code the codebook gives no label.
-
-    A leading outline number (``B3``, ``A10``, ``2.1``, or one capital before a name in capitals)
-    is dropped, underscores become spaces and a name in capitals is written in lower case with a
-    capital first letter: ``"C2 FELT_UNHEARD"`` -> ``"Felt unheard"``. Names
-    that already read as words are kept as they are.
-    """
-    import re
-
-    text = str(code).strip()
-    m = re.match(r"^([A-Za-z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])[\s._-]+(.+)$", text)
-    if (
-        m
-        and re.search(r"[A-Za-z]", m.group(2))
-        and (any(ch.isdigit() for ch in m.group(1)) or m.group(2).isupper())
-    ):
-        text = m.group(2)
-    text = text.replace("_", " ").strip()
-    if text.isupper():
-        text = text.lower()
-        text = text[:1].upper() + text[1:]
-    return text or str(code)
 
 
 def _natural(value: object) -> tuple:
@@ -733,8 +708,9 @@ def interview_themes(
     meta_codes
         Markers (quote, case box, identifying) that are never themes.
     code_labels
-        Readable names of codes (code -> label, the codebook's value labels of ``level`` and
-        ``code``); a code without one is named by :func:`readable_code`.
+        Readable names of codes (code -> label: :func:`analysis.labels.code_labels` of the
+        codebook, in the report language); a code without one is named by
+        :func:`analysis.labels.code_label`.
     by_label
         The grouping's label in the report language.
     contrast
@@ -785,7 +761,7 @@ def interview_themes(
     labels = dict(code_labels or {})
 
     def label(code: str) -> str:
-        return str(labels.get(code) or readable_code(code))
+        return code_label(code, labels)
 
     # the interviews and their groups: a small group is never shown alone
     firsts = codings.drop_duplicates(document)
@@ -935,12 +911,7 @@ def themes_from_plan(r: Run) -> Result:
         contrast = declared if None not in declared else None
     meta = getattr(plan, "meta_codes", None)
     markers = meta.markers if meta is not None else DEFAULT_META
-    book = r.vs.dataset(r.dataset).codebook
-    labels: dict[str, str] = {}
-    for col in dict.fromkeys(("code_family", "code", level)):
-        var = book.get(col)
-        if var is not None:
-            labels.update({str(k): str(v) for k, v in var.value_labels_in(r.lang).items()})
+    labels = code_labels(r.vs.dataset(r.dataset).codebook, r.lang, columns=(level, "code", "code_family"))
     document = "document" if "document" in frame.columns else level
     dataset = r.vs.dataset(r.dataset)
     tree = None

@@ -406,6 +406,35 @@ def test_codings_table_keeps_the_reviewed_codebook(tmp_path, suffix):
     assert not any("not in the file" in w for w in ds.warnings)
 
 
+def test_labelled_codes_stay_codes_in_the_frame(tmp_path):
+    """The codebook's value labels of the code columns name codes in reports; the frame keeps the
+    codes the plan and the meta-codes refer to (a project and a codings table alike)."""
+    import dataclasses
+
+    project = make_qdpx(tmp_path / "interviews.qdpx")
+    own = read(project, dataset="interviews").codebook
+    labels = {
+        "code": {"vertrouwen": "Trust", "afstand": "Distance"},
+        "code_family": {"samenwerking": "Co-op"},
+    }
+    labels["code_family"]["afstand"] = "Distance (family)"
+    book = dataclasses.replace(
+        own,
+        variables=tuple(
+            dataclasses.replace(v, measure="nominal", value_labels=labels[v.name]) if v.name in labels else v
+            for v in own.variables
+        ),
+    )
+    ds = read(project, codebook=book, dataset="interviews")
+    plain = read(project, dataset="interviews").frame
+    assert set(ds.frame["code"]) == {"vertrouwen", "afstand"}
+    for col in ("code", "code_path", "code_family"):
+        pd.testing.assert_series_equal(ds.frame[col], plain[col])
+    table = tmp_path / "coderingen.csv"
+    table.write_text("Document,Code,Start,End\nint_01.docx,samenwerking/vertrouwen,1,5\n", encoding="utf-8")
+    assert read(table, codebook=book, dataset="interviews").frame["code"].tolist() == ["vertrouwen"]
+
+
 def test_codings_table_without_codebook_infers_one(tmp_path):
     path = tmp_path / "coderingen.csv"
     path.write_text("document,code,start,end,text\nint_01.docx,afstand,0,5,hallo\n", encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from analysis.codebook import Codebook, Variable
+from analysis.example import _interviews as iv
 from analysis.example import _survey as sv
 from analysis.example import _texts as tx
 from analysis.example._municipalities import SIZE_CLASSES
@@ -657,6 +658,54 @@ FAMILY_LABELS = {
 }
 
 
+#: Codes of the interview code book (code id -> Dutch label, English label), domain brief §7;
+#: the meta-codes mark segments and are labelled as what they mark.
+CODE_LABELS = {
+    "A1": ("Formalisering", "Formalisation"),
+    "A2": ("Financiering en continuïteit", "Funding and continuity"),
+    "A3": ("Vast aanspreekpunt", "Fixed contact person"),
+    "A4": ("Overlegstructuur", "Meeting structure"),
+    "A5": ("Verwijsprotocol", "Referral protocol"),
+    "A6": ("Terugkoppeling", "Feedback after a referral"),
+    "A7": ("Bestuurlijke inbedding", "Backing from management and municipality"),
+    "A8": ("Persoonsafhankelijkheid", "Dependence on individuals"),
+    "A9": ("Scholing en coaching", "Training and coaching"),
+    "A10": ("Project of structureel", "Project or structural"),
+    "B1": ("Vertrouwen", "Trust"),
+    "B2": ("Waardering en erkenning", "Appreciation and recognition"),
+    "B3": ("Niet serieus genomen", "Not taken seriously"),
+    "B4": ("Gelijkwaardigheid en macht", "Equality and power"),
+    "B5": ("Eigenheid of inkapseling", "Autonomy or absorption"),
+    "B6": ("Rolverwachtingen", "Role expectations"),
+    "B7": ("Wederzijds beeld", "Mutual perceptions"),
+    "C1": ("Achter de voordeur", "Behind the front door"),
+    "C2": ("Vertrouwen in de gemeenschap", "Trust within the community"),
+    "C3": ("Signalen over zelfbeschikking", "Signals about self-determination"),
+    "C4": ("Drempels voor slachtoffers", "Barriers for victims"),
+    "C5": ("Timing van signalering", "Timing of spotting concerns"),
+    "C6": ("Niet bereikt", "Not reached"),
+    "D1": ("Verwijsbestemming", "Referral destination"),
+    "D2": ("Begeleiden", "Accompanying clients"),
+    "D3": ("Uitkomst van de verwijzing", "Outcome of the referral"),
+    "D4": ("Omgekeerde verwijzing", "Referral from formal to informal"),
+    "D5": ("Informatiedeling en privacy", "Information sharing and privacy"),
+    "D6": ("Veiligheid van de sleutelpersoon", "Safety of the key person"),
+    "E1": ("Belasting van vrijwilligers", "Burden on volunteers"),
+    "E2": ("Vergoeding", "Compensation"),
+    "E3": ("Organisatiekracht", "Organisational capacity"),
+    "E4": ("Ondersteuningsbehoefte", "Support needed"),
+    "F1": ("Groepsnormen", "Group norms"),
+    "F2": ("Gender en generatie", "Gender and generation"),
+    "F3": ("Beleidscontext", "Policy context"),
+    "G1": ("Ervaren effect", "Perceived effect"),
+    "G2": ("Verbeterpunten", "Suggested improvements"),
+    "G3": ("Goed voorbeeld", "Good practice"),
+    "QUOTE": ("Citeerbaar fragment (metacode)", "Quotable passage (meta-code)"),
+    "CASEBOX": ("Praktijkvoorbeeld (metacode)", "Practice example (meta-code)"),
+    "IDENT": ("Mogelijk herleidbaar (metacode)", "Possibly identifying (meta-code)"),
+}
+
+
 def interviews_codebook(seed: int) -> Codebook:
     """The codebook of the codings table that ``analysis.ingest.qda`` reads from ``interviews.qdpx``.
 
@@ -666,6 +715,8 @@ def interviews_codebook(seed: int) -> Codebook:
     """
     guid = r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$"
     assert set(FAMILY_LABELS) == {name for name, _ in tx.FAMILIES.values()}
+    assert set(CODE_LABELS) == set(tx.CODES) | set(tx.META_CODES)
+    codes = {code: iv.code_label(code) for code in CODE_LABELS}  # the code's name in the project
 
     def text(name: str, label: str, en: str, en_values: dict[str, str] | None = None, **kw: Any) -> Variable:
         return _v(name, label, en, en_values, type="string", measure="nominal", **kw)
@@ -677,6 +728,8 @@ def interviews_codebook(seed: int) -> Codebook:
             "code",
             "Code (bijv. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')",
             "Code (e.g. 'B3 NIET_SERIEUS_GENOMEN', 'QUOTE')",
+            {codes[code]: en for code, (_, en) in CODE_LABELS.items()},
+            value_labels={codes[code]: nl for code, (nl, _) in CODE_LABELS.items()},
             required=True,
         ),
         text("code_guid", "GUID van de code", "GUID of the code", required=True, pattern=guid),

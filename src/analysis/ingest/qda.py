@@ -666,7 +666,7 @@ def _to_dataset(p: _Project, path: Path, name: str, codebook: Codebook | None) -
     }
     own = _codings_codebook(name, codings, {v["name"]: v for v in p.variables}, title=p.name)
     book = codebook or own
-    frame = labelled_frame(codings, book)
+    frame = _labelled(codings, book)
     tables["codings"] = frame
     return Dataset(
         frame=frame, codebook=book, codes=codings, path=path, tables=tables, warnings=tuple(warnings)
@@ -933,7 +933,7 @@ def read_codings_table(
     else:
         book = codebook
         _compare_columns(df, book, warnings)
-    frame = labelled_frame(df, book)
+    frame = _labelled(df, book)
     return Dataset(
         frame=frame,
         codebook=book,
@@ -942,6 +942,19 @@ def read_codings_table(
         tables={"codings": frame, "codes": _typed(codes_table), "sources": _typed(sources)},
         warnings=tuple(warnings),
     )
+
+
+#: Columns whose values are codes: the plan, its meta-codes and every analysis name codes by
+#: these values, so the frame keeps them as stored even when the codebook labels them (the
+#: labels name the codes in reports: :func:`analysis.labels.code_label`).
+CODE_VALUE_COLUMNS = ("code", "code_path", "code_family")
+
+
+def _labelled(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """:func:`labelled_frame` of the codings, with the code columns kept as stored."""
+    frame = labelled_frame(codings, book)
+    kept = {col: codings[col] for col in CODE_VALUE_COLUMNS if col in codings.columns}
+    return frame.assign(**kept) if kept else frame
 
 
 def _compare_columns(df: pd.DataFrame, codebook: Codebook, warnings: list[str]) -> None:
