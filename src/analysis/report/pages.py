@@ -263,11 +263,11 @@ def _report(
         chapters.setdefault(spec.chapter, []).append((spec, result))
         table = _disclosed(result)
         if table is not None:
-            title = spec.options.get("title") or result.title(lang)  # the workbook shows titles, not names
-            label, i = title, 1
+            sheet = spec.options.get("title") or result.title(lang)  # the workbook shows titles, not names
+            label, i = sheet, 1
             while label in tables:
                 i += 1
-                label = f"{title} ({i})"
+                label = f"{sheet} ({i})"
             tables[label] = table
 
     summary = Section(
