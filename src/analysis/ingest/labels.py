@@ -98,7 +98,12 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                 order = sorted(valid, key=lambda k: (isinstance(k, str), k))
                 cats = pd.CategoricalDtype([valid[k] for k in order], ordered=var.measure == "ordinal")
                 # codes found by position (one hash look-up per row, no label strings made)
-                positions = pd.Index(order, dtype=object).get_indexer(s.astype(object))
+                numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+                if numeric and all(isinstance(k, (int, float)) and not isinstance(k, bool) for k in order):
+                    values = s.to_numpy(dtype="float64", na_value=float("nan"))
+                    positions = pd.Index(order, dtype="float64").get_indexer(values)
+                else:
+                    positions = pd.Index(order, dtype=object).get_indexer(s.astype(object))
                 s = pd.Series(pd.Categorical.from_codes(positions, dtype=cats), index=s.index, name=s.name)
         out[col] = s
     return pd.DataFrame(out, index=codes.index)
