@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from analysis.results import Result
-    from analysis.study import ValidatedStudy
+    from analysis.study import Study, ValidatedStudy
 
 FORMAT = 1
 KEY_LENGTH = vcache.KEY_LENGTH
@@ -58,9 +58,22 @@ def result_key(vs: ValidatedStudy, name: str, lang: str) -> str:
     spec = vs.plan.analysis(name)
     described = {"name": name, "kind": spec.kind, "options": spec.options, "lang": lang}
     h = hashlib.sha256(f"bruggen result {FORMAT}\0".encode())
-    h.update(vcache.cache_key(vs.study).encode() + b"\0")
+    h.update(_study_key(vs.study).encode() + b"\0")
     h.update(json.dumps(described, sort_keys=True, default=repr).encode())
     return h.hexdigest()
+
+
+#: id(study) -> (study, its validation key): the inputs are hashed once per Study object and
+#: report run, not once per analysis (at 1M respondents that is a gigabyte of files).
+_STUDY_KEYS: dict[int, tuple[Study, str]] = {}
+
+
+def _study_key(study: Study) -> str:
+    known = _STUDY_KEYS.get(id(study))
+    if known is None or known[0] is not study:
+        _STUDY_KEYS.clear()
+        known = _STUDY_KEYS[id(study)] = (study, vcache.cache_key(study))
+    return known[1]
 
 
 def _manifest(vs: ValidatedStudy, name: str, lang: str, key: str) -> Path:
