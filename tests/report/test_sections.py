@@ -182,3 +182,17 @@ def test_report_texts_must_name_known_chapters_and_actors(tmp_path):
 
     with pytest.raises(StudyConfigError, match="burgemeester"):
         Texts.from_study(Study.from_yaml(path))
+
+
+@pytest.mark.slow
+def test_a_municipality_report_shows_the_national_picture_beside_its_own(built):
+    study, _ = built
+    national = unescape(_section(_body(study.reports_dir / "rapport.html"), "samenvatting"))
+    study_bullets = set(re.findall(r"<li>(.*?)</li>", national, flags=re.S))
+    for code in ("GM0363", "GM0088"):
+        summary = unescape(_section(_body(study.reports_dir / "gemeenten" / f"{code}.html"), "samenvatting"))
+        own, _, comparison = summary.partition("<h3>Ter vergelijking: het landelijke beeld</h3>")
+        assert comparison, code
+        shown = re.findall(r"<li>(.*?)</li>", comparison, flags=re.S)
+        assert len(shown) >= 3 and set(shown) <= study_bullets, code  # the study report's key findings
+        assert re.findall(r"<li>(.*?)</li>", own, flags=re.S) != shown  # and the municipality's own

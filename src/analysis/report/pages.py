@@ -279,6 +279,7 @@ def _report(
             if spec.options.get("summary", True) and result.findings(lang)
         ),
         note=note,
+        html_after=_national(ctx, results) if survey is not None else "",
     )
     texts = texts or Texts()
     prose = _Prose(ctx, results, name)
@@ -441,6 +442,29 @@ class _Prose:
             return f'<figure class="blok"><figcaption>{escape(block.caption)}</figcaption>\n{block.html}</figure>'
 
         return fill
+
+
+def _national(ctx: Context, local: list[tuple[AnalysisSpec, Result]]) -> str:
+    """The national picture beside a municipality's: the study's key finding of each of its analyses.
+
+    The national results are computed once for the whole batch (they are the study report's).
+    """
+    if "national" not in ctx.tables:
+        ctx.tables["national"] = {
+            spec.name: ctx.vs.analyse(spec.name, lang=ctx.lang).findings(ctx.lang)
+            for spec in ctx.plan.analyses.values()
+            if spec.part == "survey"
+        }
+    national = ctx.tables["national"]
+    items = [
+        national[spec.name][0]
+        for spec, _ in sorted(local, key=lambda sr: CHAPTERS.index(sr[0].chapter))
+        if spec.options.get("summary", True) and national.get(spec.name)
+    ]
+    if not items:
+        return ""
+    bullets = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return f'<h3>{escape(ctx.t["national"])}</h3>\n<ul class="landelijk">{bullets}</ul>'
 
 
 def _settings(ctx: Context) -> list[tuple[str, str]]:
