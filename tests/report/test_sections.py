@@ -196,3 +196,42 @@ def test_a_municipality_report_shows_the_national_picture_beside_its_own(built):
         shown = re.findall(r"<li>(.*?)</li>", comparison, flags=re.S)
         assert len(shown) >= 3 and set(shown) <= study_bullets, code  # the study report's key findings
         assert re.findall(r"<li>(.*?)</li>", own, flags=re.S) != shown  # and the municipality's own
+
+
+def _raw_names(study: Study) -> set[str]:
+    """What must never reach a reader: variable names and stored codes that are not words.
+
+    Every variable name of every codebook with an underscore or a digit in it (``org_side``,
+    ``trust_1``) and every stored category code with an underscore (``formeel_professional``,
+    ``B3 NIET_SERIEUS_GENOMEN``); plain words (``region``) could be ordinary text.
+    """
+    raw: set[str] = set()
+    for name in study.datasets:
+        codebook = study.codebook(name)
+        for var in codebook.variables if codebook is not None else ():
+            if "_" in var.name or re.search(r"\d", var.name):
+                raw.add(var.name)
+            raw |= {str(code) for code in var.value_labels if isinstance(code, str) and "_" in code}
+    return raw
+
+
+@pytest.mark.slow
+def test_no_raw_variable_name_or_code_reaches_a_reader(built, tmp_path):
+    """Text, tables, figures (their JSON) and captions of every report, in Dutch and in English,
+    name variables and categories by their labels; only the provenance appendix lists files."""
+    study, paths = built
+    raw = _raw_names(study)
+    assert {"B3 NIET_SERIEUS_GENOMEN", "formeel_professional", "org_side"} <= raw  # the scan looks
+    english = Study.from_yaml(copy_example(tmp_path))
+    pages = [p for p in paths if p.suffix == ".html" and p.name != "validatie.html"]
+    pages += [p for p in build_reports(english, lang="en") if p.name == "rapport.html"]
+    assert len(pages) > 20
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(map(re.escape, sorted(raw, key=len, reverse=True))) + r")(?![\w-])"
+    )
+    for page in pages:
+        html = _body(page)
+        if 'id="herkomst"' in html:
+            html = re.sub(r'<section id="herkomst">.*?</section>', "", html, flags=re.S)
+        hits = {m.group(1) for m in pattern.finditer(unescape(html))}
+        assert not hits, f"{page.name}: {sorted(hits)}"
