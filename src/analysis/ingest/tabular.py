@@ -151,6 +151,19 @@ def read(
     else:
         text, used_encoding = _decode(path, encoding, warnings)
         separator = "\t" if suffix == ".tsv" else _sniff_separator(text)
+        if C_PARSER and dialect in ("auto", "plain", "qualtrics", "qualtrics_legacy", "limesurvey"):
+            fast = _read_text_fast(
+                text,
+                separator,
+                path=path,
+                dialect=dialect,
+                codebook=codebook,
+                dataset=dataset,
+                encoding=used_encoding,
+                warnings=warnings,
+            )
+            if fast is not None:
+                return fast
         rows = _csv_rows(text, separator, path)
         merged = []
     decimal = _decimal_mark(rows, separator)
@@ -869,16 +882,18 @@ def _build(
     decimal: str | None,
     encoding: str | None,
     warnings: list[str],
+    columns: _RowColumns | _FastColumns | None = None,
 ) -> Dataset:
     import pandas as pd
 
     labels = layout.labels + [""] * (len(names) - len(layout.labels))
+    if columns is None:
+        columns = _RowColumns(data)
     # Columns with neither a heading nor a value (a trailing decimal on every line) are dropped.
     keep = [
         j
         for j in range(len(names))
-        if (layout.headers[j].strip() if j < len(layout.headers) else "")
-        or any(not _is_missing(row[j]) for row in data)
+        if (layout.headers[j].strip() if j < len(layout.headers) else "") or columns.filled(j)
     ]
     dropped_unnamed = [j for j in range(len(names)) if j not in keep]
     for j in keep:
@@ -889,7 +904,7 @@ def _build(
     for j in keep:
         name = names[j]
         var = codebook.get(name) if codebook is not None else None
-        values = _column_values(data, j)
+        values = columns.values(j)
         symbols: set[str] = set()
         if var is not None:
             symbols = {str(v) for v in var.missing_values if isinstance(v, str)}
@@ -897,7 +912,7 @@ def _build(
         if dialect == "statline":
             symbols |= set(STATLINE_SYMBOLS)
             values, provisional = _statline_values(values)
-        series, vtype = _convert(
+        series, vtype = columns.convert(
             values,
             want=var.type if var is not None else None,
             symbols=symbols,
@@ -992,3 +1007,307 @@ def _statline_values(values: list[Any]) -> tuple[list[Any], list[Any] | None]:
             out.append(v)
             flags.append(None if v is None else False)
     return out, (flags if any_flag else None)
+
+
+# -- the C parser path ------------------------------------------------------------------------------
+#
+# A CSV is parsed by pyarrow's CSV reader (or, for short rows and blank lines, pandas' C parser)
+# into one string column per variable and typed column by column with vectorised operations that
+# follow :func:`_convert` rule for rule; no Python list per row is made. The first rows are also
+# read by the csv module, to recognise the dialect and decimal mark as the Python path does, and
+# a file no longer than that is compared cell for cell. Whatever the vectorised rules do not cover (missing-code symbols,
+# a codebook type that does not fit, StatLine and codings tables, Excel) goes through the Python
+# path above, column by column or for the whole file, so the frames, codes, warnings and errors
+# are the same (tests/ingest/test_tabular_fast.py compares both paths).
+
+#: Parse text files with pandas' C parser where it gives the same result (False: always the
+#: Python ``csv`` module).
+C_PARSER = True
+
+#: Rows read with the ``csv`` module to recognise the dialect and the decimal mark (as many as
+#: the Python path looks at).
+_HEAD_ROWS = 2001
+
+#: A file shorter than the head is also parsed by the ``csv`` module, and the C parser's cells must
+#: equal its cells (tests switch this off to compare the C parser's own result with the Python path).
+_CROSS_CHECK = True
+
+#: Characters :meth:`str.strip` removes (besides these, Python also strips ``\x1c``-``\x1f`` and
+#: non-ASCII spaces; a file holding any of those is read by the Python path).
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class _RowColumns:
+    """The Python path's columns: cells of a list of rows."""
+
+    def __init__(self, data: list[list[Any]]) -> None:
+        self.data = data
+
+    def filled(self, j: int) -> bool:
+        return any(not _is_missing(row[j]) for row in self.data)
+
+    def values(self, j: int) -> list[Any]:
+        return _column_values(self.data, j)
+
+    convert = staticmethod(_convert)
+
+
+class _FastColumns:
+    """The C parser's columns: string Series, ``""`` for an empty or absent field."""
+
+    def __init__(self, frame: pd.DataFrame, stripped: dict[int, pd.Series]) -> None:
+        self.frame = frame
+        self._stripped = stripped  # each column's cells without surrounding ASCII whitespace
+
+    def stripped(self, j: int) -> pd.Series:
+        return self._stripped[j]
+
+    def filled(self, j: int) -> bool:
+        return bool((self.stripped(j) != "").any())
+
+    def values(self, j: int) -> tuple[pd.Series, pd.Series]:
+        return self.frame.iloc[:, j], self.stripped(j)
+
+    def convert(self, values: tuple[pd.Series, pd.Series], **kw: Any) -> tuple[pd.Series, str]:
+        raw, stripped = values
+        return _convert_fast(raw, stripped, **kw)
+
+
+def _safe_for_c_parser(text: str) -> bool:
+    """Whether vectorised string rules match Python's on this text.
+
+    Python's ``str.strip`` and regular expressions treat some characters differently from
+    Arrow's: ``\\x1c``-``\\x1f`` and non-ASCII spaces are whitespace, non-ASCII decimal digits
+    are ``\\d`` (and ``float`` reads them), and a few letters lower-case to ASCII. NUL bytes are
+    read differently by the C parser.
+    """
+    if "\x00" in text or any(c in text for c in "\x1c\x1d\x1e\x1f"):
+        return False
+    if text.isascii():
+        return True
+    for c in set(_NON_ASCII.findall(text)):
+        if c.isspace() or c.isdecimal() or c.isdigit() or c.isnumeric() or c.lower().isascii():
+            return False
+    return True
+
+
+def _read_text_fast(
+    text: str,
+    separator: str,
+    *,
+    path: Path,
+    dialect: str,
+    codebook: Codebook | None,
+    dataset: str | None,
+    encoding: str | None,
+    warnings: list[str],
+) -> Dataset | None:
+    """:func:`read` for a text file through the C parser, or ``None`` for the Python path."""
+    import itertools
+
+    if not _safe_for_c_parser(text):
+        return None
+    try:
+        head = list(
+            itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=separator), _HEAD_ROWS)
+        )
+    except csv.Error:
+        return None
+    whole = len(head) < _HEAD_ROWS  # the head is the whole file
+    decimal = _decimal_mark(head, separator)
+    head = _trim(head)
+    if not head or not head[0]:
+        return None
+    width = len(head[0])
+    frame = _parse_strings(text, separator, width)
+    if frame is None:
+        return None  # ragged or malformed rows: the Python path says what is wrong
+    # Trailing rows with no value in any field are dropped, as _trim does.
+    stripped = {j: frame.iloc[:, j].str.strip(_ASCII_SPACE) for j in range(width)}
+    empty = None
+    for col in stripped.values():
+        empty = (col == "") if empty is None else (empty & (col == ""))
+    filled_rows = (~empty).to_numpy().nonzero()[0]
+    n = int(filled_rows[-1]) + 1 if len(filled_rows) else 0
+    limit = csv.field_size_limit()
+    if any(frame.iloc[:, j].str.len().max() > limit for j in range(width)):
+        return None  # the csv module refuses such a field; the Python path says so
+    if not whole and n < _HEAD_ROWS:
+        return None
+    if whole and _CROSS_CHECK:
+        # The head is the whole file: the parsers must agree with the csv module cell for cell.
+        if n != len(head):
+            return None
+        for j in range(width):
+            cells = [row[j] if j < len(row) else "" for row in head]
+            if frame.iloc[:n, j].tolist() != cells:
+                return None
+    elif frame.iloc[0].tolist() != head[0]:
+        return None
+    if dialect == "auto":
+        dialect = detect_dialect(head, path=path, separator=separator)
+        if dialect not in ("plain", "qualtrics", "qualtrics_legacy", "limesurvey"):
+            return None
+    layout = _LAYOUTS[dialect](head, path)
+    names, source_names = _names(layout.headers, codebook, warnings)
+    rows = slice(layout.header_rows, n)
+    body = frame.iloc[rows].reset_index(drop=True)
+    stripped = {j: col.iloc[rows].reset_index(drop=True) for j, col in stripped.items()}
+    del frame
+    return _build(
+        path=path,
+        dialect=dialect,
+        names=names,
+        source_names=source_names,
+        layout=layout,
+        data=[],
+        codebook=codebook,
+        dataset=dataset,
+        decimal=decimal,
+        encoding=encoding,
+        warnings=warnings,
+        columns=_FastColumns(body, stripped),
+    )
+
+
+def _parse_strings(text: str, separator: str, width: int) -> pd.DataFrame | None:
+    """Every field of the file as text (``""`` when absent), by pyarrow's parser (in threads)
+    or else pandas' C parser; ``None`` when neither reads it as ``width`` columns."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=separator,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(width)},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        table = None  # short rows or blank lines in a wide table: the C parser pads them
+    if table is not None:
+        if table.num_columns != width:
+            return None
+        dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+        frame = table.to_pandas(
+            types_mapper=lambda t: dtype if t in (pa.string(), pa.large_string()) else None
+        )
+        return frame.set_axis(range(width), axis=1)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            doublequote=True,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    return frame if frame.shape[1] == width else None
+
+
+def _python_values(raw: pd.Series) -> list[Any]:
+    return raw.tolist()
+
+
+def _convert_fast(
+    raw: pd.Series,
+    stripped: pd.Series,
+    *,
+    want: str | None,
+    symbols: set[str],
+    decimal: str | None,
+    name: str,
+    warnings: list[str],
+) -> tuple[pd.Series, str]:
+    """:func:`_convert` for a column of strings, vectorised; the rare cases go to :func:`_convert`."""
+    import pandas as pd
+
+    def python() -> tuple[pd.Series, str]:
+        return _convert(
+            _python_values(raw), want=want, symbols=symbols, decimal=decimal, name=name, warnings=warnings
+        )
+
+    missing = stripped == ""
+    if symbols and stripped.isin(list(symbols)).any():
+        return python()
+    rest = ~missing
+    complete = bool(rest.all())
+    if not rest.any():
+        return python()  # no value at all (or no row)
+
+    def place(converted: pd.Series, dtype: str) -> pd.Series:
+        if complete:
+            return converted.reset_index(drop=True).astype(dtype)
+        return converted.reindex(range(len(raw))).astype(dtype)
+
+    if want == "string":
+        return place(raw[rest], "str"), "string"
+    texts = stripped[rest] if not complete else stripped
+    if want not in (None, "numeric", "date", "datetime"):
+        return python()
+    if want in (None, "numeric") and not (want is None and texts.str.match(r"^[+-]?0[0-9]").any()):
+        if decimal == "," and texts.str.fullmatch(_NUM_COMMA.pattern.replace(r"\d", "[0-9]")).all():
+            numbers = texts.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        elif texts.str.fullmatch(_NUM_POINT.pattern.replace(r"\d", "[0-9]")).all():
+            numbers = texts
+        else:
+            numbers = None
+        if numbers is not None:
+            values = _floats(numbers)
+            if texts.str.fullmatch(r"[+-]?[0-9]+").all() and bool((values.abs() < 2**53).all()):
+                return place(values, "Int64"), "numeric"
+            return place(values, "float64"), "numeric"
+        if want == "numeric":
+            return python()  # the warning lists the values that are not numbers
+    if want is None:
+        lowered = texts.str.lower()
+        if lowered.isin(["true", "false"]).all():
+            return place(lowered == "true", "boolean"), "boolean"
+    iso = texts.str.fullmatch(_ISO_DATE.pattern.replace(r"\d", "[0-9]")).all()
+    nl = not iso and texts.str.fullmatch(_NL_DATE.pattern.replace(r"\d", "[0-9]")).all()
+    if iso or nl:
+        plain = texts.astype(object)
+        if iso:
+            parsed = pd.to_datetime(plain, format="ISO8601", errors="coerce")
+        else:
+            parsed = pd.to_datetime(plain, dayfirst=True, format="mixed", errors="coerce")
+        if parsed.notna().all():
+            has_time = bool((texts.str.len() > 10).any())
+            kind = want or ("datetime" if has_time else "date")
+            return place(parsed.astype("datetime64[us]"), "datetime64[us]"), kind
+    if want in ("date", "datetime"):
+        return python()  # the warning says the values are not dates
+    return place(raw[rest] if not complete else raw, "str"), "string"
+
+
+def _floats(numbers: pd.Series) -> pd.Series:
+    """``float(t)`` for every text (Arrow's parser rounds correctly, as Python's does)."""
+    unsigned = numbers.str.removeprefix("+")
+    try:
+        return unsigned.astype("float64")
+    except (ValueError, TypeError):
+        import numpy as np
+        import pandas as pd
+
+        return pd.Series(np.array(numbers.astype(object).map(float), dtype="float64"), index=numbers.index)

@@ -1,0 +1,286 @@
+"""The C parser path of the CSV reader gives exactly what the Python ``csv`` path gives.
+
+Every comparison reads the same file twice, once with ``tabular.C_PARSER = False`` (the Python
+``csv`` module, cell by cell) and once through pyarrow's or pandas' parser with the vectorised
+typing; frames, codes, codebooks, side tables, warnings and errors must be equal, exactly. The
+cross-check the reader makes on files shorter than its head (the csv module's cells against the
+parser's) is switched off here, so the parsers' own results are what is compared.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import string
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import real_file
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.codebook import Codebook, Variable
+from analysis.errors import ReadError
+from analysis.ingest import read, tabular
+
+
+def _read_both(path: Path, monkeypatch, **kw) -> tuple[object, object, bool]:
+    """(Python result, C parser result, whether the C parser path answered)."""
+    answered: list[bool] = []
+    real = tabular._read_text_fast
+
+    def spy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        answered.append(out is not None)
+        return out
+
+    results = []
+    for fast in (False, True):
+        monkeypatch.setattr(tabular, "C_PARSER", fast)
+        monkeypatch.setattr(tabular, "_CROSS_CHECK", False)
+        monkeypatch.setattr(tabular, "_read_text_fast", spy)
+        try:
+            results.append(read(path, **kw))
+        except ReadError as exc:
+            results.append(("ReadError", str(exc)))
+    return results[0], results[1], any(answered)
+
+
+def assert_same(old, new) -> None:
+    if isinstance(old, tuple) or isinstance(new, tuple):
+        assert old == new
+        return
+    pd.testing.assert_frame_equal(new.frame, old.frame, check_exact=True)
+    pd.testing.assert_frame_equal(new.codes, old.codes, check_exact=True)
+    assert new.codebook == old.codebook
+    assert new.warnings == old.warnings
+    assert set(new.tables) == set(old.tables)
+    for key in old.tables:
+        pd.testing.assert_frame_equal(new.tables[key], old.tables[key], check_exact=True)
+    assert new.path == old.path
+
+
+# -- generated files with every dialect feature -----------------------------------------------------
+
+_text = st.text(alphabet=string.ascii_letters + "éëïöüçß€ ,;|\t\"'\r\n*.-", min_size=0, max_size=10)
+_cells = {
+    "int": st.integers(-(2**60), 2**60).map(str),
+    "small": st.integers(-999, 999).map(str),
+    "zero": st.integers(0, 99_999).map(lambda i: f"0{i}"),
+    "float": st.floats(-1e9, 1e9, allow_nan=False).map(repr),
+    "comma": st.floats(-1e7, 1e7, allow_nan=False).map(
+        lambda x: f"{x:,.3f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    ),
+    "exp": st.sampled_from(["1e5", "-2.5E-3", ".5", "5.", "+7", "+0.25"]),
+    "bool": st.sampled_from(["true", "False", "TRUE", " false "]),
+    "iso": st.dates().map(str),
+    "isotime": st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S")),
+    "nl": st.dates().map(lambda d: f"{d.day}-{d.month}-{d.year}"),
+    "bad_date": st.sampled_from(["2024-02-30", "2024-13-01", "31-02-2023"]),
+    "text": _text,
+    "symbol": st.sampled_from([".", "x", "-", "2022*", " 12", "weet niet"]),
+}
+_missing = st.sampled_from(["", " ", "  \t"])
+
+
+@st.composite
+def files(draw):
+    """A delimited file: (text as bytes, read() options, whether the C parser should answer)."""
+    kinds = draw(st.lists(st.sampled_from(sorted(_cells)), min_size=1, max_size=5))
+    n = draw(st.integers(min_value=1, max_value=12))
+    sep = draw(st.sampled_from([",", ";", "\t", "|"]))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    names = [f"{kind}_{j}" for j, kind in enumerate(kinds)]
+    rows = []
+    for _ in range(n):
+        row = []
+        for kind in kinds:
+            if draw(st.integers(0, 5)) == 0:
+                row.append(draw(_missing))
+            else:
+                row.append(draw(_cells[kind]))
+        rows.append(row)
+    fast = True
+    short = draw(st.booleans())
+    if short and rows and len(kinds) > 1:
+        rows[-1] = rows[-1][: draw(st.integers(0, len(kinds) - 1))]  # a short (or blank) line
+    if draw(st.integers(0, 9)) == 0:
+        rows.insert(draw(st.integers(0, len(rows))), [])  # a blank line among the data
+    if draw(st.integers(0, 9)) == 0:
+        rows.append(["", "oops"] + [""] * len(kinds))  # a row wider than the header
+        fast = False
+    layout = draw(
+        st.sampled_from(["plain", "plain", "qualtrics", "qualtrics_legacy", "limesurvey", "statline"])
+    )
+    header: list[list[str]] = []
+    if layout == "qualtrics":
+        header = [names, [f"Vraag {j}?" for j in range(len(names))]]
+        header.append([json.dumps({"ImportId": f"QID{j}"}) for j in range(len(names))])
+    elif layout == "qualtrics_legacy":
+        legacy = [f"V{j + 1}" for j in range(max(3, len(names)))]
+        header = [legacy, ["ResponseID"] + [f"Tekst {j}" for j in range(1, len(legacy))]]
+        rows = [r + [""] * (len(legacy) - len(names)) if r else r for r in rows]
+    elif layout == "limesurvey":
+        header = [["id", "submitdate", "lastpage", "startlanguage"] + [f"{c}. Vraag [{c}]" for c in names]]
+        rows = [["1", "2024-01-01 10:00:00", "2", "nl", *r] if r else r for r in rows]
+    elif layout == "statline":
+        header = [["Perioden", *names]]
+        rows = [["2022*", *r] if r else r for r in rows]
+        fast = False
+    else:
+        header = [names]
+    buffer = io.StringIO()
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    writer = csv.writer(buffer, delimiter=sep, lineterminator=end, quoting=quoting)
+    for row in header + rows:
+        writer.writerow(row)
+    for _ in range(draw(st.integers(0, 2))):
+        buffer.write(end if draw(st.booleans()) else sep * (len(header[0]) - 1) + end)  # trailing empty rows
+    text = buffer.getvalue()
+    bom = draw(st.booleans())
+    data = text.encode("utf-8-sig" if bom else "utf-8")
+    options: dict = {}
+    if draw(st.integers(0, 3)) == 0:
+        options["dialect"] = layout
+    if draw(st.integers(0, 3)) == 0 and layout == "plain":
+        types = {"int": "numeric", "small": "numeric", "zero": "string", "float": "numeric", "iso": "date"}
+        variables = [
+            Variable(name, type=types.get(name.split("_")[0], "string"), missing_values=["weet niet"])
+            for name in names[::2]
+        ]
+        options["codebook"] = Codebook("t", tuple(variables))
+    return data, options, fast
+
+
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@PROPERTY
+@given(case=files())
+def test_property_c_parser_equals_python_path(tmp_path_factory, monkeypatch, case):
+    data, options, fast = case
+    path = tmp_path_factory.mktemp("fast") / "t.csv"
+    path.write_bytes(data)
+    old, new, answered = _read_both(path, monkeypatch, **options)
+    assert_same(old, new)
+    if not fast or isinstance(old, tuple):
+        return
+    text = data.decode("utf-8-sig")
+    sep = tabular._sniff_separator(text)
+    rows = tabular._trim(list(csv.reader(io.StringIO(text, newline=""), delimiter=sep)))
+    dialect = options.get("dialect") or tabular.detect_dialect(rows, separator=sep)
+    if tabular._safe_for_c_parser(text) and dialect != "statline":
+        assert answered, "the C parser path should read this file"
+
+
+# -- files longer than the head, and files the C parser must leave alone -----------------------------
+
+
+def _long_file(tmp_path: Path, rows: int = 2_600) -> Path:
+    lines = ["id;gemeente;score;bedrag;datum;opmerking;vlag"]
+    for i in range(rows):
+        score = "" if i % 7 == 0 else str(i % 11)
+        amount = f"{i % 900 + 1}.{i % 1000:03d},{i % 10}"  # thousands dot, decimal comma
+        note = '"tekst; met ""aanhalingstekens""\r\nen een regel"' if i % 13 == 0 else f"ok {i}"
+        lines.append(
+            f"{i};0{i % 400:03d};{score};{amount};2024-{1 + i % 12:02d}-{1 + i % 28:02d};{note};{'true' if i % 2 else 'false'}"
+        )
+    lines += ["", ";;;;;;"]
+    path = tmp_path / "lang.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+def test_long_file_equal_and_through_the_c_parser(tmp_path, monkeypatch):
+    path = _long_file(tmp_path)
+    old, new, answered = _read_both(path, monkeypatch)
+    assert answered
+    assert_same(old, new)
+    assert len(new.frame) == 2_600
+    assert new.codes["gemeente"].iloc[5] == "0005" and str(new.codes["score"].dtype) == "Int64"
+    assert new.codes["bedrag"].iloc[1500] == 601_500.0 and new.codes["bedrag"].iloc[1501] == 602_501.1
+    assert new.frame["opmerking"].iloc[13] == 'tekst; met "aanhalingstekens"\r\nen een regel'
+
+
+def test_long_file_with_a_codebook(tmp_path, monkeypatch):
+    path = _long_file(tmp_path)
+    book = Codebook(
+        "lang",
+        (
+            Variable("gemeente", type="numeric"),
+            Variable("score", type="numeric", value_labels={1: "een", 10: "tien"}, missing_values=[10]),
+            Variable("datum", type="datetime"),
+            Variable("opmerking", type="string", missing_values=["ok 3"]),
+            Variable("vlag", type="boolean"),
+            Variable("ontbreekt"),
+        ),
+    )
+    old, new, answered = _read_both(path, monkeypatch, codebook=book)
+    assert answered
+    assert_same(old, new)
+    assert any("not in the reviewed codebook" in w for w in new.warnings)
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ("\x1c", "a separator Python strips as whitespace"),
+        ("\u00a0", "a non-breaking space"),
+        ("\u0663", "an Arabic-Indic digit"),
+        ("\u212a", "the Kelvin sign (lower-cases to k)"),
+    ],
+)
+def test_characters_the_vectorised_rules_read_differently_take_the_python_path(
+    tmp_path, monkeypatch, extra, why
+):
+    path = tmp_path / "t.csv"
+    path.write_text(f"a,b\n1,{extra}2{extra}\n3,4\n", encoding="utf-8")
+    old, new, answered = _read_both(path, monkeypatch)
+    assert not answered, why
+    assert_same(old, new)
+
+
+def test_a_row_wider_than_the_header_gives_the_same_error(tmp_path, monkeypatch):
+    path = _long_file(tmp_path)
+    path.write_bytes(path.read_bytes() + b"1;2;3;4;5;6;7;8\r\n")
+    old, new, _ = _read_both(path, monkeypatch)
+    assert isinstance(old, tuple) and "fields but the header names 7 columns" in old[1]
+    assert old == new
+
+
+def test_an_unclosed_quote_gives_the_same_result(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,"open\n2,3\n', encoding="utf-8")
+    old, new, _ = _read_both(path, monkeypatch)
+    assert_same(old, new)
+
+
+# -- the real exports ------------------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    "name",
+    [
+        "survey_exports/qualtrics_sample.csv",
+        "survey_exports/qualtrics_sample_legacy.csv",
+        "survey_exports/limesurvey_codeonly.csv",
+        "statline/cbs_donorregister_statline.csv",
+    ],
+)
+@pytest.mark.parametrize("cross_check", [False, True])
+def test_real_exports_read_the_same(name, cross_check, monkeypatch):
+    path = real_file(name)
+    old, new, answered = _read_both(path, monkeypatch)
+    if cross_check:
+        monkeypatch.setattr(tabular, "_CROSS_CHECK", True)
+        new = read(path)
+    assert_same(old, new)
+    if not name.startswith("statline"):
+        assert answered
