@@ -174,8 +174,7 @@ class Table:
         """The valid values as stored (codes where the variable has value labels), no missing."""
         frame = self.frame[column]
         present = frame.notna()
-        codes = self.dataset.codes
-        source = codes[column] if codes is not None and column in codes.columns else frame
+        source = self.dataset.code_column(column) if self.dataset.has_codes(column) else frame
         return source[present]
 
     def distinct(self, column: str, limit: int = 50) -> list[Any]:

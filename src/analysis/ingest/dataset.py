@@ -10,9 +10,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.codebook import Codebook
+    from analysis.ingest.stored import StoredCodes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Dataset:
     """A frame with its codebook.
 
@@ -26,7 +27,9 @@ class Dataset:
     codes
         The same columns as stored in the file: numeric codes, with user-missing codes kept.
         Use it when you need the number behind a label, or why a value is missing
-        (:meth:`missing_reason`).
+        (:meth:`missing_reason`). The SPSS reader keeps them compactly
+        (:class:`~analysis.ingest.stored.StoredCodes`, in :attr:`stored`) and builds this frame
+        on each access; :meth:`code_column` gives one column without building the rest.
     path
         The file it came from.
     tables
@@ -38,10 +41,62 @@ class Dataset:
 
     frame: pd.DataFrame
     codebook: Codebook
-    codes: pd.DataFrame | None = None
+    stored: pd.DataFrame | StoredCodes | None = field(default=None, repr=False)
     path: Path | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        codebook: Codebook,
+        codes: pd.DataFrame | StoredCodes | None = None,
+        path: Path | None = None,
+        tables: dict[str, pd.DataFrame] | None = None,
+        warnings: tuple[str, ...] = (),
+        stored: pd.DataFrame | StoredCodes | None = None,
+    ) -> None:
+        # ``stored`` is the field's own name (what dataclasses.replace passes); ``codes`` the public one
+        set_ = object.__setattr__
+        set_(self, "frame", frame)
+        set_(self, "codebook", codebook)
+        set_(self, "stored", codes if codes is not None else stored)
+        set_(self, "path", path)
+        set_(self, "tables", tables if tables is not None else {})
+        set_(self, "warnings", tuple(warnings))
+
+    @property
+    def codes(self) -> pd.DataFrame | None:
+        """The stored codes as a frame (see the class documentation).
+
+        Readers that keep them compactly (:class:`~analysis.ingest.stored.StoredCodes`) build
+        the frame anew on each access: for one column use :meth:`code_column`.
+        """
+        from analysis.ingest.stored import StoredCodes
+
+        if isinstance(self.stored, StoredCodes):
+            return self.stored.to_frame()
+        return self.stored
+
+    def has_codes(self, column: str) -> bool:
+        """Whether the stored codes hold ``column``."""
+        return self.stored is not None and column in self.stored.columns
+
+    def code_column(self, column: str) -> pd.Series:
+        """One column of the stored codes, or of the frame when there are none.
+
+        Raises
+        ------
+        KeyError
+            Neither holds ``column``.
+        """
+        from analysis.ingest.stored import StoredCodes
+
+        if isinstance(self.stored, StoredCodes) and column in self.stored:
+            return self.stored.column(column)
+        if self.stored is not None and column in self.stored.columns:
+            return self.stored[column]
+        return self.frame[column]
 
     @property
     def name(self) -> str:
@@ -71,11 +126,12 @@ class Dataset:
 
         from analysis.ingest.labels import missing_mask
 
-        source = self.codes if self.codes is not None else self.frame
-        cols = columns if columns is not None else list(source.columns)
+        source = self.stored if self.stored is not None else self.frame
+        index = source.index
+        cols = list(columns) if columns is not None else list(source.columns)
         out = {}
         for name in cols:
-            s = source[name]
+            s = self.code_column(name)
             if name in self.codebook:
                 s = s.mask(missing_mask(s, self.codebook[name]))
             if isinstance(s.dtype, pd.CategoricalDtype):
@@ -84,7 +140,7 @@ class Dataset:
                 out[name] = pd.Series(np.nan, index=s.index)
                 continue
             out[name] = pd.to_numeric(s, errors="coerce").astype(float)
-        return pd.DataFrame(out, index=source.index).replace({None: np.nan})
+        return pd.DataFrame(out, index=index).replace({None: np.nan})
 
     def missing_reason(self, column: str) -> pd.Series:
         """Per row, why a value is missing: the label of its user-missing code.
@@ -106,8 +162,7 @@ class Dataset:
         from analysis.ingest.labels import missing_mask
 
         var = self.codebook[column]
-        source = self.codes if self.codes is not None else self.frame
-        raw = source[column]
+        raw = self.code_column(column)
         mask = missing_mask(raw, var)
         labels = dict(var.value_labels)
 

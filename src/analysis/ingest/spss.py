@@ -32,6 +32,7 @@ from analysis.errors import BruggenError, ReadError
 from analysis.ingest.dataset import Dataset
 from analysis.ingest.labels import labelled_frame
 from analysis.ingest.sniff import file_kind
+from analysis.ingest.stored import Encoded, StoredCodes, encode, join, labelled_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,9 +92,8 @@ def read(
     """
     del sheet, dialect  # not meaningful for SPSS files
     path = Path(path)
-    df, meta = _read_raw(path, encoding=encoding)
     warnings: list[str] = []
-    df = _convert_dates(df, meta, warnings)
+    columns, index, meta = _read_stored(path, encoding=encoding, warnings=warnings)
     own = codebook_from_meta(meta, dataset or path.stem)
     book = own
     if codebook is not None:
@@ -106,15 +106,76 @@ def read(
                 f"the file differs from the reviewed codebook in {len(drift)} place(s) ({shown}{more}); "
                 f"run `bruggen codebook {book.dataset}` to see them"
             )
-    frame = labelled_frame(df, book)
-    return Dataset(frame=frame, codebook=book, codes=df, path=path, warnings=tuple(warnings))
+    frame = _labelled(columns, index, book)
+    return Dataset(
+        frame=frame, codebook=book, codes=StoredCodes(columns, index), path=path, warnings=tuple(warnings)
+    )
 
 
-def _read_raw(path: Path, *, encoding: str | None):
+#: Cells read per pyreadstat call: a large file is read in slices of rows, each kept compactly
+#: (:mod:`analysis.ingest.stored`) before the next is read, so the peak memory of reading stays
+#: near the labelled frame's instead of pyreadstat's whole frame plus its copies.
+CHUNK_CELLS = 5_000_000
+#: Fewest rows per slice (each pyreadstat call reads the file's metadata again).
+CHUNK_MIN_ROWS = 10_000
+
+
+def _read_stored(path: Path, *, encoding: str | None, warnings: list[str]):
+    """The stored codes, column by column (encoded where that pays), their index and the metadata."""
+    import pandas as pd
+
+    _, meta = _read_raw(path, encoding=encoding, metadataonly=True)
+    n = getattr(meta, "number_rows", None)
+    width = max(len(meta.column_names), 1)
+    step = max(CHUNK_CELLS // width, CHUNK_MIN_ROWS)
+    if not isinstance(n, int) or n < 0 or n <= step:
+        slices = [(0, 0)]  # one read (row_limit 0: every row)
+    else:
+        slices = [(offset, step) for offset in range(0, n, step)]
+    pieces: dict[str, list] = {}
+    problems: dict[str, list] = {}
+    total = 0
+    for offset, limit in slices:
+        df, meta = _read_raw(path, encoding=encoding, row_offset=offset, row_limit=limit)
+        df.index = pd.RangeIndex(total, total + len(df))
+        df = _convert_dates(df, meta, warnings, problems=problems)
+        total += len(df)
+        for col in list(df.columns):
+            pieces.setdefault(col, []).append(encode(df.pop(col)))
+        del df
+    _date_warnings(problems, warnings)
+    index = pd.RangeIndex(total)
+    columns = {col: join(parts, index) for col, parts in pieces.items()}
+    return columns, index, meta
+
+
+def _labelled(columns: dict, index: Any, book: Codebook) -> pd.DataFrame:
+    """The labelled frame of the stored columns: what :func:`labelled_frame` gives for their frame."""
+    import pandas as pd
+
+    out: dict[str, Any] = {}
+    for col, entry in columns.items():
+        if isinstance(entry, Encoded):
+            if col in book:
+                out[col] = labelled_column(entry, book[col], index)
+            else:
+                out[col] = entry.decode(index)
+        else:
+            out[col] = labelled_frame(entry.to_frame(), book)[col] if col in book else entry
+    return pd.DataFrame(out, index=index, copy=False)  # columns the codes hold unchanged stay shared
+
+
+def _read_raw(
+    path: Path, *, encoding: str | None, metadataonly: bool = False, row_offset: int = 0, row_limit: int = 0
+):
     import pyreadstat
 
     suffix = path.suffix.lower()
     kwargs: dict[str, Any] = {"disable_datetime_conversion": True}
+    if metadataonly:
+        kwargs["metadataonly"] = True
+    if row_offset or row_limit:
+        kwargs.update(row_offset=row_offset, row_limit=row_limit)
     if suffix == ".por":
         fn = pyreadstat.read_por
     else:
@@ -221,8 +282,15 @@ def _format_kind(fmt: str | None) -> str:
     return m.group(0).upper() if m else ""
 
 
-def _convert_dates(df: pd.DataFrame, meta: Any, warnings: list[str]) -> pd.DataFrame:
-    """Turn SPSS seconds-since-1582 into datetimes and durations, out-of-range values to NaT."""
+def _convert_dates(
+    df: pd.DataFrame, meta: Any, warnings: list[str], *, problems: dict[str, list] | None = None
+) -> pd.DataFrame:
+    """Turn SPSS seconds-since-1582 into datetimes and durations, out-of-range values to NaT.
+
+    Row numbers in the warnings come from the frame's index (0-based). With ``problems`` given,
+    the out-of-range values are collected there per variable (for a file read in slices) and
+    :func:`_date_warnings` words them once; else they are worded into ``warnings`` at once.
+    """
     import numpy as np
     import pandas as pd
 
@@ -247,13 +315,26 @@ def _convert_dates(df: pd.DataFrame, meta: Any, warnings: list[str]) -> pd.DataF
         values[good] = origin + micros.to_numpy()[good].astype("int64").astype("timedelta64[us]")
         out[name] = pd.Series(values, index=df.index)
         if bad.any():
-            rows = [int(i) + 1 for i in np.flatnonzero(bad.to_numpy())[:3]]
-            warnings.append(
-                f"variable {name!r} ({fmt}): {int(bad.sum())} value(s) lie outside the years 1582-9999 "
-                f"(row(s) {', '.join(map(str, rows))}, stored value {secs[bad].iloc[0]:.6g} seconds) "
-                "and are read as missing; check them in SPSS"
+            rows = [int(i) + 1 for i in df.index[bad.to_numpy()][:3]]
+            seen = (
+                problems.setdefault(name, [fmt, 0, [], secs[bad].iloc[0]]) if problems is not None else None
             )
+            if seen is None:
+                seen = [fmt, 0, [], secs[bad].iloc[0]]
+            seen[1] += int(bad.sum())
+            seen[2] = (seen[2] + rows)[:3]
+            if problems is None:
+                _date_warnings({name: seen}, warnings)
     return out
+
+
+def _date_warnings(problems: dict[str, list], warnings: list[str]) -> None:
+    for name, (fmt, count, rows, first) in problems.items():
+        warnings.append(
+            f"variable {name!r} ({fmt}): {count} value(s) lie outside the years 1582-9999 "
+            f"(row(s) {', '.join(map(str, rows))}, stored value {first:.6g} seconds) "
+            "and are read as missing; check them in SPSS"
+        )
 
 
 def codebook_from_meta(meta: Any, dataset: str) -> Codebook:

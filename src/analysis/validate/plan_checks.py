@@ -132,7 +132,7 @@ def _binding_problems(b: Binding, ds: Dataset) -> list[str]:
         return missing
     var = ds.codebook.get(b.variable)
     labels = ds.frame[b.variable]
-    codes = ds.codes[b.variable] if ds.codes is not None and b.variable in ds.codes else labels
+    codes = ds.code_column(b.variable) if ds.has_codes(b.variable) else labels
     valid = codes[labels.notna()]
     out: list[str] = []
     for option, declared in b.values.items():
@@ -162,7 +162,7 @@ def _row_check(b: Binding, ds: Dataset) -> Check:
     from analysis.validate.evidence import example_rows
 
     labels = ds.frame[b.variable]
-    codes = ds.codes[b.variable] if ds.codes is not None and b.variable in ds.codes else labels
+    codes = ds.code_column(b.variable) if ds.has_codes(b.variable) else labels
     present = labels.notna()
     bad = present & False
     if b.kind == "key":

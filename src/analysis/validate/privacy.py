@@ -85,7 +85,7 @@ def pii_checks(
         (None, col, frame, marked) for col, marked in text_columns(ds, frame)
     ]
     for table, tframe in sorted(ds.tables.items()):
-        if tframe is ds.frame or tframe is ds.codes or _same_columns(tframe, frame):
+        if tframe is ds.frame or tframe is ds.stored or _same_columns(tframe, frame):
             continue
         tframe = tframe.reset_index(drop=True)
         for col in tframe.columns:

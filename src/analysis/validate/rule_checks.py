@@ -41,12 +41,15 @@ def cross_checks(loaded: dict[str, Dataset], config: dict[str, Any] | None) -> l
     from analysis.validate import rules
 
     out = []
+    frames: dict[str, Any] = {}  # one frame of stored codes per dataset, built once (issue #14)
     for o in rules.cross_checks(loaded, config):
         ds = loaded.get(o.dataset)
         frame = None
         ids = None
         if ds is not None and o.table is None:
-            frame = evidence.validation_frame(ds)
+            if o.dataset not in frames:
+                frames[o.dataset] = evidence.validation_frame(ds)
+            frame = frames[o.dataset]
             ids = evidence.id_column(ds.codebook, frame)
         sensitive = ds is not None and o.column in ds.codebook and ds.codebook[o.column].pii
         examples = evidence.example_rows(o.index, frame, ids) if o.unexpected_count else ()

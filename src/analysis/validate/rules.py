@@ -269,7 +269,9 @@ def _column(datasets: dict[str, Dataset], where: tuple[str, str | None, str]) ->
     if ds is None:
         return None
     if table is None:
-        source = ds.codes if ds.codes is not None and col in ds.codes.columns else ds.frame
+        if not ds.has_codes(col) and col not in ds.frame.columns:
+            return None
+        return ds.code_column(col).reset_index(drop=True)
     else:
         source = ds.tables.get(table)
     if source is None or col not in source.columns:
