@@ -197,7 +197,9 @@ def _long_file(tmp_path: Path, rows: int = 2_600) -> Path:
     return path
 
 
-def test_long_file_equal_and_through_the_c_parser(tmp_path, monkeypatch):
+@pytest.mark.parametrize("head_chars", [4 * 2**20, 60_000, 120_000])
+def test_long_file_equal_and_through_the_c_parser(tmp_path, monkeypatch, head_chars):
+    monkeypatch.setattr(tabular, "_HEAD_CHARS", head_chars)  # the head found in a prefix (or not)
     path = _long_file(tmp_path)
     old, new, answered = _read_both(path, monkeypatch)
     assert answered

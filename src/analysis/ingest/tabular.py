@@ -60,8 +60,9 @@ DIALECTS = ("auto", "qualtrics", "qualtrics_legacy", "limesurvey", "plain", "sta
 #: CBS StatLine symbols that stand for a missing number, with their meaning.
 STATLINE_SYMBOLS = {".": "niet beschikbaar (.)", "x": "geheim (x)"}
 
-#: Largest text file read into memory (bytes); bigger files need a database export.
-MAX_TEXT_BYTES = 512 * 1024 * 1024
+#: Largest text file read into memory (bytes); bigger files need a database export. The C
+#: parser path below needs about 8 times a file's size at its peak (the Python path 20 times).
+MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
 
 _LIMESURVEY_FIELDS = ("id", "submitdate", "lastpage", "startlanguage")
 _LIMESURVEY_TEXT = ("Response ID", "Date submitted", "Last page", "Start language")
@@ -1027,6 +1028,8 @@ C_PARSER = True
 #: Rows read with the ``csv`` module to recognise the dialect and the decimal mark (as many as
 #: the Python path looks at).
 _HEAD_ROWS = 2001
+#: Characters at the start of a text the head is looked for in first.
+_HEAD_CHARS = 4 * 2**20
 
 #: A file shorter than the head is also parsed by the ``csv`` module, and the C parser's cells must
 #: equal its cells (tests switch this off to compare the C parser's own result with the Python path).
@@ -1108,10 +1111,15 @@ def _read_text_fast(
 
     if not _safe_for_c_parser(text):
         return None
+
+    def first_rows(sample: str, count: int) -> list[list[str]]:
+        return list(itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=separator), count))
+
     try:
-        head = list(
-            itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=separator), _HEAD_ROWS)
-        )
+        # The first rows, from the first megabytes when they hold more than the head (its last
+        # row may be cut there), else from the whole text.
+        head = first_rows(text[:_HEAD_CHARS], _HEAD_ROWS + 1) if len(text) > _HEAD_CHARS else []
+        head = head[:_HEAD_ROWS] if len(head) > _HEAD_ROWS else first_rows(text, _HEAD_ROWS)
     except csv.Error:
         return None
     whole = len(head) < _HEAD_ROWS  # the head is the whole file
