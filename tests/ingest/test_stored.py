@@ -155,3 +155,25 @@ def test_labelled_column_matches_labelled_frame_row_by_row():
     pd.testing.assert_series_equal(
         stored.labelled_column(stored.encode(unlabelled), var, unlabelled.index), expected
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [np.nan, np.nan],
+        [],
+        [np.inf, -np.inf, 1.0, np.nan],
+        [-3.0, 2.0, 4095.0, np.nan, -3.0],  # whole numbers: positions by look-up
+        [-3.5, 2.0, 50_000.0, np.nan, 0.0],  # fractions, wide span: positions by search
+        [1e300, -1e-300, 5e-324],
+    ],
+)
+def test_encode_round_trip_edge_cases(values):
+    raw = pd.Series(values, dtype="float64", name="x")
+    enc = stored.encode(raw)
+    assert isinstance(enc, stored.Encoded)
+    back = enc.decode(raw.index)
+    pd.testing.assert_series_equal(back, raw, check_exact=True)
+    assert np.array_equal(
+        back.to_numpy()[raw.notna()].view(np.int64), raw.to_numpy()[raw.notna()].view(np.int64)
+    )

@@ -37,7 +37,7 @@ class Encoded:
 
     values: np.ndarray  # float64, sorted, no NaN
     positions: np.ndarray  # int8/int16, -1 where the row is system-missing (NaN)
-    name: str
+    name: Any
 
     def decode(self, index: pd.Index) -> pd.Series:
         """The column as stored: ``float64``, ``NaN`` for system-missing values."""
@@ -61,27 +61,25 @@ def encode(series: pd.Series) -> Encoded | pd.Series:
     if series.dtype != np.float64:
         return series
     raw = series.to_numpy()
-    values = np.unique(raw[~np.isnan(raw)])
+    nan = np.isnan(raw)
+    present = raw[~nan]
+    values = np.unique(present)
     if len(values) > MAX_DISTINCT:
         return series
-    positions = np.searchsorted(values, raw)
-    positions[np.isnan(raw)] = -1
-    enc = Encoded(values, _narrow(positions, len(values)), str(series.name))
-    # the round trip must give the same bits (it always should; -0.0 and 0.0 are the one trap)
-    back = np.take(np.append(enc.values, np.nan), enc.positions)
-    if not np.array_equal(back.view(np.int64), raw.view(np.int64)) and not _same_nan_bits(back, raw):
-        return series
-    return enc
-
-
-def _same_nan_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Equal bits, except that any NaN equals any NaN (pyreadstat's NaN and numpy's may differ)."""
-    import numpy as np
-
-    nan = np.isnan(a)
-    if not np.array_equal(nan, np.isnan(b)):
-        return False
-    return bool(np.array_equal(a[~nan].view(np.int64), b[~nan].view(np.int64)))
+    zero = present == 0
+    if zero.any() and np.signbit(present[zero]).any():
+        return series  # -0.0 == 0.0: one distinct value would lose the sign
+    # every value is one of ``values`` with the same bits, so values[position] is the value itself
+    low = values[0] if len(values) else 0.0
+    span = values[-1] - low if len(values) else 0.0
+    if span < 4096 and np.array_equal(values, np.floor(values)):  # small whole numbers: a look-up
+        lut = np.full(int(span) + 1, -1, dtype=np.int16)
+        lut[(values - low).astype(np.intp)] = np.arange(len(values), dtype=np.int16)
+        positions = lut[(np.where(nan, low, raw) - low).astype(np.intp)]
+    else:
+        positions = np.searchsorted(values, raw).astype(np.int16)
+    positions[nan] = -1
+    return Encoded(values, _narrow(positions, len(values)), series.name)
 
 
 def join(pieces: list[Encoded | pd.Series], index: pd.Index) -> Encoded | pd.Series:
