@@ -132,9 +132,18 @@ def files(draw):
     else:
         header = [names]
     buffer = io.StringIO()
-    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
-    writer = csv.writer(buffer, delimiter=sep, lineterminator=end, quoting=quoting)
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, "raw"]))
+    writer = csv.writer(
+        buffer, delimiter=sep, lineterminator=end, quoting=csv.QUOTE_ALL if quoting == "raw" else quoting
+    )
     for row in header + rows:
+        if quoting == "raw":  # hand-written: a quote inside an unquoted cell stays as it is
+            safe = all(
+                sep not in c and "\r" not in c and "\n" not in c and not c.startswith('"') for c in row
+            )
+            if safe:
+                buffer.write(sep.join(row) + end)
+                continue
         writer.writerow(row)
     for _ in range(draw(st.integers(0, 2))):
         buffer.write(end if draw(st.booleans()) else sep * (len(header[0]) - 1) + end)  # trailing empty rows
