@@ -295,3 +295,14 @@ def test_real_exports_read_the_same(name, cross_check, monkeypatch):
     assert_same(old, new)
     if not name.startswith("statline"):
         assert answered
+
+
+def test_a_field_longer_than_the_csv_module_reads_gives_the_same_error(tmp_path, monkeypatch):
+    path = _long_file(tmp_path)
+    data = path.read_bytes()
+    assert data.count(b";ok 2499;") == 1
+    path.write_bytes(data.replace(b";ok 2499;", b";" + b"x" * 140_000 + b";"))  # after the head
+    old, new, answered = _read_both(path, monkeypatch)
+    assert not answered
+    assert isinstance(old, tuple) and "field larger than field limit" in old[1]
+    assert old == new

@@ -1140,7 +1140,7 @@ def _read_text_fast(
     filled_rows = (~empty).to_numpy().nonzero()[0]
     n = int(filled_rows[-1]) + 1 if len(filled_rows) else 0
     limit = csv.field_size_limit()
-    if any(frame.iloc[:, j].str.len().max() > limit for j in range(width)):
+    if len(text) > limit and any(_longest(frame.iloc[:, j]) > limit for j in range(width)):
         return None  # the csv module refuses such a field; the Python path says so
     if not whole and n < _HEAD_ROWS:
         return None
@@ -1275,16 +1275,16 @@ def _convert_fast(
     texts = stripped[rest] if not complete else stripped
     if want not in (None, "numeric", "date", "datetime"):
         return python()
-    if want in (None, "numeric") and not (want is None and texts.str.match(r"^[+-]?0[0-9]").any()):
-        if decimal == "," and texts.str.fullmatch(_NUM_COMMA.pattern.replace(r"\d", "[0-9]")).all():
+    if want in (None, "numeric") and not (want is None and _some(texts, r"^[+-]?0[0-9]")):
+        if decimal == "," and _every(texts, _NUM_COMMA):
             numbers = texts.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        elif texts.str.fullmatch(_NUM_POINT.pattern.replace(r"\d", "[0-9]")).all():
+        elif _every(texts, _NUM_POINT):
             numbers = texts
         else:
             numbers = None
         if numbers is not None:
             values = _floats(numbers)
-            if texts.str.fullmatch(r"[+-]?[0-9]+").all() and bool((values.abs() < 2**53).all()):
+            if _every(texts, _INT) and bool((values.abs() < 2**53).all()):
                 return place(values, "Int64"), "numeric"
             return place(values, "float64"), "numeric"
         if want == "numeric":
@@ -1293,8 +1293,8 @@ def _convert_fast(
         lowered = texts.str.lower()
         if lowered.isin(["true", "false"]).all():
             return place(lowered == "true", "boolean"), "boolean"
-    iso = texts.str.fullmatch(_ISO_DATE.pattern.replace(r"\d", "[0-9]")).all()
-    nl = not iso and texts.str.fullmatch(_NL_DATE.pattern.replace(r"\d", "[0-9]")).all()
+    iso = _every(texts, _ISO_DATE)
+    nl = not iso and _every(texts, _NL_DATE)
     if iso or nl:
         plain = texts.astype(object)
         if iso:
@@ -1308,6 +1308,32 @@ def _convert_fast(
     if want in ("date", "datetime"):
         return python()  # the warning says the values are not dates
     return place(raw[rest] if not complete else raw, "str"), "string"
+
+
+def _every(texts: pd.Series, pattern: re.Pattern) -> bool:
+    """Whether every (stripped) text matches one of the reader's patterns, ``\\d`` read as
+    ``[0-9]`` (the text holds no other decimal digit: :func:`_safe_for_c_parser`); the first
+    thousand are tried first, so a text column fails fast."""
+    regex = pattern.pattern.replace(r"\d", "[0-9]")
+    if not texts.iloc[:1000].str.fullmatch(regex).all():
+        return False
+    return bool(texts.str.fullmatch(regex).all())
+
+
+def _some(texts: pd.Series, regex: str) -> bool:
+    """Whether some text starts with a match of ``regex`` (the first thousand tried first)."""
+    return bool(texts.iloc[:1000].str.match(regex).any() or texts.str.match(regex).any())
+
+
+def _longest(column: pd.Series) -> int:
+    """The most characters in a cell (from the byte lengths, counted only when they could matter)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(column)
+    if (pc.max(pc.binary_length(array)).as_py() or 0) <= csv.field_size_limit():
+        return 0
+    return int(pc.max(pc.utf8_length(array)).as_py() or 0)
 
 
 def _floats(numbers: pd.Series) -> pd.Series:
