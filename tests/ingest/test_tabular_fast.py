@@ -257,6 +257,17 @@ def test_characters_the_vectorised_rules_read_differently_take_the_python_path(
     assert_same(old, new)
 
 
+@pytest.mark.parametrize("layout", ["plain", "qualtrics"])
+def test_blank_rows_through_the_whole_head_then_data(tmp_path, monkeypatch, layout):
+    header = "a,b,c\r\n" if layout == "plain" else 'a,b,c\r\nA?,B?,C?\r\n"{""ImportId"":""QID1""}",x,y\r\n'
+    body = "\r\n" * 2_100 + "".join(f"{i},{i * 2},t{i}\r\n" for i in range(50))
+    path = tmp_path / "t.csv"
+    path.write_text(header + body, encoding="utf-8")
+    old, new, answered = _read_both(path, monkeypatch)
+    assert answered
+    assert_same(old, new)
+
+
 def test_a_row_wider_than_the_header_gives_the_same_error(tmp_path, monkeypatch):
     path = _long_file(tmp_path)
     path.write_bytes(path.read_bytes() + b"1;2;3;4;5;6;7;8\r\n")

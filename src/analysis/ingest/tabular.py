@@ -1125,7 +1125,8 @@ def _read_text_fast(
         return None
     whole = len(head) < _HEAD_ROWS  # the head is the whole file
     decimal = _decimal_mark(head, separator)
-    head = _trim(head)
+    if whole:
+        head = _trim(head)  # else the file goes on after the head, whose rows are then all kept
     if not head or not head[0]:
         return None
     width = len(head[0])
