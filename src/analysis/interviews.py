@@ -172,14 +172,12 @@ def quotes(
     codes = codings["code"].astype(str)
     theme_rows = codings[codes.isin(themes)]
     marked = meta.quote is not None and bool((codes == meta.quote).any())
-    blocked = codings[codes == meta.identifying] if meta.identifying else codings.iloc[:0]
+    blocked = _Spans(codings[codes == meta.identifying] if meta.identifying else codings.iloc[:0])
+    coded = {t: _Spans(theme_rows[theme_rows["code"].astype(str) == t]) for t in themes} if marked else {}
     rows = []
     for seg in (codings[codes == meta.quote] if marked else theme_rows).itertuples():
-        if marked:
-            hit = [t for t in themes if _overlaps(seg, theme_rows[theme_rows["code"].astype(str) == t])]
-        else:
-            hit = [str(seg.code)]
-        if not hit or _overlaps(seg, blocked):
+        hit = [t for t in themes if coded[t].overlap(seg)] if marked else [str(seg.code)]
+        if not hit or blocked.overlap(seg):
             continue
         size = len(str(seg.text).split())
         if max_words is not None and size > max_words:
@@ -276,9 +274,23 @@ def _people(
     return people.reset_index(drop=True), groups
 
 
-def _overlaps(segment: Any, others: pd.DataFrame) -> bool:
-    same = others[others["document"].astype(str) == str(segment.document)]
-    return bool(((same["start"] < segment.end) & (same["end"] > segment.start)).any())
+class _Spans:
+    """The character spans of some codings, by document, for overlap tests of many segments."""
+
+    def __init__(self, codings: pd.DataFrame):
+        self._by_doc = {
+            doc: (part["start"].to_numpy(dtype=float, na_value=float("nan")),
+                  part["end"].to_numpy(dtype=float, na_value=float("nan")))
+            for doc, part in codings.groupby(codings["document"].astype(str), sort=False)
+        }  # fmt: skip
+
+    def overlap(self, segment: Any) -> bool:
+        """Whether any span of the segment's document overlaps the segment's span."""
+        spans = self._by_doc.get(str(segment.document))
+        if spans is None:
+            return False
+        starts, ends = spans
+        return bool(((starts < segment.end) & (ends > segment.start)).any())
 
 
 class CaseBox(Result):
@@ -385,12 +397,12 @@ def case_box(
     meta = meta or MetaCodes()
     _require(codings, ["document", "start", "end", "text", "code", case, group, *([label] if label else [])])
     codes = codings["code"].astype(str)
-    blocked = codings[codes == meta.identifying] if meta.identifying else codings.iloc[:0]
+    blocked = _Spans(codings[codes == meta.identifying] if meta.identifying else codings.iloc[:0])
     themes = codings[~codes.isin(meta.markers)]
     rows = []
     marked = codings[codes == meta.case_box] if meta.case_box else codings.iloc[:0]
     for seg in marked.itertuples():
-        if _overlaps(seg, blocked) or (max_words is not None and len(str(seg.text).split()) > max_words):
+        if blocked.overlap(seg) or (max_words is not None and len(str(seg.text).split()) > max_words):
             continue
         guid = getattr(seg, "selection_guid", None)
         rows.append(
