@@ -12,13 +12,13 @@ Files are written whole or not at all (:func:`analysis.outputs.write_outputs`).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.prepare import compose
+from analysis.validate.cache import settings_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,18 +57,9 @@ def cache_key(vs: ValidatedStudy, part: str) -> str:
     section = (vs.study.config.get("plan") or {}).get(part)
     h = hashlib.sha256()
     h.update(vs.study.digest().encode() + b"\0")
-    h.update(json.dumps(_canonical(section), sort_keys=True, default=repr).encode() + b"\0")
+    h.update(settings_bytes(section) + b"\0")
     h.update(code_version().encode())
     return h.hexdigest()
-
-
-def _canonical(value: Any) -> Any:
-    """The section with every mapping key as typed text (YAML reads ``yes:`` as ``True``)."""
-    if isinstance(value, dict):
-        return {f"{type(k).__name__}:{k}": _canonical(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    return value
 
 
 def cache_path(vs: ValidatedStudy, part: str) -> Path:

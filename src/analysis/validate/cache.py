@@ -93,8 +93,13 @@ def cache_key(study: Study) -> str:
     h = hashlib.sha256(b"bruggen validation\0")
     h.update(study.digest().encode() + b"\0" + environment().encode() + b"\0")
     # the settings as read (a Study made from a dict need not match its file)
-    h.update(json.dumps(_canonical(study.config), sort_keys=True, default=repr).encode())
+    h.update(settings_bytes(study.config))
     return h.hexdigest()
+
+
+def settings_bytes(value: Any) -> bytes:
+    """Settings as canonical JSON bytes for a cache key (the prepare stage's key uses it too)."""
+    return json.dumps(_canonical(value), sort_keys=True, default=repr).encode()
 
 
 def _canonical(value: Any) -> Any:
