@@ -55,7 +55,7 @@ def print_pdf(
                 f"--user-data-dir={profile}",
                 f"--virtual-time-budget={budget_ms}",
                 f"--print-to-pdf={tmp}",
-                page.resolve().as_uri(),
+                page.resolve().as_uri() + "#print",  # figures drawn at their printed width
             ],
             capture_output=True,
             text=True,
