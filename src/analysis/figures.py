@@ -9,7 +9,7 @@ parts) so the same input gives the same report bytes.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,7 +144,7 @@ def to_html(fig: go.Figure, div_id: str, *, label: str | None = None, descriptio
     """
     from markupsafe import escape
 
-    spec = fig.to_plotly_json()
+    spec = _wrap_long_texts(fig.to_plotly_json())
     data = json.dumps(spec.get("data", []), sort_keys=True, default=_json_default, ensure_ascii=False)
     layout = json.dumps(spec.get("layout", {}), sort_keys=True, default=_json_default, ensure_ascii=False)
     config = json.dumps({"displaylogo": False, "responsive": True, "displayModeBar": False}, sort_keys=True)
@@ -156,6 +156,32 @@ def to_html(fig: go.Figure, div_id: str, *, label: str | None = None, descriptio
         f'<p id="{div_id}-alt" class="figuur-alt">{escape(description)}</p>\n'
         f'<script>Plotly.newPlot("{div_id}", {_script_safe(data)}, {_script_safe(layout)}, {config});</script>'
     )
+
+
+#: Legend entries and axis titles longer than this many characters are folded onto more lines,
+#: so they stay inside the figure at its printed width (17 cm) and on narrow screens.
+WRAP_AT = 48
+
+
+def _wrap_long_texts(spec: dict) -> dict:
+    """The figure's JSON with long legend entries and axis and legend titles folded (``<br>``)."""
+    import textwrap
+
+    def fold(text: Any) -> Any:
+        if not isinstance(text, str) or len(text) <= WRAP_AT or "<br>" in text:
+            return text
+        return "<br>".join(textwrap.wrap(text, WRAP_AT, break_long_words=False))
+
+    for trace in spec.get("data", []):
+        if "name" in trace:
+            trace["name"] = fold(trace["name"])
+    layout = spec.get("layout", {})
+    for key, value in layout.items():
+        if (key.startswith(("xaxis", "yaxis")) or key == "legend") and isinstance(value, dict):
+            title = value.get("title")
+            if isinstance(title, dict) and "text" in title:
+                title["text"] = fold(title["text"])
+    return spec
 
 
 def _script_safe(js: str) -> str:

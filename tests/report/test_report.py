@@ -272,3 +272,21 @@ def test_the_tables_workbook_is_labelled_with_titles_not_names(built):
         assert sheet.title not in names and "_" not in sheet.title, sheet.title
         first = str(sheet.cell(1, 1).value)
         assert "_" not in first and " " in first, first
+
+
+def test_long_legend_entries_and_axis_titles_are_folded_to_stay_inside_the_figure():
+    """A figure in the report is 17 cm wide when printed: long texts are folded onto lines."""
+    import textwrap
+
+    import plotly.graph_objects as go
+
+    from analysis.figures import WRAP_AT, to_html
+
+    long = "Vergoeding voor de rol (sleutelpersoon, vrijwilliger, bestuurslid) (niet 'onbetaald')"
+    fig = go.Figure(go.Bar(x=[1], y=["a"], name=long, orientation="h"))
+    fig.update_layout(xaxis_title=long, yaxis_title="kort", legend_title_text=long)
+    html = to_html(fig, "f")
+    folded = "<br>".join(textwrap.wrap(long, WRAP_AT))
+    assert html.count(folded) == 3  # legend entry, axis title, legend title
+    assert '"text": "kort"' in html
+    assert fig.data[0].name == long  # the figure itself (a notebook's) is left as it is
