@@ -129,7 +129,7 @@ def test_init_proposes_the_plan_from_names_labels_and_values(example):
     assert kinds == {"response", "collaboration_form", "interview_themes"}
     # no names file in the folder: no quotes, and study.yml says why
     text = (folder / "study.yml").read_text(encoding="utf-8")
-    assert "NOT FOUND: citaten (kind quotes)" in text
+    assert "NOT FOUND: quotes (kind quotes)" in text
 
 
 def test_every_binding_line_is_marked_for_review(example):

@@ -308,7 +308,7 @@ def test_case_box_candidates_title_text_and_speaker_escaped():
     assert (titled.table()["title"] == "Goed voorbeeld; GGD-contact").all()  # an acronym stays
     assert table["speaker"].str.fullmatch(r"(formeel|informeel) \d+").all()
     html = result.report_blocks("nl")[0][1]
-    assert html.startswith('<aside class="praktijkvoorbeeld"><h3>Goed voorbeeld; vast aanspreekpunt</h3>')
+    assert html.startswith('<aside class="case-box"><h3>Goed voorbeeld; vast aanspreekpunt</h3>')
     assert html.endswith("</blockquote></aside>") and html.count('<blockquote class="citaat">') == 1
     assert "<b>" not in html and "&lt;b&gt;begonnen&lt;/b&gt; &amp; doorgezet (1)" in html
     assert "Fatma" not in html

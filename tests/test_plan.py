@@ -284,8 +284,7 @@ def test_library_functions_take_column_names_as_arguments():
 #: Words that are the library's own vocabulary (or plain Dutch and English), even though the
 #: example study happens to use them as names too.
 VOCABULARY = {
-    "interviews", "verwijzingen",  # chapters (section ids) of every report
-    "gemeenten",  # the folder of municipality reports
+    *plan_module.CHAPTERS,  # chapters (section ids) of every report
     "consent", "completed", "outcome", "region", "population",  # plain English words
     "ja", "nee",  # Dutch yes and no, which the consent and yes/no detection look for
     "document", "code", "case", "start", "end", "text", "coder", "created", "position",  # QDA columns
@@ -294,7 +293,7 @@ VOCABULARY = {
 
 #: Dutch words that ``bruggen init`` looks for in a researcher's labels to propose a plan
 #: (a side labelled formeel/informeel, a form labelled structureel): matching vocabulary there.
-PROPOSAL_WORDS = {"formeel", "informeel", "sleutelpersoon", "structureel", "onbekend"}
+PROPOSAL_WORDS = {"formeel", "informeel", "sleutelpersoon", "structureel", "onbekend", "samenwerkingsvorm"}
 
 
 def _example_names() -> set[str]:
@@ -309,6 +308,7 @@ def _example_names() -> set[str]:
             names |= {str(code) for code in var.get("value_labels") or {} if isinstance(code, str)}
     names |= {"formeel", "informeel", "structureel", "projectmatig", "ad_hoc", "sleutelpersoon"}
     names |= {"NIET_SERIEUS_GENOMEN", "TERUGKOPPELING", "SAMENWERKINGSSTRUCTUUR"}  # example codes
+    names |= set(CONFIG["analyses"])  # the example's names of its analyses (respons, themas ...)
     roles = {part for part in plan_module.ROLES} | {
         name for roles in plan_module.ROLES.values() for role in roles for name in role.split(".")
     }  # the library's concepts (respondent_type, warm_handover) are its own vocabulary
@@ -336,6 +336,7 @@ def test_the_name_scan_would_find_a_name():
     """The scan above is not vacuous: it knows the example's names."""
     names = _example_names()
     assert {"org_side", "organisatie_enquete", "collab_form", "from_resp_id", "structureel"} <= names
+    assert {"gemeenten", "themas", "voltooiing", "samenloop"} <= names
 
 
 # -- the command never shows a traceback -------------------------------------------------------------

@@ -46,7 +46,7 @@ def load(path: str | Path | None = None) -> ValidatedStudy:
     --------
     >>> import analysis
     >>> study = analysis.load("study.yml")              # doctest: +SKIP
-    >>> study.analyse("samenwerkingsvorm").findings()   # doctest: +SKIP
+    >>> study.analyse("vormen").findings()              # doctest: +SKIP
     """
     from analysis.study import load_validated
 

@@ -35,7 +35,7 @@ class CollaborationProfile(Result):
             raise NotImplementedError("fewer than two groups or forms: there is no test")
         return self.fit.test_nominal_association()
 
-    key = "samenwerkingsvorm"
+    key = "collaboration_form"
 
     def __init__(
         self,

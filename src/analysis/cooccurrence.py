@@ -61,7 +61,7 @@ class CodeCooccurrence(Result):
     names (the matrix' rows and columns, the findings); the methods take either.
     """
 
-    key = "samenloop"
+    key = "cooccurrence"
 
     def __init__(
         self,
@@ -306,7 +306,7 @@ def cooccurrence(
     matrix = pd.DataFrame(counts, index=shown, columns=shown)
     matrix.index.name = matrix.columns.name = t["code"]
     title = t["title"].format(unit=t[f"per_{unit}"])
-    table = suppress_counts(matrix, policy, name="samenloop", lang=lang, title=title)
+    table = suppress_counts(matrix, policy, name="cooccurrence", lang=lang, title=title)
     table = _mirror(table, SuppressionEntry, SuppressionLog)
     return CodeCooccurrence(
         table, codes=list(chosen), labels=shown, unit=unit, measure=measure, n_units=len(incidence)
@@ -410,7 +410,7 @@ UNIT_SHORTHANDS = {"segment": (("document", "start", "end"), "document"), "docum
 class IntercoderAgreement(Result):
     """Percent agreement and Cohen's kappa per code on the units both coders coded."""
 
-    key = "overeenstemming"
+    key = "intercoder_agreement"
 
     def __init__(
         self,

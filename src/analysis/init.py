@@ -843,14 +843,14 @@ def _propose_analyses(p: Proposal) -> None:
             if p.bound("municipalities", "region") and p.bound("survey", "municipality"):
                 spec["rows"] = "region"
                 why += " and the municipality frame a region"
-            p.analyses.append(Guess("respons", spec, why))
+            p.analyses.append(Guess("response", spec, why))
         else:
-            p.lack("analyses", "respons (kind response): needs survey.side or survey.respondent_type")
+            p.lack("analyses", "response (kind response): needs survey.side or survey.respondent_type")
         if p.bound("survey", "collaboration_form"):
             if has_side:
                 p.analyses.append(
                     Guess(
-                        "samenwerkingsvorm_per_kant",
+                        "collaboration_form_by_side",
                         {"kind": "collaboration_form", "by": "side"},
                         "the survey binds collaboration_form and side",
                     )
@@ -858,23 +858,25 @@ def _propose_analyses(p: Proposal) -> None:
             if has_type:
                 p.analyses.append(
                     Guess(
-                        "samenwerkingsvorm",
+                        "collaboration_form",
                         {"kind": "collaboration_form", "by": "respondent_type"},
                         "the survey binds collaboration_form and respondent_type",
                     )
                 )
         else:
-            p.lack("analyses", "samenwerkingsvorm (kind collaboration_form): needs survey.collaboration_form")
+            p.lack(
+                "analyses", "collaboration_form (kind collaboration_form): needs survey.collaboration_form"
+            )
     if p.bound("interviews"):
         by = next((r for r in ("side", "respondent_type") if p.bound("interviews", r) is not None), None)
         if by:
             p.analyses.append(
-                Guess("themas", {"kind": "interview_themes", "by": by}, f"the interviews bind {by}")
+                Guess("interview_themes", {"kind": "interview_themes", "by": by}, f"the interviews bind {by}")
             )
             if p.names_file is not None and p.bound("interviews", "quote_themes"):
                 p.analyses.append(
                     Guess(
-                        "citaten",
+                        "quotes",
                         {"kind": "quotes", "by": by, "n": 3},
                         f"the interviews bind {by} and quote_themes, and {p.names_file.value} lists names to replace",
                     )
@@ -882,14 +884,14 @@ def _propose_analyses(p: Proposal) -> None:
             else:
                 p.lack(
                     "analyses",
-                    "citaten (kind quotes): quotes are published only with a names file under privacy.names_file "
+                    "quotes (kind quotes): quotes are published only with a names file under privacy.names_file "
                     "(names and places to replace); add one, check plan.interviews.quote_themes, then add "
-                    "citaten: {kind: quotes, by: " + by + "}",
+                    "quotes: {kind: quotes, by: " + by + "}",
                 )
         else:
             p.lack(
                 "analyses",
-                "themas (kind interview_themes): needs interviews.side or interviews.respondent_type",
+                "interview_themes (kind interview_themes): needs interviews.side or interviews.respondent_type",
             )
     qi = [
         c

@@ -43,7 +43,7 @@ class Quotes(Result):
     the researcher only. ``candidates`` counts the segments the quotes were chosen from.
     """
 
-    key = "citaten"
+    key = "quotes"
 
     def __init__(self, selection: QuoteSelection, lang: str = "nl", candidates: int | None = None):
         self.selection = selection
@@ -302,7 +302,7 @@ class CaseBox(Result):
     ``<aside>`` box: a short title from its codes, the pseudonymised text, the speaker's label.
     """
 
-    key = "praktijkvoorbeeld"
+    key = "case_box"
 
     def __init__(self, candidates: pd.DataFrame, picked: int | None, refused: pd.DataFrame, lang: str = "nl"):
         self.candidates = candidates
@@ -348,7 +348,7 @@ class CaseBox(Result):
             return ""
         box = self.candidates.iloc[self.picked]
         title = f"<h3>{escape(box['title'])}</h3>" if box["title"] else ""
-        return f'<aside class="praktijkvoorbeeld">{title}{quote_html(box["text"], box["speaker"])}</aside>'
+        return f'<aside class="case-box">{title}{quote_html(box["text"], box["speaker"])}</aside>'
 
     def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]]:
         """The picked practice box as one block (none when no candidate may be published)."""

@@ -188,7 +188,7 @@ class JointDisplay(Result):
     with the method of the suggestion below it; there is no figure.
     """
 
-    key = "samenhang"
+    key = "joint_display"
 
     def __init__(
         self,

@@ -81,7 +81,7 @@ class SideComparison(Result):
     ``None``); both work on unsuppressed data and are for the researcher only.
     """
 
-    key = "perspectieven"
+    key = "perspectives"
 
     def __init__(
         self,
@@ -573,7 +573,7 @@ class LikertItems(Result):
     (unsuppressed data: for the researcher only).
     """
 
-    key = "uitspraken"
+    key = "likert_items"
 
     def __init__(
         self,

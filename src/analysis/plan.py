@@ -16,7 +16,7 @@ under ``analyses:``::
         indicators: [convenant, financiering, vast_contact]
         scales:
           serieus: {items: [serieus_1, serieus_2, serieus_3, serieus_4], reversed: [serieus_4], min_items: 3}
-        reach: {count: bereik, population: doelgroep}
+        reach: {count: bereikt, population: doelgroep}
       municipalities: {dataset: kader, code: gemcode, name: gemnaam, region: regio, size: grootte}
       referrals: {dataset: log, sender: verwijzer, destination: naar, referred: datum_verwijzing,
                   first_contact: datum_contact, completed: {variable: geslaagd, yes: 1},
@@ -25,7 +25,7 @@ under ``analyses:``::
                    coder: {variable: coder, check: Tweede codeur}}
     analyses:
       vormen: {kind: collaboration_form, by: respondent_type}
-      overeenstemming: {kind: intercoder_agreement, unit: segment}
+      codeurs: {kind: intercoder_agreement, unit: segment}
 
 Every part is optional: a study with only a survey binds only ``survey``. A category value
 (``formal: 1``, ``structural: 3``) may be given as the stored code or as its value label.

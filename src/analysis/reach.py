@@ -106,7 +106,7 @@ WHO = {"informal": "who_informal", "formal": "who_formal", None: "who_all"}
 class ReachModel(Result):
     """Reach per 1,000 of the target population by collaboration form (see :func:`reach_model`)."""
 
-    key = "bereik"
+    key = "reach"
 
     def __init__(
         self,
@@ -815,7 +815,7 @@ def _model_rows(fits, X, terms, predictor, levels, n) -> list[dict[str, Any]]:
 class ReachSummary(Result):
     """RE-AIM reach: number, proportion, the funnel and representativeness (see :func:`reach_summary`)."""
 
-    key = "bereik_trechter"
+    key = "reach_funnel"
 
     def __init__(
         self,

@@ -173,7 +173,7 @@ class ReferralFlows(Result):
     destinations, row percentages); ``flows()`` the flows the figure may draw.
     """
 
-    key = "verwijsstromen"
+    key = "referral_flows"
 
     def __init__(
         self,
@@ -374,7 +374,7 @@ class Completion(Result):
     See :func:`completion_model`.
     """
 
-    key = "voltooiing"
+    key = "completion"
 
     def __init__(
         self,
@@ -750,7 +750,7 @@ def _r_quantile(times, curve, p: float = 0.5) -> float:
 class TimeToContact(Result):
     """Days from referral to first contact, censored at the observation end (see :func:`time_to_contact`)."""
 
-    key = "wachttijd"
+    key = "time_to_contact"
 
     def __init__(
         self,
@@ -1210,7 +1210,7 @@ def _curve(km, times, min_at_risk: int) -> pd.DataFrame:
 class EarlySignals(Result):
     """Signals about self-determination among referrals from the informal side (see :func:`early_signals`)."""
 
-    key = "vroege_signalen"
+    key = "early_signals"
 
     def __init__(
         self,

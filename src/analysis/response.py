@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class Response(Result):
     """Respondents by group (see :func:`response`)."""
 
-    key = "respons"
+    key = "response"
 
     def __init__(self, disclosed: DisclosedTable, by: str, rows: str | None, labels: Mapping[str, str]):
         self._table = disclosed

@@ -225,7 +225,7 @@ class Reliability(Result):
     respondents; the attributes above stay available.
     """
 
-    key = "betrouwbaarheid"
+    key = "reliability"
 
     def __init__(
         self,
@@ -712,7 +712,7 @@ class Reliabilities(Result):
     (its ``n`` shows as ``"<10"``) and left out of ``to_frame()``, the figure and the findings.
     """
 
-    key = "betrouwbaarheid"
+    key = "reliability"
 
     def __init__(self, scales: Mapping[str, Reliability], *, policy: Policy, lang: str = "nl"):
         self.scales = dict(scales)

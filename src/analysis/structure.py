@@ -351,7 +351,7 @@ class _Variant:
 class CollaborationStructure(Result):
     """The structural index, its classification and their check (see :func:`collaboration_structure`)."""
 
-    key = "samenwerkingsindex"
+    key = "collaboration_index"
 
     def __init__(
         self,

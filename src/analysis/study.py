@@ -289,7 +289,7 @@ class ValidatedStudy:
     >>> import analysis
     >>> study = analysis.load("study.yml")            # doctest: +SKIP
     >>> study.data("enquete").shape       # doctest: +SKIP
-    >>> res = study.analyse("samenwerkingsvorm")      # doctest: +SKIP
+    >>> res = study.analyse("vormen")                 # doctest: +SKIP
     >>> res.table(); res.figure(); res.findings()     # doctest: +SKIP
     """
 

@@ -49,7 +49,7 @@ class SupportTable:
 class SupportProfile(Result):
     """Support variables by collaboration form (and side) (see :func:`support_profile`)."""
 
-    key = "ondersteuning"
+    key = "support"
 
     def __init__(
         self,

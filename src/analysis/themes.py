@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class CodeMatrix(Result):
     """Coded segments per code (family) and group (see :func:`code_matrix`)."""
 
-    key = "thema_matrix"
+    key = "code_matrix"
 
     def __init__(self, disclosed: DisclosedTable, by: str, level: str, by_label: str | None = None):
         self._table = disclosed
@@ -397,7 +397,7 @@ def _require(codings: pd.DataFrame, columns: Sequence[str]) -> None:
 class Themes(Result):
     """Code analysis of the interviews: see :func:`interview_themes`."""
 
-    key = "themas"
+    key = "interview_themes"
 
     def __init__(self, **parts: Any):
         self.__dict__.update(parts)

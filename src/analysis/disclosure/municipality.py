@@ -115,8 +115,8 @@ def municipality_fallback(
     ('Aa', 'regio Noord (samengevoegd)', 'regio Noord (samengevoegd)')
     >>> g.mapping["Dd"], g.mapping["Ee"]
     ('grootteklasse klein (samengevoegd)', 'grootteklasse klein (samengevoegd)')
-    >>> g.sentence("Bb")
-    'De cijfers van Bb zijn samengevoegd met die van andere gemeenten in regio Noord, omdat Bb minder dan 10 respondenten had.'
+    >>> g.sentence("Bb", "en")
+    'Figures for Bb are combined with those of other municipalities in regio Noord, because Bb had fewer than 10 respondents.'
     """
     policy = policy or Policy()
     check_lang(lang)

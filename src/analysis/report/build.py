@@ -9,7 +9,7 @@ Files written (under the study's ``reports`` folder):
 
 - ``rapport.html``: the study report;
 - ``rapport-tabellen.xlsx``: its published tables, with the same suppression;
-- ``gemeenten/<code>.html`` (+ ``-tabellen.xlsx``): one per municipality when asked for, with
+- ``<folder>/<code>.html`` (the report language's word for municipalities) (+ ``-tabellen.xlsx``): one per municipality when asked for, with
   ``plotly.min.js`` beside ``rapport.html``: the one copy of plotly.js they load (``../plotly.min.js``);
 - ``validatie.html`` and ``validatie.json``: the validation report the reports rest on.
 """

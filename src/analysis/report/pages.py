@@ -220,7 +220,7 @@ def municipality_report(ctx: Context, code: str) -> Iterator[Output]:
     yield from _report(
         ctx,
         subset,
-        name=f"gemeenten/{code}",
+        name=f"{ctx.t['municipality_folder']}/{code}",
         title=f"{ctx.t['municipality_report']} {name}",
         subtitle=ctx.study.title,
         note=note,

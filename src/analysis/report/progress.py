@@ -7,7 +7,7 @@ from typing import TextIO
 
 
 class Progress:
-    """``[#####.....]  12/25 gemeenten GM0363`` on one line, redrawn after each step.
+    """``[#####.....]  12/25 GM0363`` on one line, redrawn after each step.
 
     ``stream=None`` draws on standard error when it is a terminal and stays silent otherwise
     (a pipe, a log file, CI); ``False`` is always silent; a stream is drawn on as given.

@@ -4,10 +4,10 @@
 recommendations per actor); they are edited without touching Python. A file may hold
 placeholders in double braces that name a declared analysis (a Result) and what of it to show:
 
-- ``{{ samenwerkingsvorm.finding[0] }}``: its first finding sentence (``finding[1]`` the second ...);
-- ``{{ samenwerkingsvorm.findings }}``: all its findings, one paragraph;
-- ``{{ samenwerkingsvorm.title }}``: its title;
-- ``{{ samenwerkingsvorm.figure }}`` and ``{{ samenwerkingsvorm.table }}``: its figure (with its
+- ``{{ vormen.finding[0] }}``: its first finding sentence (``finding[1]`` the second ...);
+- ``{{ vormen.findings }}``: all its findings, one paragraph;
+- ``{{ vormen.title }}``: its title;
+- ``{{ vormen.figure }}`` and ``{{ vormen.table }}``: its figure (with its
   table) or its table, each on a line of its own.
 
 A placeholder that names no declared analysis, or asks for something a Result does not have,
