@@ -441,7 +441,7 @@ def joint_display(
         if group in counts.columns:
             counts.at[label_of[str(code)], group] = int(n)
     counts.index.name, counts.columns.name = t["code"], by_label or by
-    table = suppress_counts(counts, policy, name="samenhang", lang=lang, title=t["counts_title"])
+    table = suppress_counts(counts, policy, name="joint_display", lang=lang, title=t["counts_title"])
     table = _without_total_row(table)
 
     built = []

@@ -290,3 +290,15 @@ def test_long_legend_entries_and_axis_titles_are_folded_to_stay_inside_the_figur
     assert html.count(folded) == 3  # legend entry, axis title, legend title
     assert '"text": "kort"' in html
     assert fig.data[0].name == long  # the figure itself (a notebook's) is left as it is
+
+
+@pytest.mark.slow
+def test_english_municipality_reports_go_to_a_folder_named_in_english(tmp_path):
+    """The folder of municipality reports is the report language's word, not a dataset's name."""
+    study = Study.from_yaml(copy_example(tmp_path))
+    paths = build_reports(study, municipalities=["GM0363"], lang="en")
+    names = {p.relative_to(study.reports_dir).as_posix() for p in paths}
+    assert "municipalities/GM0363.html" in names
+    assert not any(name.startswith("gemeenten/") for name in names)
+    page = (study.reports_dir / "municipalities" / "GM0363.html").read_text(encoding="utf-8")
+    assert 'src="../plotly.min.js"' in page or "plotly.js v" in page
