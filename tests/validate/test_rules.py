@@ -164,3 +164,24 @@ def test_scale_items_must_share_one_scale():
     )
     ((_scale, _items, problem),) = rules.scale_checks(seven)
     assert problem and "trust_2" in problem
+
+
+def test_a_key_is_the_same_as_number_and_as_text_and_missing_is_never_unknown():
+    """363.0, 363 and " 363 " name the same key; Arrow and object strings compare alike."""
+    import numpy as np
+
+    arrow = pd.StringDtype("pyarrow", na_value=np.nan)
+    known = pd.Series([363.0, 344.0, np.nan, 599.0])
+    for values in (
+        pd.Series(["363", " 344 ", None, "12", "599", "12"], dtype=arrow),
+        pd.Series(["363", " 344 ", None, "12", "599", "12"], dtype=object),
+    ):
+        bad, present = rules._unknown(values, known)
+        assert bad.tolist() == [False, False, False, True, False, True]
+        assert present == 5
+    bad, present = rules._unknown(
+        pd.Series([363, 7, None], dtype="Int64"), pd.Series(["363", "344"], dtype=arrow)
+    )
+    assert bad.tolist() == [False, True, False] and present == 2
+    bad, _ = rules._unknown(pd.Series(["a", "b"]), pd.Series([], dtype=object))  # nothing known
+    assert bad.tolist() == [True, True]

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.validate.checks import wording
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from analysis.codebook import Codebook
@@ -279,25 +280,41 @@ def _column(datasets: dict[str, Dataset], where: tuple[str, str | None, str]) ->
     return source[col].reset_index(drop=True)
 
 
-def _norm(s: pd.Series) -> pd.Series:
-    """Values as comparable text: 363.0 and "363" and 363 are the same key (missing: None)."""
-    import numpy as np
+def _keys(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each distinct value of ``s`` once as comparable text, and each row's position among them.
+
+    363.0, "363" and 363 are the same key; positions are -1 where ``s`` is missing. Only the
+    distinct values are normalised (a referral log repeats a few thousand keys over millions of
+    rows), and text keys stay in their own (Arrow) string array, stripped without a Python loop.
+    """
     import pandas as pd
 
     def one(x: Any) -> Any:
-        if x is None or (isinstance(x, float) and x != x) or x is pd.NA:
-            return None
         if isinstance(x, float) and x.is_integer():
             x = int(x)
         return str(x).strip()
 
-    # each distinct value once (a referral log repeats a few thousand keys over millions of rows)
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    if pd.api.types.infer_dtype(uniques, skipna=True) == "string":  # text keys: stripped at once
-        keys = np.array([*pd.Index(uniques, dtype=object).str.strip(), None], dtype=object)
-    else:
-        keys = np.array([one(x) for x in uniques] + [None], dtype=object)  # code -1 (missing) -> None
-    return pd.Series(keys[codes], index=s.index, dtype=object)
+    positions, uniques = pd.factorize(s, use_na_sentinel=True)
+    uniques = pd.Index(uniques)
+    if pd.api.types.is_string_dtype(uniques.dtype) and pd.api.types.infer_dtype(uniques) == "string":
+        return positions, uniques.str.strip()
+    return positions, pd.Index([one(x) for x in uniques], dtype=object)
+
+
+def _unknown(values: pd.Series, known: pd.Series) -> tuple[pd.Series, int]:
+    """Rows of ``values`` whose key is not among the keys of ``known``, and the non-missing count."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    positions, keys = _keys(values)
+    # membership in Arrow: pandas' own isin on Arrow strings turns the value set into Python
+    # objects one by one (seconds for a million respondent IDs)
+    found = pc.is_in(pa.array(keys, type=pa.string()), value_set=pa.array(_keys(known)[1], type=pa.string()))
+    ok = np.append(found.to_numpy(zero_copy_only=False), True)  # position -1 (missing) is never unknown
+    present = positions >= 0
+    return pd.Series(~ok[positions], index=values.index), int(present.sum())
 
 
 def check_reference(datasets: dict[str, Dataset], ref: Reference) -> CrossOutcome | None:
@@ -321,9 +338,7 @@ def check_reference(datasets: dict[str, Dataset], ref: Reference) -> CrossOutcom
             table=table,
             error=wording("messages")["column_absent"].format(column=missing),
         )
-    s = _norm(source)
-    valid = set(_norm(target).dropna())
-    bad = s.notna() & ~s.isin(valid)
+    bad, present = _unknown(source, target)
     o = outcome(bad, source)
     return CrossOutcome(
         ref.rule,
@@ -331,7 +346,7 @@ def check_reference(datasets: dict[str, Dataset], ref: Reference) -> CrossOutcom
         col,
         "references",
         desc,
-        element_count=int(s.notna().sum()),
+        element_count=present,
         unexpected_count=o["unexpected_count"],
         index=o["index"],
         values=o["values"],
@@ -360,17 +375,16 @@ def check_codes(name: str, ds: Dataset) -> CrossOutcome | None:
     pairs += [(a, b) for a in CODING_CODE_COLUMNS for b in CODEBOOK_CODE_COLUMNS]
     for used_col, known_col in pairs:
         if used_col in codings.columns and known_col in codes.columns:
-            used = _norm(codings[used_col].reset_index(drop=True))
-            known = set(_norm(codes[known_col]).dropna())
-            bad = used.notna() & ~used.isin(known)
-            o = outcome(bad, codings[used_col].reset_index(drop=True))
+            used = codings[used_col].reset_index(drop=True)
+            bad, present = _unknown(used, codes[known_col])
+            o = outcome(bad, used)
             return CrossOutcome(
                 f"{name}.codes.known",
                 name,
                 used_col,
                 "codes",
                 wording("describe")["codes_column"].format(column=used_col),
-                element_count=int(used.notna().sum()),
+                element_count=present,
                 unexpected_count=o["unexpected_count"],
                 index=o["index"],
                 values=o["values"],
