@@ -232,3 +232,67 @@ def test_figure_data_never_holds_a_hidden_value():
     hidden = fig["status"] != "shown"
     assert fig.loc[hidden, "count"].isna().all() and fig.loc[hidden, "percent"].isna().all()
     assert set(fig.loc[hidden, "label"]) <= {"<10", "x"}
+
+
+@st.composite
+def hidden_patterns(draw):
+    """A table with margins (or a one-way table) and any pattern of hidden non-zero cells."""
+    counts = draw(count_tables(max_rows=4, max_cols=4))
+    one_way = draw(st.booleans())
+    if one_way:
+        values = np.append(counts.ravel(), counts.sum())
+        lines = one_way_lines(counts.size)
+    else:
+        values = extend(counts).ravel()
+        lines = two_way_lines(*counts.shape)
+    hide = draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
+    status = np.array(
+        [0 if not h or v == 0 else (1 if v < 10 else 2) for h, v in zip(hide, values, strict=True)]
+    )
+    return values, status, lines
+
+
+@PROPS
+@given(hidden_patterns())
+def test_feasible_ranges_equal_one_linear_program_over_the_whole_table(pattern):
+    """The audit splits a table into independent parts and solves single lines in closed form;
+    its ranges equal those of one LP over every line of the table (scipy's HiGHS)."""
+    from scipy.optimize import linprog
+
+    from analysis.disclosure.suppression import feasible_ranges
+
+    values, status, lines = pattern
+    hidden = [int(c) for c in np.flatnonzero(status)]
+    ranges = feasible_ranges(values, status, lines, 10)
+    assert set(ranges) == set(hidden)
+    col = {c: k for k, c in enumerate(hidden)}
+    a, b = [], []
+    for line in lines:
+        row, rhs = np.zeros(len(hidden)), 0.0
+        for c in line.members:
+            if c in col:
+                row[col[c]] += 1
+            else:
+                rhs -= values[c]
+        if line.total in col:
+            row[col[line.total]] -= 1
+        else:
+            rhs += values[line.total]
+        a.append(row)
+        b.append(rhs)
+    bounds = [(1, 9) if status[c] == 1 else (10, None) for c in hidden]
+    for c, k in col.items():
+        obj = np.zeros(len(hidden))
+        obj[k] = 1
+        lo = linprog(obj, A_eq=np.array(a), b_eq=np.array(b), bounds=bounds, method="highs")
+        hi = linprog(-obj, A_eq=np.array(a), b_eq=np.array(b), bounds=bounds, method="highs")
+        expected = (lo.fun if lo.status == 0 else -np.inf, -hi.fun if hi.status == 0 else np.inf)
+        assert ranges[c] == pytest.approx(expected, abs=1e-6), (values, status, c)
+        assert ranges[c][0] - 1e-6 <= values[c] <= ranges[c][1] + 1e-6  # the truth is inside
+
+
+def test_suppressing_the_same_table_twice_gives_equal_independent_results():
+    first = suppress([3, 40, 43], one_way_lines(2), 10)
+    first.status[:] = 0  # a caller changing its copy does not change the next answer
+    again = suppress([3, 40, 43], one_way_lines(2), 10)
+    assert again.status.tolist() == [1, 2, 0] and again.protects == {1: 0}

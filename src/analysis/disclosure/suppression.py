@@ -28,7 +28,10 @@ Method
    * that a secondary cell ("x") is not primary, so lies in ``[min_count, inf)``.
 
    For each hidden cell the minimum and maximum it can take under these constraints
-   are computed (``scipy.optimize.linprog``, HiGHS). The constraint matrix of a
+   are computed (``scipy.optimize.linprog``, HiGHS), on the cell's own part of the table
+   only (lines linked through hidden cells); a part that is a single line (every one-way
+   table, and most patterns of a two-way one) has its exact range in closed form, which is
+   what the LP would return. The constraint matrix of a
    two-way table with margins is totally unimodular, so these LP bounds are attained
    by integer tables. If a range is narrower than ``min_range`` (default 1: the value
    must not be unique), the smallest published non-zero cell sharing a line with the
@@ -144,6 +147,23 @@ def suppress(
     [1, 2, 0]
     """
     v = np.asarray(values, dtype=np.int64)
+    key = (v.tobytes(), len(v), tuple(lines), min_count, min_range)
+    known = _DONE.get(key)
+    if known is not None:  # the same table again (a report shows some tables twice)
+        return Suppression(status=known.status.copy(), protects=dict(known.protects))
+    result = _suppress(v, lines, min_count, min_range)
+    if len(_DONE) >= _DONE_MAX:
+        _DONE.clear()
+    _DONE[key] = Suppression(status=result.status.copy(), protects=dict(result.protects))
+    return result
+
+
+#: Tables already suppressed in this process (the choice depends on nothing else).
+_DONE: dict[tuple, Suppression] = {}
+_DONE_MAX = 4096
+
+
+def _suppress(v: np.ndarray, lines: Sequence[Line], min_count: int, min_range: int) -> Suppression:
     if (v < 0).any():
         raise DisclosureError("a count table has a negative cell", hint="counts must be zero or more")
     for line in lines:
@@ -273,16 +293,25 @@ def feasible_ranges(
         a_rows.append(row)
         b.append(rhs)
     bounds = [(1, min_count - 1) if st[c] == PRIMARY else (min_count, None) for c in hidden]
-    a_eq = np.array(a_rows) if a_rows else None
-    b_eq = np.array(b) if b else None
+    a_eq = np.array(a_rows) if a_rows else np.zeros((0, len(hidden)))
+    b_eq = np.array(b)
     out: dict[int, tuple[float, float]] = {}
+    component = _components(a_eq)
     for k, c in enumerate(hidden):
         if c not in wanted:
             continue
-        obj = np.zeros(len(hidden))
-        obj[k] = 1.0
-        lo = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        hi = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        rows = np.flatnonzero(component == _component_of(a_eq, component, k))
+        if len(rows) <= 1:  # one equation (or none) with box bounds: the range in closed form
+            out[c] = _one_line_range(
+                a_eq[rows[0]] if len(rows) else None, b_eq[rows[0]] if len(rows) else 0.0, bounds, k
+            )
+            continue
+        # the LP of the cell's own part of the table (lines linked through hidden cells)
+        cols = np.flatnonzero(np.abs(a_eq[rows]).sum(axis=0))
+        sub_a, sub_b, sub_bounds = a_eq[np.ix_(rows, cols)], b_eq[rows], [bounds[j] for j in cols]
+        obj = (cols == k).astype(float)
+        lo = linprog(obj, A_eq=sub_a, b_eq=sub_b, bounds=sub_bounds, method="highs")
+        hi = linprog(-obj, A_eq=sub_a, b_eq=sub_b, bounds=sub_bounds, method="highs")
         lo_v = lo.fun if lo.status == 0 else -np.inf
         hi_v = -hi.fun if hi.status == 0 else np.inf
         if lo.status not in (0, 3) or hi.status not in (
@@ -292,6 +321,54 @@ def feasible_ranges(
             raise DisclosureError(f"the suppression audit failed (linprog: {lo.message or hi.message})")
         out[c] = (float(lo_v), float(hi_v))
     return out
+
+
+def _components(a: np.ndarray) -> np.ndarray:
+    """The connected part of each equation: equations sharing a hidden cell are one part."""
+    n = a.shape[0]
+    part = np.arange(n)
+
+    def root(i: int) -> int:
+        while part[i] != i:
+            part[i] = part[part[i]]
+            i = part[i]
+        return i
+
+    for col in a.T:
+        rows = np.flatnonzero(col)
+        for r in rows[1:]:
+            part[root(int(r))] = root(int(rows[0]))
+    return np.array([root(i) for i in range(n)], dtype=int)
+
+
+def _component_of(a: np.ndarray, component: np.ndarray, k: int) -> int:
+    """The part hidden cell ``k`` belongs to (-1: it is in no equation)."""
+    rows = np.flatnonzero(a[:, k])
+    return int(component[rows[0]]) if len(rows) else -1
+
+
+def _one_line_range(
+    row: np.ndarray | None, rhs: float, bounds: list[tuple[float, float | None]], k: int
+) -> tuple[float, float]:
+    """Exact ``(min, max)`` of cell ``k`` under one equation ``row . x = rhs`` and box bounds.
+
+    With a single equation the LP's optimum sits at the bounds of the other cells, so
+    ``a_k x_k = rhs - sum_j a_j x_j`` ranges over the sum of their intervals (intersected with
+    the cell's own bounds). This is what the two linear programs return, without them.
+    """
+    lo_k, hi_k = bounds[k][0], bounds[k][1] if bounds[k][1] is not None else np.inf
+    if row is None or row[k] == 0:
+        return float(lo_k), float(hi_k)
+    rest_lo = rest_hi = 0.0  # range of sum_{j != k} a_j x_j
+    for j in np.flatnonzero(row):
+        if j == k:
+            continue
+        lo_j, hi_j = bounds[j][0], bounds[j][1] if bounds[j][1] is not None else np.inf
+        ends = (row[j] * lo_j, row[j] * hi_j)
+        rest_lo += min(ends)
+        rest_hi += max(ends)
+    ends = ((rhs - rest_hi) / row[k], (rhs - rest_lo) / row[k])
+    return float(max(lo_k, min(ends))), float(min(hi_k, max(ends)))
 
 
 def exposed_cells(
