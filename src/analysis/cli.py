@@ -169,6 +169,16 @@ def report(
         bool,
         typer.Option("--notebooks", help="Also execute the notebooks as HTML into reports/notebooks/."),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes for the municipality reports (default: this machine's cores, at most 4).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate, analyse and render the study's HTML reports into reports/.
 
@@ -182,7 +192,9 @@ def report(
 
     result_cache.enable()  # whole-study results of unchanged inputs and code are reused
     try:
-        written = build.build_reports(s, municipalities=municipality or [], lang=lang)
+        written = build.build_reports(
+            s, municipalities=municipality or [], lang=lang, jobs=jobs or build.default_jobs()
+        )
     finally:
         result_cache.enable(False)
     for path in written:

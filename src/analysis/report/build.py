@@ -16,9 +16,10 @@ Files written (under the study's ``reports`` folder):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from analysis.errors import StudyConfigError
 from analysis.outputs import write_outputs
@@ -26,7 +27,10 @@ from analysis.plan import ANALYSES
 from analysis.report.progress import Progress
 
 if TYPE_CHECKING:
+    from analysis.outputs import Output
+    from analysis.report import pages
     from analysis.study import Study
+    from analysis.validate.gate import ValidationResult
 
 
 def build_reports(
@@ -35,6 +39,7 @@ def build_reports(
     lang: str | None = None,
     *,
     progress: TextIO | bool | None = None,
+    jobs: int = 1,
 ) -> list[Path]:
     """Validate, analyse and render; return the paths written.
 
@@ -49,6 +54,10 @@ def build_reports(
     progress
         Where a progress bar of the municipality batch goes: a stream, ``False`` for none, or
         ``None`` for standard error when it is a terminal (never into a log file or a pipe).
+    jobs
+        Processes that render the municipality reports (``bruggen report`` uses the machine's
+        cores). Each worker reads the study's files again, checks that they are the files the
+        gate validated, and renders its share; the pages are the same bytes as with one process.
 
     Raises
     ------
@@ -87,8 +96,8 @@ def build_reports(
             hint="use codes from the municipality frame (e.g. GM0363), or 'all'",
         )
     bar = Progress(len(codes), stream=progress, label="municipality reports")
-    for code in codes:
-        outputs.extend(pages.municipality_report(context, code))
+    for code, pages_of_code in zip(codes, _municipality_reports(context, codes, jobs), strict=True):
+        outputs.extend(pages_of_code)
         bar.step(code)
     bar.close()
     if codes:
@@ -99,3 +108,85 @@ def build_reports(
         outputs.append(Output(PLOTLY_FILE, plotly_js().encode("utf-8")))
     outputs.extend(gate.outputs(validation))
     return write_outputs(outputs, study.reports_dir)
+
+
+# -- the municipality batch in more processes -------------------------------------------------------
+#: Most worker processes ``bruggen report`` starts by default (each holds the study's data).
+MAX_DEFAULT_JOBS = 4
+
+
+def default_jobs() -> int:
+    """The cores this process may use, at most :data:`MAX_DEFAULT_JOBS`."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
+
+
+def _municipality_reports(context: pages.Context, codes: list[str], jobs: int) -> Iterator[list[Output]]:
+    """Each municipality's pages, in the order of ``codes``; rendered in ``jobs`` processes.
+
+    A worker is a fresh interpreter ("spawn": never a fork of this process and its thread
+    pools). It receives the study's settings and the gate's result with the validated datasets
+    once, so it renders from exactly the data the gate passed and reads no file again.
+    """
+    from analysis.report import pages
+
+    jobs = min(jobs, len(codes))
+    if jobs <= 1:
+        for code in codes:
+            yield list(pages.municipality_report(context, code))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis import result_cache
+
+    study = context.study
+    job = _WorkerJob(
+        study.config, study.root, study.source, context.vs.validation, context.lang, result_cache.enabled()
+    )
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(job,),
+    ) as pool:
+        yield from pool.map(_render_municipality, codes)
+
+
+@dataclass(frozen=True)
+class _WorkerJob:
+    """What a worker needs to render municipality reports of the validated study."""
+
+    config: dict[str, Any]
+    root: Path
+    source: Path | None
+    validation: ValidationResult  # with the validated datasets (``loaded``)
+    lang: str
+    reuse_results: bool
+
+
+#: The worker's job, and its context once made (on the first municipality, so that an error
+#: there reaches the parent as the error it is; a failing initializer only breaks the pool).
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(job: _WorkerJob) -> None:
+    _WORKER["job"] = job
+
+
+def _render_municipality(code: str) -> list[Output]:
+    from analysis import result_cache
+    from analysis.report import pages
+    from analysis.study import Study, ValidatedStudy
+
+    context = _WORKER.get("context")
+    if context is None:
+        job = _WORKER["job"]
+        study = Study.from_dict(job.config, root=job.root, source=job.source)
+        result_cache.enable(job.reuse_results)
+        context = _WORKER["context"] = pages.Context.from_validated(
+            ValidatedStudy(study, job.validation), lang=job.lang
+        )
+    return list(pages.municipality_report(context, code))
