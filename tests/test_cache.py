@@ -321,3 +321,28 @@ def test_a_result_key_covers_the_inputs_the_settings_and_the_entry(example):
         assert result_cache.result_key(ValidatedStudy(Study.from_yaml(example), None), "respons", "nl") != key
     finally:
         names.write_bytes(saved)
+
+
+def test_a_stored_model_is_unpickled_only_when_it_is_used(example, reuse_results):
+    """A report reads the published views: loading a stored result imports no statsmodels."""
+    vs = analysis.load(example)
+    fitted = vs.analyse("voltooiing").fit
+    assert type(fitted).__module__.startswith("statsmodels")
+    script = (
+        "import json, sys\n"
+        "import analysis\n"
+        "from analysis import result_cache\n"
+        "result_cache.enable()\n"
+        f"result = analysis.load({str(example)!r}).analyse('voltooiing')\n"
+        "before = sorted(m for m in sys.modules if m.startswith(('statsmodels', 'scipy.stats')))\n"
+        "params = [float(x) for x in result.fit.params]\n"
+        "print(json.dumps({'before': before, 'params': params, 'stored': type(result.fit).__name__}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["stored"] == "Deferred" and seen["before"] == []
+    assert seen["params"] == pytest.approx([float(x) for x in fitted.params], rel=1e-12)
+    again = pickle.loads(
+        pickle.dumps(ValidatedStudy(Study.from_yaml(example), vs.validation).analyse("voltooiing"))
+    )
+    assert type(again.fit).__module__.startswith("statsmodels")  # pickling a stored result keeps the model

@@ -23,6 +23,7 @@ the library's files, so only a process that runs the library as installed may re
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
 import re
@@ -111,7 +112,7 @@ def _load(path: Path, key: str) -> Any:
         data = path.with_name(str(manifest["data"])).read_bytes()
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise ValueError("its data file is damaged (SHA-256 differs)")
-        return pickle.loads(data)  # our own file, its SHA-256 checked against the manifest
+        return _Unpickler(io.BytesIO(data)).load()  # our own file, its SHA-256 checked
     except Exception as exc:  # any damage means: compute again
         warnings.warn(
             f"{path}: stored result ignored, {exc}; computing it again", vcache.CacheWarning, stacklevel=3
@@ -123,7 +124,9 @@ def _store(path: Path, key: str, result: Result) -> None:
     from analysis.outputs import Output, write_outputs
 
     try:
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+        data = buffer.getvalue()
     except Exception:  # a result that cannot be pickled is simply not kept
         return
     sha = hashlib.sha256(data).hexdigest()
@@ -143,3 +146,59 @@ def _store(path: Path, key: str, result: Result) -> None:
     for old in path.parent.iterdir():
         if old.name not in (path.name, data_name) and older.fullmatch(old.name):
             old.unlink(missing_ok=True)
+
+
+# -- fitted models, unpickled when first used ----------------------------------------------------
+#: Modules whose objects (the fitted models in ``Result.fit``) are stored as a pickle of their
+#: own inside the result's, and unpickled only when used: a report reads the published views,
+#: and importing statsmodels and scipy.stats to unpickle fits it never touches was a third of a
+#: second report.
+DEFERRED_MODULES = ("statsmodels.",)
+
+
+class Deferred:
+    """A stored fitted model, unpickled on first use (attribute access goes to the model).
+
+    ``model()`` gives the object itself; pickling a ``Deferred`` pickles the model.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data: bytes | None = data
+        self._model: Any = None
+
+    def model(self) -> Any:
+        if self._data is not None:
+            self._model, self._data = pickle.loads(self._data), None
+        return self._model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_data", "_model"):
+            raise AttributeError(name)
+        return getattr(self.model(), name)
+
+    def __reduce__(self):
+        return _identity, (self.model(),)
+
+    def __repr__(self) -> str:
+        return repr(self.model())
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        if isinstance(obj, Deferred):
+            obj = obj.model()
+        elif not type(obj).__module__.startswith(DEFERRED_MODULES):
+            return None
+        return ("deferred", pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        kind, data = pid
+        if kind != "deferred":
+            raise pickle.UnpicklingError(f"unknown stored object {kind!r}")
+        return Deferred(data)
