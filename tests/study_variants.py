@@ -30,20 +30,20 @@ DATASETS = {
 NAMES = {
     "resp_id": "respnr",
     "org_side": "kant",
-    "respondent_type": "rol",
+    "resp_type": "rol",
     "municipality_code": "gemcode",
     "collab_form": "vorm",
     "municipality_name": "gemnaam",
-    "region": "regio",
+    "vt_region": "regio",
     "size_class": "grootte",
-    "population": "inwoners",
+    "pop_total": "inwoners",
     "target_pop_estimate": "doelgroep",
     "from_resp_id": "verwijzer",
     "date_referred": "datum_verwijzing",
     "date_first_contact": "datum_contact",
-    "completed": "geslaagd",
-    "warm_handover": "warm",
-    "consent": "akkoord",
+    "contact_made": "geslaagd",
+    "warm_transfer": "warm",
+    "consent_given": "akkoord",
 }
 #: Columns of a codings table that Bruggen's REFI-QDA reader makes: they keep their names.
 QDA_COLUMNS = {

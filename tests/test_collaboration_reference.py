@@ -48,7 +48,7 @@ def survey():
     return Study.from_yaml(ROOT / "study.yml").get("organisatie_enquete").frame
 
 
-@pytest.mark.parametrize("by, label", [("respondent_type", "Type respondent"), ("org_side", "Kant van")])
+@pytest.mark.parametrize("by, label", [("resp_type", "Type respondent"), ("org_side", "Kant van")])
 def test_counts_equal_pspp_crosstabs(survey, by, label):
     (pspp,) = [cells for name, cells in _pspp_tables().items() if name.startswith(label)]
     table = collaboration_profile(survey, Policy(), by=by, form="collab_form").table()
@@ -66,7 +66,7 @@ def test_shares_and_wilson_intervals_equal_r(survey):
     assert len(reference) == 8
     frames = {
         by: collaboration_profile(survey, Policy(), by=by, form="collab_form").to_frame()
-        for by in ("respondent_type", "org_side")
+        for by in ("resp_type", "org_side")
     }
     for ref in reference:
         frame = frames[ref["by"]].set_index("term")
@@ -83,7 +83,7 @@ def _pspp_chisq() -> list[tuple[float, int, float]]:
     return [(float(r[1]), int(r[2]), float(r[3])) for r in rows if r and r[0] == "Pearson Chi-Square"]
 
 
-@pytest.mark.parametrize("i, by", [(0, "respondent_type"), (1, "org_side")])
+@pytest.mark.parametrize("i, by", [(0, "resp_type"), (1, "org_side")])
 def test_the_fit_is_pearsons_chi_square_test_as_pspp_computes_it(survey, i, by):
     """The Result keeps its test (``fit``, ``summary()``): Pearson's chi-square as PSPP reports it."""
     statistic, df, p = _pspp_chisq()[i]

@@ -191,7 +191,7 @@ def test_sav_keeps_labels_and_user_missing_codes():
     assert df.shape[0] == 600
     assert meta.missing_ranges["trust_1"] == [{"lo": 8.0, "hi": 8.0}, {"lo": 9.0, "hi": 9.0}]
     assert meta.variable_value_labels["trust_1"][8.0] == "Weet niet"
-    assert meta.variable_value_labels["respondent_type"][6.0] == "Sleutelpersoon"
+    assert meta.variable_value_labels["resp_type"][6.0] == "Sleutelpersoon"
     assert meta.variable_value_labels["collab_form"] == {
         1.0: "Ad hoc",
         2.0: "Projectmatig",
@@ -253,8 +253,8 @@ def test_string_codes_stay_codes_and_get_readable_labels():
     assert books["gemeenten"]["size_class"].value_labels["<50k"] == "Minder dan 50.000 inwoners"
     # the survey's numeric codes carry the same labels as the string codes elsewhere
     survey_book = books["organisatie_enquete"]
-    assert sorted(books["interviews"]["respondent_type"].value_labels.values()) == sorted(
-        survey_book["respondent_type"].value_labels.values()
+    assert sorted(books["interviews"]["resp_type"].value_labels.values()) == sorted(
+        survey_book["resp_type"].value_labels.values()
     )
     assert list(books["verwijzingen"]["from_org_type"].value_labels.values()) == list(
         survey_book["informal_org_type"].value_labels.values()
@@ -266,8 +266,8 @@ def test_survey_is_internally_consistent():
     informal = d["org_side"] == 2
     assert d["resp_id"].is_unique and d["resp_id"].str.fullmatch(r"R\d{4}").all()
     assert d["municipality_code"].str.fullmatch(r"GM\d{4}").all()
-    assert (d["consent"] == 1).all() and (d["wave"] == 1).all()
-    assert (d["respondent_type"].isin([4, 5, 6]) == informal).all()
+    assert (d["consent_given"] == 1).all() and (d["wave"] == 1).all()
+    assert (d["resp_type"].isin([4, 5, 6]) == informal).all()
     # skip logic: system-missing on the other side
     for col in ("informal_org_type", "key_person_paid", "reach_total", "target_pop_estimate"):
         assert (d[col].notna() == informal).all(), col
@@ -337,8 +337,8 @@ def test_xlsx_opens_and_links_to_the_survey():
         "politie",
         "overig",
     }
-    assert (ref["completed"] == ref["date_first_contact"].notna()).all()
-    done = ref[ref["completed"] == 1]
+    assert (ref["contact_made"] == ref["date_first_contact"].notna()).all()
+    done = ref[ref["contact_made"] == 1]
     assert (done["date_first_contact"] > done["date_referred"]).all()
     per_resp = ref.groupby("from_resp_id").size()
     made = d.set_index("resp_id")["ref_made_total"]
@@ -350,15 +350,15 @@ def test_each_referral_has_a_theme_drawn_by_destination():
     from analysis.example._referrals import SELF_DETERMINATION, THEMES
 
     ref = referrals()
-    assert list(ref.columns)[-1] == "theme"  # appended: every earlier column kept its place
-    assert set(ref["theme"]) == set(THEMES) and ref["theme"].notna().all()
-    share = ref["theme"].isin(SELF_DETERMINATION).groupby(ref["to_org_type"]).mean()
+    assert list(ref.columns)[-1] == "ref_theme"  # appended: every earlier column kept its place
+    assert set(ref["ref_theme"]) == set(THEMES) and ref["ref_theme"].notna().all()
+    share = ref["ref_theme"].isin(SELF_DETERMINATION).groupby(ref["to_org_type"]).mean()
     # signals about self-determination go to Veilig Thuis and the police, debts to debt counselling
     assert share["veilig_thuis"] > 0.6 and share["politie"] > 0.6
     assert share["schuldhulp"] < 0.2 and share["voedselbank_kindpakket"] < 0.2
     book = Codebook.from_yaml(BOOKS / "verwijzingen.yml")
-    assert book["theme"].value_labels["eergerelateerd_geweld"] == "Eergerelateerd geweld"
-    assert book["theme"].value_labels_in("en")["huwelijksdwang"] == "Forced marriage"
+    assert book["ref_theme"].value_labels["eergerelateerd_geweld"] == "Eergerelateerd geweld"
+    assert book["ref_theme"].value_labels_in("en")["huwelijksdwang"] == "Forced marriage"
 
 
 def test_the_theme_comes_from_its_own_stream():
@@ -368,7 +368,7 @@ def test_the_theme_comes_from_its_own_stream():
 
     r_muni, r_survey, r_ref, _, _ = np.random.default_rng(2019).spawn(5)
     plain = _referrals.make_referrals(r_ref, _survey.make_survey(r_survey, make_municipalities(r_muni)))
-    committed = referrals().drop(columns="theme")
+    committed = referrals().drop(columns="ref_theme")
     for col in ("date_referred", "date_first_contact"):
         plain[col] = pd.to_datetime(plain[col]).astype(committed[col].dtype)
     assert list(committed.columns) == list(plain.columns)
@@ -390,15 +390,15 @@ def test_municipality_frame():
     assert list(g.columns) == [
         "municipality_code",
         "municipality_name",
-        "population",
+        "pop_total",
         "target_pop_estimate",
-        "region",
+        "vt_region",
         "size_class",
     ]
     assert g["municipality_code"].is_unique and g["municipality_code"].str.fullmatch(r"GM\d{4}").all()
     assert g.set_index("municipality_code").loc["GM0363", "municipality_name"] == "Amsterdam"
     assert set(survey_numeric()["municipality_code"]) == set(g["municipality_code"])
-    assert (g["target_pop_estimate"] < g["population"]).all()
+    assert (g["target_pop_estimate"] < g["pop_total"]).all()
     assert set(g["size_class"]) == {"<50k", "50-100k", "100-250k", ">250k"}
 
 
@@ -442,7 +442,7 @@ def test_qdpx_structure_offsets_and_links():
     assert 8 <= len(linked) <= 22
     for case in linked:
         row = d.loc[case["resp_id"]]
-        assert row["respondent_type"] == type_code[case["respondent_type"]]
+        assert row["resp_type"] == type_code[case["resp_type"]]
         assert row["municipality_code"] == case["municipality_code"]
     names = {c["case"].split(" - ")[1] for c in iv["cases"].values()}
     listed = set(_listed_names())
@@ -490,13 +490,13 @@ def python_fits() -> dict[str, dict]:
     lo, hi = np.exp(nb.conf_int().loc["structureel"])
     out["reach_structural"] = {"estimate": float(np.exp(nb.params["structureel"])), "ci": (lo, hi)}
 
-    ref = referrals().assign(warm=lambda r: (r["warm_handover"] == "ja").astype(int))
-    lg = smf.logit("completed ~ warm", ref).fit(disp=0)
+    ref = referrals().assign(warm=lambda r: (r["warm_transfer"] == "ja").astype(int))
+    lg = smf.logit("contact_made ~ warm", ref).fit(disp=0)
     out["completion_warm_handover"] = {
         "estimate": float(np.exp(lg.params["warm"])),
         "ci": tuple(np.exp(lg.conf_int().loc["warm"])),
     }
-    done = ref[ref["completed"] == 1].assign(
+    done = ref[ref["contact_made"] == 1].assign(
         days=lambda r: (r["date_first_contact"] - r["date_referred"]).dt.days,
         structureel=lambda r: (r["collab_form"] == "structureel").astype(int),
     )
@@ -633,9 +633,9 @@ def test_r_haven_reads_labels_and_user_missing():
     assert h["trust_1_na_values"] == [8, 9]
     assert h["trust_1_labels"]["8"] == "Weet niet" and h["trust_1_labels"]["9"] == "N.v.t."
     assert h["taken_seriously_4_label"] == meta.column_names_to_labels["taken_seriously_4"]
-    assert h["respondent_type_labels"]["6"] == "Sleutelpersoon"
-    assert h["respondent_type_labels"] == {
-        str(int(k)): v for k, v in meta.variable_value_labels["respondent_type"].items()
+    assert h["resp_type_labels"]["6"] == "Sleutelpersoon"
+    assert h["resp_type_labels"] == {
+        str(int(k)): v for k, v in meta.variable_value_labels["resp_type"].items()
     }
     assert h["survey_date_class"] == "Date" and h["survey_date_format"] == "DATE11"
     df, _ = survey()

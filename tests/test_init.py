@@ -103,7 +103,7 @@ def test_init_proposes_the_plan_from_names_labels_and_values(example):
     assert b["survey.side"].variable == "org_side"
     assert b["survey.side"].values == {"formal": 1, "informal": 2}
     assert b["survey.municipality"].variable == "municipality_code"
-    assert b["survey.respondent_type"].variable == "respondent_type"
+    assert b["survey.respondent_type"].variable == "resp_type"
     assert b["survey.collaboration_form"].variable == "collab_form"
     assert b["survey.collaboration_form"].values == {"structural": 3}
     assert b["survey.reach.count"].variable == "reach_total"
@@ -113,7 +113,7 @@ def test_init_proposes_the_plan_from_names_labels_and_values(example):
     for role, column in (
         ("code", "municipality_code"),
         ("name", "municipality_name"),
-        ("region", "region"),
+        ("region", "vt_region"),
         ("size", "size_class"),
     ):
         assert b[f"municipalities.{role}"].variable == column

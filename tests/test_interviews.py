@@ -234,7 +234,7 @@ def test_a_project_without_meta_codes_quotes_segments_of_the_code(codings, names
 # -- on the study ----------------------------------------------------------------------------------
 def test_study_quotes_is_the_library_function_on_the_plan(study, codings, names):
     result = study.quotes(B3, group="side", n=4)
-    expected = quotes(codings, B3, study.policy, names, group="org_side", label="respondent_type", n=4)
+    expected = quotes(codings, B3, study.policy, names, group="org_side", label="resp_type", n=4)
     pd.testing.assert_frame_equal(result.table(), expected.table())
     assert study.quotes([B3], n=2).findings("en") == [
         "2 quotes from the interviews can be published after pseudonymisation."

@@ -194,7 +194,7 @@ def test_groups_smaller_than_the_threshold_give_no_quote_and_no_small_count(stud
     assert result.to_frame()["quote"].isna().all()
     assert "Geen citaat dat gepubliceerd kan worden." in result.html("nl")
     values, status = result.table().values, result.table().status
-    sizes = study.part("interviews").drop_duplicates("document")["respondent_type"].value_counts()
+    sizes = study.part("interviews").drop_duplicates("document")["resp_type"].value_counts()
     assert (sizes < study.policy.min_count).all()
     for group in values.columns[:-1]:
         assert status.at[values.index[0], group] != "shown"  # the group's size is not published

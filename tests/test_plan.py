@@ -285,9 +285,8 @@ def test_library_functions_take_column_names_as_arguments():
 #: example study happens to use them as names too.
 VOCABULARY = {
     *plan_module.CHAPTERS,  # chapters (section ids) of every report
-    "consent", "completed", "outcome", "region", "population",  # plain English words
+    "outcome",  # a plain English word
     "ja", "nee",  # Dutch yes and no, which the consent and yes/no detection look for
-    "document", "code", "case", "start", "end", "text", "coder", "created", "position",  # QDA columns
 }  # fmt: skip
 
 
@@ -296,23 +295,29 @@ VOCABULARY = {
 PROPOSAL_WORDS = {"formeel", "informeel", "sleutelpersoon", "structureel", "onbekend", "samenwerkingsvorm"}
 
 
+def _qda_reader_columns() -> set[str]:
+    """The columns of a codings table that the REFI-QDA reader makes (case, code, coder ...)."""
+    from analysis.ingest.qda import CODING_COLUMNS, TAIL_COLUMNS
+
+    return {*CODING_COLUMNS, *TAIL_COLUMNS, "coding_guid"}
+
+
 def _example_names() -> set[str]:
     """Dataset keys, variable names and category codes of the example study."""
     names = set(CONFIG["datasets"])
+    # of the interviews, the reader's columns are the library's; the case attributes are the example's
+    reader = _qda_reader_columns()
     for dataset in CONFIG["datasets"]:
-        if dataset == "interviews":  # its columns are the REFI-QDA reader's, not the example's
-            continue
         book = yaml.safe_load((ROOT / "data" / "codebooks" / f"{dataset}.yml").read_text(encoding="utf-8"))
         for var in book["variables"]:
+            if var["name"] in reader:
+                continue
             names.add(var["name"])
             names |= {str(code) for code in var.get("value_labels") or {} if isinstance(code, str)}
     names |= {"formeel", "informeel", "structureel", "projectmatig", "ad_hoc", "sleutelpersoon"}
     names |= {"NIET_SERIEUS_GENOMEN", "TERUGKOPPELING", "SAMENWERKINGSSTRUCTUUR"}  # example codes
     names |= set(CONFIG["analyses"])  # the example's names of its analyses (respons, themas ...)
-    roles = {part for part in plan_module.ROLES} | {
-        name for roles in plan_module.ROLES.values() for role in roles for name in role.split(".")
-    }  # the library's concepts (respondent_type, warm_handover) are its own vocabulary
-    return names - VOCABULARY - roles
+    return names - VOCABULARY
 
 
 def test_the_library_names_no_example_dataset_variable_or_category():
@@ -337,6 +342,43 @@ def test_the_name_scan_would_find_a_name():
     names = _example_names()
     assert {"org_side", "organisatie_enquete", "collab_form", "from_resp_id", "structureel"} <= names
     assert {"gemeenten", "themas", "voltooiing", "samenloop"} <= names
+    assert {"consent_given", "resp_type", "contact_made", "warm_transfer", "vt_region", "pop_total"} <= names
+    assert {"gekoppeld_aan_enquete", "informeel_vrijwilliger"} <= names  # the interviews' case attributes
+    assert not {"case", "code", "coder", "document"} & names  # the REFI-QDA reader's columns
+
+
+def _plan_words() -> set[str]:
+    """Every word of the plan's vocabulary: parts, roles (and the parts of a dotted role), part keys, options."""
+    words = set(plan_module.ROLES) | set(plan_module.PART_KEYS)
+    for roles in plan_module.ROLES.values():
+        for role in roles:
+            words |= {role, *role.split(".")}
+    words |= {key for keys in plan_module.PART_KEYS.values() for key in keys}
+    words |= {option for options in plan_module.ROLE_OPTIONS.values() for option in options}
+    words |= set(plan_module.EXTRA_OPTIONS)
+    words |= {option for options in plan_module.EXTRA_OPTIONS.values() for option in options}
+    return words
+
+
+def test_no_example_variable_is_named_like_a_plan_role():
+    """The example's variables have names of their own, so nothing can work only because a
+    variable happens to be named like the role it plays (study.yml binds every one). The
+    REFI-QDA reader's own columns (case, code, coder ...) are the reader's, not the example's."""
+    reader = _qda_reader_columns()
+    words = _plan_words()
+    assert {"consent", "respondent_type", "completed", "warm_handover", "theme"} <= words
+    assert {"region", "population", "target_population"} <= words
+    assert {"survey", "reach", "count", "dataset", "observation_end", "yes", "structural"} <= words
+    clashes = []
+    for dataset in CONFIG["datasets"]:
+        book = yaml.safe_load((ROOT / "data" / "codebooks" / f"{dataset}.yml").read_text(encoding="utf-8"))
+        assert len(book["variables"]) >= 6, dataset  # the codebook was read
+        clashes += [
+            f"{dataset}.{var['name']}"
+            for var in book["variables"]
+            if var["name"] in words and var["name"] not in reader
+        ]
+    assert not clashes, f"example variables named like a plan role or key: {clashes}"
 
 
 # -- the command never shows a traceback -------------------------------------------------------------

@@ -442,7 +442,7 @@ def test_a_frame_with_other_column_names_gives_the_same_results(informal, study)
             "municipality_code": "code",
             "size_class": "klasse",
             "target_pop_estimate": "doel",
-            "population": "inw",
+            "pop_total": "inw",
         }
     )
     summary = reach_summary(

@@ -228,5 +228,5 @@ def test_the_gate_names_what_is_wrong_with_the_options(spec, phrase, loaded):
 
 def test_among_from_the_plan_takes_codes_or_labels(study):
     res = study.analyse("ondersteuning", among={"respondent_type": [6]}, variables=["joint_training"])
-    n = int(study.dataset(SURVEY).numeric(["respondent_type"])["respondent_type"].eq(6).sum())
+    n = int(study.dataset(SURVEY).numeric(["resp_type"])["resp_type"].eq(6).sum())
     assert res.table().values.iloc[-1, -1] == n

@@ -1529,7 +1529,7 @@ def _representativeness(
         status = table.status["n"]
         y = pd.to_numeric(joined[count], errors="coerce")
         reached_total = float(y[series.notna()].sum())
-        pop_total = float(pd.to_numeric(frame[frame_population]).sum()) if frame_population else None
+        population_total = float(pd.to_numeric(frame[frame_population]).sum()) if frame_population else None
         target_total = float(pd.to_numeric(frame[frame_target]).sum()) if frame_target else None
         n_total = published.iloc[-1]
         for i, cat in enumerate(cats):
@@ -1559,13 +1559,13 @@ def _representativeness(
             )
             rows.append({**base, "measure": "share_reached", "estimate": share_reached})
             in_frame = frame[margin].astype("string") == cat
-            if pop_total:
+            if population_total:
                 rows.append(
                     {
                         **base,
                         "measure": "share_population",
                         "estimate": float(pd.to_numeric(frame.loc[in_frame, frame_population]).sum())
-                        / pop_total,
+                        / population_total,
                     }
                 )
             if target_total:

@@ -2,4 +2,4 @@
 * Run from the repository root:
 *   pspp -O format=csv -o tests/reference/collaboration_crosstab.csv tests/reference/collaboration_crosstab.sps
 GET FILE='data/raw/organisatie_enquete.sav'.
-CROSSTABS /TABLES=respondent_type org_side BY collab_form /CELLS=COUNT /STATISTICS=CHISQ.
+CROSSTABS /TABLES=resp_type org_side BY collab_form /CELLS=COUNT /STATISTICS=CHISQ.

@@ -6,7 +6,7 @@ d <- read_sav(file.path("data", "raw", "organisatie_enquete.sav"))
 codes <- attr(d$collab_form, "labels")
 structural <- names(codes)[codes == 3]  # the value label of code 3 (structural collaboration)
 rows <- list()
-for (by in c("respondent_type", "org_side")) {
+for (by in c("resp_type", "org_side")) {
   group <- as_factor(d[[by]], levels = "labels")
   form <- as_factor(d$collab_form, levels = "labels")
   for (g in levels(droplevels(group))) {

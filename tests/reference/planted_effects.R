@@ -43,8 +43,8 @@ haven_check <- list(
   trust_1_n_code_8 = sum(unclass(t1) == 8, na.rm = TRUE),
   trust_1_n_code_9 = sum(unclass(t1) == 9, na.rm = TRUE),
   taken_seriously_4_label = attr(sav$taken_seriously_4, "label", exact = TRUE),
-  respondent_type_labels = setNames(as.list(names(attr(sav$respondent_type, "labels"))),
-                                    as.character(unname(attr(sav$respondent_type, "labels")))),
+  resp_type_labels = setNames(as.list(names(attr(sav$resp_type, "labels"))),
+                              as.character(unname(attr(sav$resp_type, "labels")))),
   survey_date_class = class(sav$survey_date),
   survey_date_format = attr(sav$survey_date, "format.spss", exact = TRUE),
   formal_org_type_n_missing = sum(is.na(sav$formal_org_type)),
@@ -82,11 +82,11 @@ results$reach_structural_glmer <- c(
 
 # ---- referrals: completion by warm handover; days to first contact ---------------------------
 ref <- read_excel(file.path(raw, "verwijzingen.xlsx"), sheet = "verwijzingen")
-ref$warm <- as.integer(ref$warm_handover == "ja")
-lg <- glm(completed ~ warm, family = binomial, data = ref)
+ref$warm <- as.integer(ref$warm_transfer == "ja")
+lg <- glm(contact_made ~ warm, family = binomial, data = ref)
 results$completion_warm_handover <- c(wald(lg, "warm", exp), list(
-  method = "glm(completed ~ warm, binomial), Wald CI", n = nrow(ref)))
-done <- ref[ref$completed == 1, ]
+  method = "glm(contact_made ~ warm, binomial), Wald CI", n = nrow(ref)))
+done <- ref[ref$contact_made == 1, ]
 done$days <- as.numeric(difftime(as.Date(done$date_first_contact), as.Date(done$date_referred), units = "days"))
 done$structureel <- as.integer(done$collab_form == "structureel")
 gm <- glm(days ~ structureel, family = Gamma(link = "log"), data = done)

@@ -41,11 +41,11 @@ d <- data.frame(
   municipality_code = log$municipality_code,
   collab_form = factor(log$collab_form, levels = c("ad_hoc", "projectmatig", "structureel")),
   structural = as.integer(log$collab_form == "structureel"),
-  warm = as.integer(log$warm_handover == "ja"),
-  completed = as.integer(log$completed),
+  warm = as.integer(log$warm_transfer == "ja"),
+  completed = as.integer(log$contact_made),
   days = as.numeric(stop_at - referred),
   event = event,
-  theme = log$theme,
+  theme = log$ref_theme,
   to_org_type = log$to_org_type,
   from_resp_id = log$from_resp_id
 )
@@ -113,7 +113,7 @@ results$signals <- lapply(split(d, d$collab_form), function(x) list(n = nrow(x),
                                                                     self_determination = sum(x$theme %in% self_determination)))
 
 sav <- read_sav(file.path(raw, "organisatie_enquete.sav"))
-types <- setNames(as.integer(zap_labels(sav$respondent_type)), as.character(sav$resp_id))
+types <- setNames(as.integer(zap_labels(sav$resp_type)), as.character(sav$resp_id))
 d$sender_type <- types[d$from_resp_id]
 flows <- as.data.frame(table(sender_type = d$sender_type, to_org_type = d$to_org_type), stringsAsFactors = FALSE)
 results$flows <- lapply(split(flows, flows$sender_type), function(x) as.list(setNames(x$Freq, x$to_org_type)))

@@ -93,7 +93,7 @@ def bsn(c):
 
 
 def formal_item_for_key_person(c):
-    row = _row_where(c, c["respondent_type"] == 6)  # sleutelpersoon: informal side
+    row = _row_where(c, c["resp_type"] == 6)  # sleutelpersoon: informal side
     c.loc[row, "formal_org_type"] = 1.0
 
 

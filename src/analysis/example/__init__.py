@@ -246,18 +246,18 @@ def planted(seed: int = DEFAULT_SEED, double_coding: dict[str, Any] | None = Non
                 "hulpverlener): de odds zijn twee keer zo groot."
             ),
             "dataset": "verwijzingen",
-            "outcome": "completed",
-            "predictors": ["warm_handover"],
-            "contrast": "warm_handover == 'ja' against 'nee'",
+            "outcome": "contact_made",
+            "predictors": ["warm_transfer"],
+            "contrast": "warm_transfer == 'ja' against 'nee'",
             "model": {
                 "family": "binomial",
                 "link": "logit",
-                "random_effects": "none (completion depends on warm_handover only)",
+                "random_effects": "none (completion depends on warm_transfer only)",
                 "filter": "none",
             },
             "true_value": rf.COMPLETION_OR_WARM,
             "realisation": (
-                "fixed margins: within each warm_handover group exactly round(n * p) referrals are completed "
+                "fixed margins: within each warm_transfer group exactly round(n * p) referrals are completed "
                 "(which ones is random), so the sample odds ratio equals the planted one up to rounding"
             ),
             "null_value": 1.0,
@@ -281,7 +281,7 @@ def planted(seed: int = DEFAULT_SEED, double_coding: dict[str, Any] | None = Non
                 "family": "gamma",
                 "link": "log",
                 "random_effects": "none",
-                "filter": "completed == 1 (date_first_contact filled in)",
+                "filter": "contact_made == 1 (date_first_contact filled in)",
             },
             "true_value": rf.DAYS_RATIO_STRUCTURAL,
             "realisation": (

@@ -133,14 +133,14 @@ def survey_codebook(seed: int) -> Codebook:
             format="DATE11",
         ),
         _nominal(
-            "consent",
+            "consent_given",
             "Toestemming voor deelname en gebruik van de antwoorden",
             "Consent to take part and to the use of the answers",
             sv.YES_NO,
             sv.YES_NO_EN,
         ),
         _nominal(
-            "respondent_type",
+            "resp_type",
             "Type respondent",
             "Respondent type",
             sv.RESPONDENT_TYPES,
@@ -509,7 +509,7 @@ def referrals_codebook(seed: int) -> Codebook:
             measure="scale",
         ),
         _v(
-            "warm_handover",
+            "warm_transfer",
             "Warme overdracht",
             "Warm handover",
             {"ja": "Yes", "nee": "No"},
@@ -519,7 +519,7 @@ def referrals_codebook(seed: int) -> Codebook:
             required=True,
         ),
         _v(
-            "completed",
+            "contact_made",
             "Verwijzing voltooid: eerste contact met de hulpverlener tot stand gekomen",
             "Referral completed: first contact with the service provider made",
             sv.YES_NO_EN,
@@ -540,7 +540,7 @@ def referrals_codebook(seed: int) -> Codebook:
             required=True,
         ),
         _v(
-            "theme",
+            "ref_theme",
             "Thema van de verwijzing",
             "Theme of the referral",
             {code: en for code, (_, en) in THEME_LABELS.items()},
@@ -559,7 +559,7 @@ def referrals_codebook(seed: int) -> Codebook:
             title="Verwijslog: één regel per verwijzing, zonder cliëntgegevens (SYNTHETISCHE DATA)",
             encoding="UTF-8",
             notes=SYNTHETIC_NOTE.format(seed=seed)
-            + " completed = 1 precies wanneer date_first_contact is ingevuld; dagen tot eerste contact = "
+            + " contact_made = 1 precies wanneer date_first_contact is ingevuld; dagen tot eerste contact = "
             "date_first_contact - date_referred. Het log loopt tot en met "
             f"{OBSERVATION_END.isoformat()} (einde van de waarneming): een verwijzing zonder eerste "
             "contact is op die dag gecensureerd.",
@@ -600,7 +600,7 @@ def municipalities_codebook(seed: int) -> Codebook:
             unique=True,
         ),
         _v(
-            "population",
+            "pop_total",
             "Aantal inwoners (afgerond, bij benadering)",
             "Number of inhabitants (rounded, approximate)",
             measure="scale",
@@ -616,7 +616,7 @@ def municipalities_codebook(seed: int) -> Codebook:
             minimum=1,
         ),
         _v(
-            "region",
+            "vt_region",
             "Regio (Veilig Thuis-regio)",
             "Region (Veilig Thuis region)",
             type="string",
@@ -778,7 +778,7 @@ def interviews_codebook(seed: int) -> Codebook:
             pii=True,
         ),
         text(
-            "respondent_type",
+            "resp_type",
             "Type respondent",
             "Respondent type",
             _keyed(sv.RESPONDENT_TYPE_KEYS, sv.RESPONDENT_TYPES_EN),

@@ -145,8 +145,8 @@ def make_interviews(
     names_by_code = dict(
         zip(municipalities["municipality_code"], municipalities["municipality_name"], strict=True)
     )
-    large = municipalities[municipalities["population"] > 50_000]
-    weights = np.sqrt(large["population"].to_numpy(float))
+    large = municipalities[municipalities["pop_total"] > 50_000]
+    weights = np.sqrt(large["pop_total"].to_numpy(float))
 
     types = [t for t, k in DESIGN.items() for _ in range(k)]
     types = [types[i] for i in rng.permutation(len(types))]
@@ -159,7 +159,7 @@ def make_interviews(
         resp_id = None
         if rng.random() < P_LINKED:
             pool = survey[
-                (survey["respondent_type"] == code_of[rtype])
+                (survey["resp_type"] == code_of[rtype])
                 & survey["municipality_code"].isin(large["municipality_code"])
                 & ~survey["resp_id"].isin(used_resp)
             ]
@@ -511,7 +511,7 @@ def project_members(
 
     # case variables
     variables = {
-        "respondent_type": "Text",
+        "resp_type": "Text",
         "org_side": "Text",
         "municipality_code": "Text",
         "resp_id": "Text",
@@ -527,7 +527,7 @@ def project_members(
     for iv, sg in zip(interviews, source_guid, strict=True):
         case = etree.SubElement(el_cases, q + "Case", guid=guid(), name=f"{iv.title} - {iv.name}")
         values = {
-            "respondent_type": iv.respondent_type,
+            "resp_type": iv.respondent_type,
             "org_side": iv.side,
             "municipality_code": iv.municipality_code,
             "resp_id": iv.resp_id,

@@ -64,8 +64,8 @@ def make_municipalities(rng: np.random.Generator) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``municipality_code, municipality_name, population, target_pop_estimate,
-        region, size_class``. ``target_pop_estimate`` (the size of the target group, the
+        Columns ``municipality_code, municipality_name, pop_total, target_pop_estimate,
+        vt_region, size_class``. ``target_pop_estimate`` (the size of the target group, the
         denominator for reach per 1,000) is synthetic: 2-9 % of the population, larger
         shares in the big cities.
     """
@@ -79,9 +79,9 @@ def make_municipalities(rng: np.random.Generator) -> pd.DataFrame:
             {
                 "municipality_code": code,
                 "municipality_name": name,
-                "population": population,
+                "pop_total": population,
                 "target_pop_estimate": max(target, 10),
-                "region": region,
+                "vt_region": region,
                 "size_class": size_class(population),
             }
         )

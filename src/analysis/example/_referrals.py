@@ -96,7 +96,7 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
     -------
     pandas.DataFrame
         Columns ``ref_id, municipality_code, from_resp_id, from_org_type, collab_form,
-        to_org_type, date_referred, date_first_contact, warm_handover, completed, outcome``.
+        to_org_type, date_referred, date_first_contact, warm_transfer, contact_made, outcome``.
         ``date_first_contact`` is missing (``None``) when no contact was achieved.
     """
     informal = survey[survey["org_side"] == 2]
@@ -152,8 +152,8 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
             "to_org_type": to_type,
             "date_referred": referred,
             "date_first_contact": contact,
-            "warm_handover": np.where(warm, "ja", "nee"),
-            "completed": completed.astype(int),
+            "warm_transfer": np.where(warm, "ja", "nee"),
+            "contact_made": completed.astype(int),
             "outcome": outcome,
         }
     )
@@ -163,7 +163,7 @@ def make_referrals(rng: np.random.Generator, survey: pd.DataFrame) -> pd.DataFra
 
 
 def add_themes(rng: np.random.Generator, referrals: pd.DataFrame) -> pd.DataFrame:
-    """The referral log with a last column ``theme``, drawn by destination (:data:`P_THEME`).
+    """The referral log with a last column ``ref_theme``, drawn by destination (:data:`P_THEME`).
 
     Parameters
     ----------
@@ -176,4 +176,4 @@ def add_themes(rng: np.random.Generator, referrals: pd.DataFrame) -> pd.DataFram
     u = rng.random(len(referrals))
     cumulative = np.cumsum(np.array([P_THEME[t] for t in referrals["to_org_type"]]), axis=1)
     index = (u[:, None] >= cumulative[:, :-1]).sum(axis=1)
-    return referrals.assign(theme=np.asarray(THEMES, dtype=object)[index])
+    return referrals.assign(ref_theme=np.asarray(THEMES, dtype=object)[index])

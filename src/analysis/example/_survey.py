@@ -407,7 +407,7 @@ def make_survey(rng: np.random.Generator, municipalities: pd.DataFrame) -> pd.Da
     # -- where: fixed handfuls in the three tiny municipalities, the rest by sqrt(population)
     small = SMALL_MUNICIPALITY_RESPONDENTS
     large = munis.index[~munis.index.isin(list(small))]
-    weights = np.sqrt(munis.loc[large, "population"].to_numpy(float))
+    weights = np.sqrt(munis.loc[large, "pop_total"].to_numpy(float))
     counts = rng.multinomial(n - sum(small.values()), weights / weights.sum())
     muni = np.concatenate([np.repeat(large.to_numpy(), counts), np.repeat(list(small), list(small.values()))])
     muni = muni[rng.permutation(n)]
@@ -514,8 +514,8 @@ def make_survey(rng: np.random.Generator, municipalities: pd.DataFrame) -> pd.Da
             "resp_id": [f"R{i + 1:04d}" for i in range(n)],
             "wave": np.ones(n),
             "survey_date": survey_date,
-            "consent": np.ones(n),
-            "respondent_type": rtype.astype(float),
+            "consent_given": np.ones(n),
+            "resp_type": rtype.astype(float),
             "org_side": np.where(informal, 2.0, 1.0),
             "formal_org_type": formal_type,
             "informal_org_type": informal_type,
