@@ -102,11 +102,33 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                 if numeric and all(isinstance(k, (int, float)) and not isinstance(k, bool) for k in order):
                     values = s.to_numpy(dtype="float64", na_value=float("nan"))
                     positions = pd.Index(order, dtype="float64").get_indexer(values)
+                elif _arrow_text(s) and not any(k != k for k in order):
+                    positions = _text_positions(s, order)
                 else:
                     positions = pd.Index(order, dtype=object).get_indexer(s.astype(object))
                 s = pd.Series(pd.Categorical.from_codes(positions, dtype=cats), index=s.index, name=s.name)
         out[col] = s
     return pd.DataFrame(out, index=codes.index)
+
+
+def _arrow_text(s: pd.Series) -> bool:
+    """Whether a series holds pyarrow-backed text (as the CSV reader makes)."""
+    import pandas as pd
+
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+
+
+def _text_positions(s: pd.Series, order: list[Any]) -> Any:
+    """``pd.Index(order, dtype=object).get_indexer(s.astype(object))`` for a pyarrow text series,
+    looked up in Arrow (no Python string per row): a text equals only a text key."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = [k for k in order if isinstance(k, str)]
+    where = np.array([i for i, k in enumerate(order) if isinstance(k, str)] + [-1], dtype=np.int64)
+    found = pc.fill_null(pc.index_in(pa.array(s), value_set=pa.array(keys, type=pa.string())), len(keys))
+    return where.take(found.to_numpy(zero_copy_only=False))
 
 
 def drift_warnings(
