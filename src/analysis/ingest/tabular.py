@@ -61,8 +61,9 @@ DIALECTS = ("auto", "qualtrics", "qualtrics_legacy", "limesurvey", "plain", "sta
 STATLINE_SYMBOLS = {".": "niet beschikbaar (.)", "x": "geheim (x)"}
 
 #: Largest text file read into memory (bytes); bigger files need a database export. The C
-#: parser path below peaks at about 7 times a file's size (3.9 GB for a 595 MB referral log of
-#: 5M rows); the Python path at about 15 times.
+#: parser path below peaks at about 2.5 times a UTF-8 file's size (1.5 GB for a 595 MB referral
+#: log of 5M rows, whose frame and codes hold about 1 GB; another encoding adds its decoded
+#: text); the Python path at about 15 times.
 MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
 
 _LIMESURVEY_FIELDS = ("id", "submitdate", "lastpage", "startlanguage")
@@ -971,7 +972,7 @@ def _build(
                     )
                 )
     del dropped_unnamed
-    codes = pd.DataFrame(cols)
+    codes = pd.DataFrame(cols, copy=False)  # the columns are new: no copy into blocks
     own = Codebook(
         dataset=dataset or path.stem,
         variables=tuple(variables),
@@ -1134,7 +1135,12 @@ class _FastColumns:
         return column
 
     def convert(self, values: _Distinct, **kw: Any) -> tuple[pd.Series, str]:
-        return _convert_fast(values, **kw)
+        import pyarrow as pa
+
+        out = _convert_fast(values, **kw)
+        del values
+        pa.default_memory_pool().release_unused()  # the column's texts and positions are freed
+        return out
 
 
 def _safe_for_c_parser(text: str) -> bool:
@@ -1519,16 +1525,14 @@ def _unified(column: Any) -> tuple[Any, Any]:
         encoded = pc.dictionary_encode(texts)
         mapping = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         texts = encoded.dictionary
-    row = offset = 0
-    for chunk in chunks:
-        indices = chunk.indices.to_numpy(zero_copy_only=False)
-        part = codes[row : row + len(chunk)]
-        if mapping is None:
-            np.add(indices, offset, out=part, dtype=np.int32)
-        else:
-            np.take(mapping[offset : offset + len(chunk.dictionary)], indices, out=part)
-        row += len(chunk)
-        offset += len(chunk.dictionary)
+    # each block's positions, moved past the dictionaries of the blocks before it
+    np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks], out=codes)
+    starts = np.cumsum([0] + [len(chunk.dictionary) for chunk in chunks[:-1]], dtype=np.int32)
+    codes += np.repeat(starts, [len(chunk) for chunk in chunks])
+    if mapping is not None:
+        for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
+            block = codes[i : i + (1 << 20)]
+            mapping.take(block, out=block, mode="clip")
     return codes, texts
 
 
@@ -1567,14 +1571,20 @@ def _used(column: _Distinct, start: int, stop: int) -> _Distinct:
     used = np.bincount(codes, minlength=len(column.texts)) > 0
     if used.all():
         return _Distinct(codes, column.texts, column.stripped)
-    renumber = (np.cumsum(used) - 1).astype(np.int32)
-    for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
-        codes[i : i + (1 << 20)] = renumber.take(codes[i : i + (1 << 20)])
     keep = np.flatnonzero(used)
+    if len(keep) and keep[-1] - keep[0] + 1 == len(keep):
+        # texts used only by the header (the first) or the trailing empty rows: a slice, shifted
+        codes -= keep[0].astype(np.int32)
+        keep = slice(int(keep[0]), int(keep[-1]) + 1)
+    else:
+        renumber = (np.cumsum(used) - 1).astype(np.int32)
+        for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
+            block = codes[i : i + (1 << 20)]
+            renumber.take(block, out=block, mode="clip")
     return _Distinct(
         codes,
-        column.texts.take(keep).reset_index(drop=True),
-        column.stripped.take(keep).reset_index(drop=True),
+        column.texts.iloc[keep].reset_index(drop=True),
+        column.stripped.iloc[keep].reset_index(drop=True),
     )
 
 
