@@ -108,7 +108,7 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                     texts, rows = text  # each distinct text looked up once, then placed by row
                     per_text = pd.Index(order, dtype=object).get_indexer(pd.Index(texts, dtype=object))
                     small = np.int8 if len(order) < 127 else np.int32  # the categorical's own codes
-                    positions = np.append(per_text, -1).astype(small).take(rows)  # missing (-1): -1
+                    positions = np.append(per_text, -1).astype(small)[rows]  # missing (-1): -1
                 else:
                     positions = pd.Index(order, dtype=object).get_indexer(s.astype(object))
                 s = pd.Series(pd.Categorical.from_codes(positions, dtype=cats), index=s.index, name=s.name)

@@ -1109,13 +1109,23 @@ class _Distinct:
 
     def rows(self) -> list[str]:
         """Every row's text, as the Python path has it."""
-        return self.texts.to_numpy(dtype=object).take(self.codes).tolist()
+        return self.texts.to_numpy(dtype=object)[self.codes].tolist()
 
     def expand(self, distinct: pd.Series) -> pd.Series:
-        """A series with one value per row from one value per distinct text."""
+        """A series with one value per row from one value per distinct text (numpy's arrays
+        indexed by the positions as they are, without a copy of them as ``intp``)."""
         import pandas as pd
 
-        return pd.Series(distinct.array.take(self.codes), copy=False)
+        array, codes = distinct.array, self.codes
+        if isinstance(array, pd.arrays.IntegerArray):
+            values = array.to_numpy(dtype="int64", na_value=0)[codes]
+            return pd.Series(pd.arrays.IntegerArray(values, array.isna()[codes]), copy=False)
+        if isinstance(array, pd.arrays.BooleanArray):
+            values = array.to_numpy(dtype=bool, na_value=False)[codes]
+            return pd.Series(pd.arrays.BooleanArray(values, array.isna()[codes]), copy=False)
+        if distinct.dtype.kind in "fM":
+            return pd.Series(distinct.to_numpy()[codes], copy=False)
+        return pd.Series(array.take(codes), copy=False)
 
 
 class _FastColumns:
@@ -1519,7 +1529,9 @@ def _unified(column: Any) -> tuple[Any, Any]:
     if not chunks:
         return np.zeros(0, dtype=np.int32), pa.array([], type=pa.string())
     texts = pa.concat_arrays([chunk.dictionary for chunk in chunks])
-    codes = np.empty(len(column), dtype=np.int32)
+    # In Arrow's pool, which gives the memory back once the column is typed (the C allocator
+    # would keep most of a dozen such arrays, freed one by one among the results).
+    codes = np.frombuffer(pa.allocate_buffer(4 * len(column)), dtype=np.int32)
     mapping = None
     if len(chunks) > 1 and len(texts) <= len(column) // 2:
         encoded = pc.dictionary_encode(texts)
@@ -1527,12 +1539,15 @@ def _unified(column: Any) -> tuple[Any, Any]:
         texts = encoded.dictionary
     # each block's positions, moved past the dictionaries of the blocks before it
     np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks], out=codes)
-    starts = np.cumsum([0] + [len(chunk.dictionary) for chunk in chunks[:-1]], dtype=np.int32)
-    codes += np.repeat(starts, [len(chunk) for chunk in chunks])
+    row = start = 0
+    for chunk in chunks:
+        codes[row : row + len(chunk)] += start
+        row += len(chunk)
+        start += len(chunk.dictionary)
     if mapping is not None:
         for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
             block = codes[i : i + (1 << 20)]
-            mapping.take(block, out=block, mode="clip")
+            block[:] = mapping[block]
     return codes, texts
 
 
@@ -1568,7 +1583,8 @@ def _used(column: _Distinct, start: int, stop: int) -> _Distinct:
     import numpy as np
 
     codes = column.codes[start:stop]
-    used = np.bincount(codes, minlength=len(column.texts)) > 0
+    used = np.zeros(len(column.texts), dtype=bool)
+    used[codes] = True
     if used.all():
         return _Distinct(codes, column.texts, column.stripped)
     keep = np.flatnonzero(used)
@@ -1580,7 +1596,7 @@ def _used(column: _Distinct, start: int, stop: int) -> _Distinct:
         renumber = (np.cumsum(used) - 1).astype(np.int32)
         for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
             block = codes[i : i + (1 << 20)]
-            renumber.take(block, out=block, mode="clip")
+            block[:] = renumber[block]
     return _Distinct(
         codes,
         column.texts.iloc[keep].reset_index(drop=True),
