@@ -317,3 +317,86 @@ def test_a_field_longer_than_the_csv_module_reads_gives_the_same_error(tmp_path,
     assert not answered
     assert isinstance(old, tuple) and "field larger than field limit" in old[1]
     assert old == new
+
+
+# -- a referral log: few distinct values over many rows, typed once per distinct text ----------------
+
+
+def _referral_log(tmp_path: Path, encoding: str = "utf-8", late: str = "", rows: int = 3_000) -> Path:
+    """A log longer than the head: unique IDs, a few codes (with spaces around some), a column
+    mixing numbers and text, empty cells, Dutch dates, counts and flags; ``late`` goes into a
+    row after the head."""
+    lines = ["ref_id,gemeente,gemengd,datum,aantal,vlag,toelichting"]
+    mixed = ["12", " 7 ", "onbekend", "", "3.5", "12", "-4", " "]
+    for i in range(rows):
+        datum = "" if i % 5 == 0 else f"{1 + i % 28}-{1 + i % 12}-{2023 + i % 2}"
+        if i % 9 == 0:
+            datum = f" {datum} "
+        aantal = "" if i % 4 == 0 else (f" {i % 6}" if i % 3 else str(i % 6))
+        vlag = ("true", "False", " ", "TRUE")[i % 4]
+        note = late if i == rows - 50 else ("Zoë" if encoding != "ascii" and i % 100 == 1 else f"n{i % 3}")
+        gemeente = f"GM{(i * 7) % 40:04d}" if i % 11 else f" GM{i % 40:04d} "
+        lines.append(f"V{i:07d},{gemeente},{mixed[i % len(mixed)]},{datum},{aantal},{vlag},{note}")
+    lines += ["", ",,,,,,"]
+    path = tmp_path / "verwijzingen.csv"
+    text = "\r\n".join(lines) + "\r\n"
+    path.write_bytes(text.encode("utf-8-sig") if encoding == "utf-8" else text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("block", [4096, 1 << 20])
+@pytest.mark.parametrize("encoding", ["utf-8", "windows-1252", "ascii"])
+@pytest.mark.parametrize("with_codebook", [False, True])
+def test_referral_log_typed_per_distinct_value_equals_python_path(
+    tmp_path, monkeypatch, block, encoding, with_codebook
+):
+    monkeypatch.setattr(tabular, "_BLOCK", block)  # many parsed blocks: dictionaries merged (or not)
+    path = _referral_log(tmp_path, encoding)
+    options: dict = {}
+    if with_codebook:
+        options["codebook"] = Codebook(
+            "verwijzingen",
+            (
+                Variable("gemeente", type="string"),
+                Variable("gemengd", type="numeric"),  # not every value is a number: a warning
+                Variable("datum", type="date"),
+                Variable("aantal", type="numeric", value_labels={0: "geen", 1: "een"}, missing_values=[5]),
+                Variable("toelichting", type="string", missing_values=["n2"]),  # a symbol: Python path
+            ),
+        )
+    old, new, answered = _read_both(path, monkeypatch, **options)
+    assert answered
+    assert_same(old, new)
+    codes = new.codes
+    assert len(codes) == 3_000 and codes["ref_id"].is_unique
+    assert codes["gemeente"].iloc[11] == " GM0011 " and str(codes["datum"].dtype) == "datetime64[us]"
+    assert codes["datum"].iloc[1] == pd.Timestamp("2024-02-02") and pd.isna(codes["datum"].iloc[0])
+    assert codes["gemengd"].iloc[1] == " 7 " and pd.isna(codes["gemengd"].iloc[3])
+    assert str(codes["aantal"].dtype) == "Int64" and pd.isna(codes["aantal"].iloc[0])
+    if with_codebook:
+        assert any("'gemengd'" in w and "not numbers" in w for w in new.warnings)
+    else:
+        assert str(codes["vlag"].dtype) == "boolean" and pd.isna(codes["vlag"].iloc[2])
+    if encoding == "windows-1252":
+        assert any("windows-1252" in w for w in new.warnings)
+        assert codes["toelichting"].iloc[1] == "Zoë"
+
+
+@pytest.mark.parametrize(
+    ("late", "answers"),
+    [
+        ("\u00a0spatie", False),  # a non-breaking space, after the head: found as the parser reads
+        ("\x1c", False),
+        ("café", True),  # not UTF-8 in a windows-1252 file (below): read from the decoded text
+    ],
+)
+def test_a_character_after_the_head_is_found_while_parsing(tmp_path, monkeypatch, late, answers):
+    monkeypatch.setattr(tabular, "_HEAD_CHARS", 60_000)  # the head is found in a clean prefix
+    monkeypatch.setattr(tabular, "_BLOCK", 4096)
+    path = _referral_log(tmp_path, "windows-1252" if answers else "utf-8", late=late)
+    if answers:
+        path.write_bytes(path.read_bytes().replace("Zoë".encode("windows-1252"), b"Zoe"))
+        assert path.read_bytes()[:60_000].isascii()
+    old, new, answered = _read_both(path, monkeypatch)
+    assert answered is answers
+    assert_same(old, new)

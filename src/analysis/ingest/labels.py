@@ -77,6 +77,7 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     pandas.DataFrame
         Same index and columns as ``codes``.
     """
+    import numpy as np
     import pandas as pd
 
     out: dict[str, Any] = {}
@@ -93,7 +94,8 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                 s = _tidy_object(s)
         valid = var.valid_labels
         if valid and len(set(valid.values())) == len(valid):
-            observed = set(s.dropna().unique())
+            text = _text_codes(s)
+            observed = set(text[0]) if text is not None else set(s.dropna().unique())
             if observed <= set(valid):
                 order = sorted(valid, key=lambda k: (isinstance(k, str), k))
                 cats = pd.CategoricalDtype([valid[k] for k in order], ordered=var.measure == "ordinal")
@@ -102,11 +104,35 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                 if numeric and all(isinstance(k, (int, float)) and not isinstance(k, bool) for k in order):
                     values = s.to_numpy(dtype="float64", na_value=float("nan"))
                     positions = pd.Index(order, dtype="float64").get_indexer(values)
+                elif text is not None and not any(k != k for k in order):
+                    texts, rows = text  # each distinct text looked up once, then placed by row
+                    per_text = pd.Index(order, dtype=object).get_indexer(pd.Index(texts, dtype=object))
+                    small = np.int8 if len(order) < 127 else np.int32  # the categorical's own codes
+                    positions = np.append(per_text, -1).astype(small)[rows]  # missing (-1): -1
                 else:
                     positions = pd.Index(order, dtype=object).get_indexer(s.astype(object))
                 s = pd.Series(pd.Categorical.from_codes(positions, dtype=cats), index=s.index, name=s.name)
         out[col] = s
-    return pd.DataFrame(out, index=codes.index)
+    return pd.DataFrame(out, index=codes.index, copy=False)  # unchanged columns shared with codes
+
+
+def _text_codes(s: pd.Series) -> tuple[list[str], Any] | None:
+    """A pyarrow-backed text series (as the CSV reader makes) as its distinct texts and each
+    row's position among them (``-1`` where missing), found in Arrow in one pass (no Python
+    string per row); ``None`` for any other series."""
+    import pandas as pd
+
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(s)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    rows = encoded.indices if encoded.indices.null_count == 0 else pc.fill_null(encoded.indices, -1)
+    return encoded.dictionary.to_pylist(), rows.to_numpy(zero_copy_only=False)
 
 
 def drift_warnings(

@@ -39,7 +39,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,8 +61,9 @@ DIALECTS = ("auto", "qualtrics", "qualtrics_legacy", "limesurvey", "plain", "sta
 STATLINE_SYMBOLS = {".": "niet beschikbaar (.)", "x": "geheim (x)"}
 
 #: Largest text file read into memory (bytes); bigger files need a database export. The C
-#: parser path below peaks at about 7 times a file's size (3.9 GB for a 595 MB referral log of
-#: 5M rows); the Python path at about 15 times.
+#: parser path below peaks at about 2.5 times a UTF-8 file's size (1.5 GB for a 595 MB referral
+#: log of 5M rows, whose frame and codes hold about 1 GB; another encoding adds its decoded
+#: text); the Python path at about 15 times.
 MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
 
 _LIMESURVEY_FIELDS = ("id", "submitdate", "lastpage", "startlanguage")
@@ -151,11 +152,30 @@ def read(
         used_encoding = None
         separator = None
     else:
+        fast_path = C_PARSER and dialect in _FAST_DIALECTS
+        start = _utf8_start(path, encoding) if fast_path else None
+        if start is not None:
+            # A UTF-8 file: the C parser path reads its bytes, without decoding it as a whole.
+            source = _Source.file(path, start)
+            if source.head is not None:
+                fast = _read_text_fast(
+                    source,
+                    "\t" if suffix == ".tsv" else _sniff_separator(source.head),
+                    path=path,
+                    dialect=dialect,
+                    codebook=codebook,
+                    dataset=dataset,
+                    encoding=encoding or "utf-8",
+                    warnings=warnings,
+                )
+                if fast is not None:
+                    return fast
+            fast_path = not source.valid  # not UTF-8 after all: decoded and read from its text
         text, used_encoding = _decode(path, encoding, warnings)
         separator = "\t" if suffix == ".tsv" else _sniff_separator(text)
-        if C_PARSER and dialect in ("auto", "plain", "qualtrics", "qualtrics_legacy", "limesurvey"):
+        if fast_path:
             fast = _read_text_fast(
-                text,
+                _Source.text(text),
                 separator,
                 path=path,
                 dialect=dialect,
@@ -952,7 +972,7 @@ def _build(
                     )
                 )
     del dropped_unnamed
-    codes = pd.DataFrame(cols)
+    codes = pd.DataFrame(cols, copy=False)  # the columns are new: no copy into blocks
     own = Codebook(
         dataset=dataset or path.stem,
         variables=tuple(variables),
@@ -1014,23 +1034,40 @@ def _statline_values(values: list[Any]) -> tuple[list[Any], list[Any] | None]:
 # -- the C parser path ------------------------------------------------------------------------------
 #
 # A CSV is parsed by pyarrow's CSV reader (or, for short rows and blank lines, pandas' C parser)
-# into one string column per variable and typed column by column with vectorised operations that
-# follow :func:`_convert` rule for rule; no Python list per row is made. The first rows are also
-# read by the csv module, to recognise the dialect and decimal mark as the Python path does, and
-# a file no longer than that is compared cell for cell. Whatever the vectorised rules do not cover (missing-code symbols,
-# a codebook type that does not fit, StatLine and codings tables, Excel) goes through the Python
-# path above, column by column or for the whole file, so the frames, codes, warnings and errors
-# are the same (tests/ingest/test_tabular_fast.py compares both paths).
+# into one dictionary-encoded column per variable: each row's position in the column's distinct
+# texts, and those texts. A referral log of millions of rows repeats a few thousand codes and
+# dates, so stripping, testing and typing the distinct texts (:func:`_convert_fast`, which follows
+# :func:`_convert` rule for rule; its per-value rules and whole-column decisions give the same over
+# the distinct texts) and then placing the results by the positions costs a fraction of the time
+# and memory of typing every cell; no Python list per row is made. A UTF-8 file is parsed from
+# its bytes, read in blocks (:class:`_Source`): neither the decoded text nor a second encoded copy
+# is held. The blocks are checked as the parser reads them (valid UTF-8, no character the
+# vectorised rules read differently: :func:`_safe_for_c_parser`); a file that turns out not to be
+# UTF-8 is decoded as :func:`_decode` does and parsed from its text, encoded block by block.
+#
+# The first rows are also read by the csv module, to recognise the dialect and decimal mark as the
+# Python path does, and a file no longer than that is compared cell for cell. Whatever the
+# vectorised rules do not cover (missing-code symbols, a codebook type that does not fit, StatLine
+# and codings tables, Excel) goes through the Python path above, column by column (given every
+# row's text, so its warnings are the same) or for the whole file, so the frames, codes, warnings
+# and errors are the same (tests/ingest/test_tabular_fast.py compares both paths).
 
 #: Parse text files with pandas' C parser where it gives the same result (False: always the
 #: Python ``csv`` module).
 C_PARSER = True
 
+#: Dialects the C parser path reads (the others need the Python path's rows).
+_FAST_DIALECTS = ("auto", "plain", "qualtrics", "qualtrics_legacy", "limesurvey")
+
 #: Rows read with the ``csv`` module to recognise the dialect and the decimal mark (as many as
 #: the Python path looks at).
 _HEAD_ROWS = 2001
-#: Characters at the start of a text the head is looked for in first.
+#: Characters at the start of a text the head is looked for in first (bytes, for a UTF-8 file).
 _HEAD_CHARS = 4 * 2**20
+
+#: Bytes handed to the parser at a time (characters, when encoding a decoded text), and the
+#: parser's block: small blocks keep its peak memory low (it parses several at a time).
+_BLOCK = 1 << 20
 
 #: A file shorter than the head is also parsed by the ``csv`` module, and the C parser's cells must
 #: equal its cells (tests switch this off to compare the C parser's own result with the Python path).
@@ -1040,6 +1077,7 @@ _CROSS_CHECK = True
 #: non-ASCII spaces; a file holding any of those is read by the Python path).
 _ASCII_SPACE = " \t\n\r\x0b\x0c"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_UNSAFE_BYTES = (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 
 
 class _RowColumns:
@@ -1057,25 +1095,62 @@ class _RowColumns:
     convert = staticmethod(_convert)
 
 
+@dataclass
+class _Distinct:
+    """A column of the C parser path: each row's position in its distinct texts.
+
+    Every text is used by some row; an ID column's texts may repeat (:func:`_unified`), which
+    the rules, per text or over all texts, do not mind.
+    """
+
+    codes: Any  # numpy int32, one position per row
+    texts: pd.Series  # the distinct texts, as the file has them
+    stripped: pd.Series  # the same without surrounding ASCII whitespace
+
+    def rows(self) -> list[str]:
+        """Every row's text, as the Python path has it."""
+        return self.texts.to_numpy(dtype=object)[self.codes].tolist()
+
+    def expand(self, distinct: pd.Series) -> pd.Series:
+        """A series with one value per row from one value per distinct text (numpy's arrays
+        indexed by the positions as they are, without a copy of them as ``intp``)."""
+        import pandas as pd
+
+        array, codes = distinct.array, self.codes
+        if isinstance(array, pd.arrays.IntegerArray):
+            values = array.to_numpy(dtype="int64", na_value=0)[codes]
+            return pd.Series(pd.arrays.IntegerArray(values, array.isna()[codes]), copy=False)
+        if isinstance(array, pd.arrays.BooleanArray):
+            values = array.to_numpy(dtype=bool, na_value=False)[codes]
+            return pd.Series(pd.arrays.BooleanArray(values, array.isna()[codes]), copy=False)
+        if distinct.dtype.kind in "fM":
+            return pd.Series(distinct.to_numpy()[codes], copy=False)
+        return pd.Series(array.take(codes), copy=False)
+
+
 class _FastColumns:
-    """The C parser's columns: string Series, ``""`` for an empty or absent field."""
+    """The C parser's columns (``""`` for an empty or absent field), each handed out once."""
 
-    def __init__(self, frame: pd.DataFrame, stripped: dict[int, pd.Series]) -> None:
-        self.frame = frame
-        self._stripped = stripped  # each column's cells without surrounding ASCII whitespace
-
-    def stripped(self, j: int) -> pd.Series:
-        return self._stripped[j]
+    def __init__(self, columns: list[_Distinct]) -> None:
+        self._columns: list[_Distinct | None] = list(columns)
 
     def filled(self, j: int) -> bool:
-        return bool((self.stripped(j) != "").any())
+        column = self._columns[j]
+        return column is not None and bool((column.stripped != "").any())
 
-    def values(self, j: int) -> tuple[pd.Series, pd.Series]:
-        return self.frame.iloc[:, j], self.stripped(j)
+    def values(self, j: int) -> _Distinct:
+        column = self._columns[j]
+        assert column is not None
+        self._columns[j] = None  # typed next: its positions are not kept beside the result
+        return column
 
-    def convert(self, values: tuple[pd.Series, pd.Series], **kw: Any) -> tuple[pd.Series, str]:
-        raw, stripped = values
-        return _convert_fast(raw, stripped, **kw)
+    def convert(self, values: _Distinct, **kw: Any) -> tuple[pd.Series, str]:
+        import pyarrow as pa
+
+        out = _convert_fast(values, **kw)
+        del values
+        pa.default_memory_pool().release_unused()  # the column's texts and positions are freed
+        return out
 
 
 def _safe_for_c_parser(text: str) -> bool:
@@ -1096,8 +1171,190 @@ def _safe_for_c_parser(text: str) -> bool:
     return True
 
 
+class _Stream(io.RawIOBase):
+    """UTF-8 bytes handed to a parser block by block, each checked before it is handed on.
+
+    ``valid``: every byte so far is UTF-8; ``safe``: :func:`_safe_for_c_parser` holds for every
+    character so far; ``complete``: the parser read to the end, and both hold for the whole text.
+    After a block fails a check the stream ends early (the parser's result is not used).
+    """
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        super().__init__()
+        self._blocks = blocks
+        self._block = b""
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.valid = True
+        self.safe = True
+        self.complete = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` bytes (fewer only at the end: pyarrow's parser needs whole blocks)."""
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(_BLOCK), b""))
+        parts: list[bytes] = []
+        wanted = size
+        while wanted > 0 and (self._block or self._next()):
+            if wanted >= len(self._block):
+                part, self._block = self._block, b""
+            else:
+                part, self._block = self._block[:wanted], self._block[wanted:]
+            parts.append(part)
+            wanted -= len(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _next(self) -> bool:
+        """Take the next block (checked), or find the end."""
+        if self.complete or not (self.valid and self.safe):
+            return False
+        block = next(self._blocks, None)
+        if block is None:
+            try:
+                self._decoder.decode(b"", final=True)  # a character cut off at the end
+            except UnicodeDecodeError:
+                self.valid = False
+            else:
+                self.complete = True
+            return False
+        self._check(block)
+        if not (self.valid and self.safe):
+            return False  # the stream ends here; the parser's result is not used
+        self._block = block
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        out = self.read(len(buffer))
+        buffer[: len(out)] = out
+        return len(out)
+
+    def _check(self, block: bytes) -> None:
+        if block.isascii() and not self._decoder.getstate()[0]:
+            if any(b in block for b in _UNSAFE_BYTES):
+                self.safe = False
+            return
+        try:
+            text = self._decoder.decode(block)
+        except UnicodeDecodeError:
+            self.valid = False
+            return
+        if not _safe_for_c_parser(text):
+            self.safe = False
+
+    def close(self) -> None:
+        close = getattr(self._blocks, "close", None)
+        if close is not None:
+            close()
+        super().close()
+
+
+class _Source:
+    """A text file for the C parser path: its start as text, its whole text as UTF-8 blocks.
+
+    Made from a UTF-8 file's bytes (:meth:`file`; ``head`` is ``None`` when its start is not
+    UTF-8) or from a decoded text (:meth:`text`). ``valid`` turns ``False`` when reading finds
+    bytes that are not UTF-8: the file is then decoded by :func:`_decode` and read from its text.
+    """
+
+    def __init__(
+        self,
+        head: str | None,
+        whole: bool,
+        open_blocks: Callable[[], Iterator[bytes]],
+        lines: Callable[[], Any],
+    ) -> None:
+        self.head = head  # the text's first _HEAD_CHARS characters (or a little less), or all of it
+        self.whole = whole  # head is the whole text
+        self.valid = head is not None
+        self._open_blocks = open_blocks
+        self._lines = lines
+
+    @classmethod
+    def file(cls, path: Path, start: int) -> _Source:
+        """The UTF-8 text of a file from byte ``start`` (after its byte-order mark)."""
+
+        def blocks() -> Iterator[bytes]:
+            with path.open("rb") as fh:
+                fh.seek(start)
+                while block := fh.read(_BLOCK):
+                    yield block
+
+        def lines() -> Any:
+            fh = path.open("rb")
+            fh.seek(start)
+            return io.TextIOWrapper(fh, encoding="utf-8", newline="")
+
+        with path.open("rb") as fh:
+            fh.seek(start)
+            data = fh.read(_HEAD_CHARS + 1)
+        whole = len(data) <= _HEAD_CHARS
+        try:
+            head = codecs.getincrementaldecoder("utf-8")().decode(data[:_HEAD_CHARS], final=whole)
+        except UnicodeDecodeError:
+            head = None
+        return cls(head, whole, blocks, lines)
+
+    @classmethod
+    def text(cls, text: str) -> _Source:
+        """A decoded text (encoded for the parser block by block, never as a whole)."""
+
+        def blocks() -> Iterator[bytes]:
+            for i in range(0, len(text), _BLOCK):
+                yield text[i : i + _BLOCK].encode("utf-8", "surrogatepass")  # a lone surrogate is not valid
+
+        whole = len(text) <= _HEAD_CHARS
+        return cls(
+            text if whole else text[:_HEAD_CHARS], whole, blocks, lambda: io.StringIO(text, newline="")
+        )
+
+    def stream(self) -> _Stream:
+        return _Stream(self._open_blocks())
+
+    def lines(self) -> Any:
+        """The whole text as a stream of lines (line ends kept) for the csv module."""
+        return self._lines()
+
+    def finished(self, stream: _Stream) -> bool:
+        """Whether a parser read the whole text and it may take the C parser path."""
+        stream.close()
+        if not stream.valid:
+            self.valid = False
+        return stream.complete
+
+
+def _utf8_start(path: Path, encoding: str | None) -> int | None:
+    """Where a file's text starts when :func:`_decode` would read it as UTF-8 (if its bytes are),
+    else ``None``: a byte-order mark is skipped (every one when ``encoding`` names UTF-8, as
+    ``lstrip`` does there)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size > MAX_TEXT_BYTES:
+        return None
+    with path.open("rb") as fh:
+        start = fh.read(4096)
+        if encoding is None:
+            if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or file_kind(start):
+                return None
+            return len(codecs.BOM_UTF8) if start.startswith(codecs.BOM_UTF8) else 0
+        try:
+            if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+                return None
+        except LookupError:
+            return None
+        offset = 0
+        while True:
+            fh.seek(offset)
+            if fh.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+                return offset
+            offset += len(codecs.BOM_UTF8)
+
+
 def _read_text_fast(
-    text: str,
+    source: _Source,
     separator: str,
     *,
     path: Path,
@@ -1107,21 +1364,31 @@ def _read_text_fast(
     encoding: str | None,
     warnings: list[str],
 ) -> Dataset | None:
-    """:func:`read` for a text file through the C parser, or ``None`` for the Python path."""
+    """:func:`read` for a text file through the C parser, or ``None`` for the Python path (and
+    ``source.valid`` false when the file turned out not to be UTF-8)."""
     import itertools
 
-    if not _safe_for_c_parser(text):
+    if source.head is None:
         return None
 
-    def first_rows(sample: str, count: int) -> list[list[str]]:
-        return list(itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=separator), count))
+    def first_rows(lines: Any, count: int) -> list[list[str]]:
+        return list(itertools.islice(csv.reader(lines, delimiter=separator), count))
 
     try:
         # The first rows, from the first megabytes when they hold more than the head (its last
         # row may be cut there), else from the whole text.
-        head = first_rows(text[:_HEAD_CHARS], _HEAD_ROWS + 1) if len(text) > _HEAD_CHARS else []
-        head = head[:_HEAD_ROWS] if len(head) > _HEAD_ROWS else first_rows(text, _HEAD_ROWS)
+        head = [] if source.whole else first_rows(io.StringIO(source.head, newline=""), _HEAD_ROWS + 1)
+        if len(head) > _HEAD_ROWS:
+            head = head[:_HEAD_ROWS]
+        elif source.whole:
+            head = first_rows(io.StringIO(source.head, newline=""), _HEAD_ROWS)
+        else:
+            with source.lines() as lines:
+                head = first_rows(lines, _HEAD_ROWS)
     except csv.Error:
+        return None
+    except UnicodeDecodeError:
+        source.valid = False
         return None
     whole = len(head) < _HEAD_ROWS  # the head is the whole file
     decimal = _decimal_mark(head, separator)
@@ -1130,18 +1397,18 @@ def _read_text_fast(
     if not head or not head[0]:
         return None
     width = len(head[0])
-    frame = _parse_strings(text, separator, width)
-    if frame is None:
-        return None  # ragged or malformed rows: the Python path says what is wrong
+    parsed = _parse_strings(source, separator, width)
+    if parsed is None:
+        return None  # ragged or malformed rows, or not for the vectorised rules: the Python path
+    columns = []
+    for codes, values in parsed:
+        texts = _texts(values)
+        columns.append(_Distinct(codes, texts, texts.str.strip(_ASCII_SPACE)))
+    del parsed
     # Trailing rows with no value in any field are dropped, as _trim does.
-    stripped = {j: frame.iloc[:, j].str.strip(_ASCII_SPACE) for j in range(width)}
-    empty = None
-    for col in stripped.values():
-        empty = (col == "") if empty is None else (empty & (col == ""))
-    filled_rows = (~empty).to_numpy().nonzero()[0]
-    n = int(filled_rows[-1]) + 1 if len(filled_rows) else 0
+    n = _filled_rows(columns)
     limit = csv.field_size_limit()
-    if len(text) > limit and any(_longest(frame.iloc[:, j]) > limit for j in range(width)):
+    if any(_longest(column.texts) > limit for column in columns):
         return None  # the csv module refuses such a field; the Python path says so
     if not whole and n < _HEAD_ROWS:
         return None
@@ -1149,11 +1416,11 @@ def _read_text_fast(
         # The head is the whole file: the parsers must agree with the csv module cell for cell.
         if n != len(head):
             return None
-        for j in range(width):
+        for j, column in enumerate(columns):
             cells = [row[j] if j < len(row) else "" for row in head]
-            if frame.iloc[:n, j].tolist() != cells:
+            if _Distinct(column.codes[:n], column.texts, column.stripped).rows() != cells:
                 return None
-    elif frame.iloc[0].tolist() != head[0]:
+    elif [column.texts.iloc[column.codes[0]] for column in columns] != head[0]:
         return None
     if dialect == "auto":
         dialect = detect_dialect(head, path=path, separator=separator)
@@ -1161,10 +1428,8 @@ def _read_text_fast(
             return None
     layout = _LAYOUTS[dialect](head, path)
     names, source_names = _names(layout.headers, codebook, warnings)
-    rows = slice(layout.header_rows, n)
-    body = frame.iloc[rows].reset_index(drop=True)
-    stripped = {j: col.iloc[rows].reset_index(drop=True) for j, col in stripped.items()}
-    del frame
+    body = _FastColumns([_used(column, layout.header_rows, n) for column in columns])
+    del columns
     return _build(
         path=path,
         dialect=dialect,
@@ -1177,22 +1442,23 @@ def _read_text_fast(
         decimal=decimal,
         encoding=encoding,
         warnings=warnings,
-        columns=_FastColumns(body, stripped),
+        columns=body,
     )
 
 
-def _parse_strings(text: str, separator: str, width: int) -> pd.DataFrame | None:
-    """Every field of the file as text (``""`` when absent), by pyarrow's parser (in threads)
-    or else pandas' C parser; ``None`` when neither reads it as ``width`` columns."""
-    import numpy as np
+def _parse_strings(source: _Source, separator: str, width: int) -> list[tuple[Any, Any]] | None:
+    """Every field of the file as text (``""`` when absent), one (positions, distinct texts) pair
+    per column, by pyarrow's parser (in threads) or else pandas' C parser; ``None`` when neither
+    reads it as ``width`` columns, or the text is not for the vectorised rules."""
     import pandas as pd
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
+    stream = source.stream()
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            stream,
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=_BLOCK),
             parse_options=pacsv.ParseOptions(
                 delimiter=separator,
                 quote_char='"',
@@ -1202,7 +1468,7 @@ def _parse_strings(text: str, separator: str, width: int) -> pd.DataFrame | None
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{j}": pa.string() for j in range(width)},
+                column_types={f"f{j}": pa.dictionary(pa.int32(), pa.string()) for j in range(width)},
                 null_values=[],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -1210,17 +1476,24 @@ def _parse_strings(text: str, separator: str, width: int) -> pd.DataFrame | None
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         table = None  # short rows or blank lines in a wide table: the C parser pads them
+    if not source.finished(stream):
+        return None
     if table is not None:
         if table.num_columns != width:
             return None
-        dtype = pd.StringDtype("pyarrow", na_value=np.nan)
-        frame = table.to_pandas(
-            types_mapper=lambda t: dtype if t in (pa.string(), pa.large_string()) else None
-        )
-        return frame.set_axis(range(width), axis=1)
+        chunked = table.columns
+        del table
+        out = []
+        for j in range(width):
+            out.append(_unified(chunked[j]))
+            chunked[j] = None  # each column's chunks are freed once it has its positions
+        # The parser's threads leave freed blocks in the pool; hand them back before typing.
+        pa.default_memory_pool().release_unused()
+        return out
+    stream = source.stream()
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            stream,
             sep=separator,
             header=None,
             dtype=str,
@@ -1229,20 +1502,110 @@ def _parse_strings(text: str, separator: str, width: int) -> pd.DataFrame | None
             skip_blank_lines=False,
             quotechar='"',
             doublequote=True,
+            encoding="utf-8",
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
+        frame = None
+    if not source.finished(stream) or frame is None or frame.shape[1] != width:
         return None
-    return frame if frame.shape[1] == width else None
+    out = []
+    for j in range(width):
+        codes, uniques = pd.factorize(frame.iloc[:, j].to_numpy(dtype=object))
+        out.append((codes.astype("int32"), pa.array(uniques, type=pa.string())))
+    return out
 
 
-def _python_values(raw: pd.Series) -> list[Any]:
-    return raw.tolist()
+def _unified(column: Any) -> tuple[Any, Any]:
+    """(positions, texts) of a dictionary-encoded Arrow column, whose chunks (one per parsed
+    block) each have their own dictionary. The dictionaries are merged into one when they repeat
+    texts; an ID column's, whose texts are nearly all different, are only put one after another
+    (a text may then stand more than once in the result: typing it twice gives the same)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), pa.array([], type=pa.string())
+    texts = pa.concat_arrays([chunk.dictionary for chunk in chunks])
+    # In Arrow's pool, which gives the memory back once the column is typed (the C allocator
+    # would keep most of a dozen such arrays, freed one by one among the results).
+    codes = np.frombuffer(pa.allocate_buffer(4 * len(column)), dtype=np.int32)
+    mapping = None
+    if len(chunks) > 1 and len(texts) <= len(column) // 2:
+        encoded = pc.dictionary_encode(texts)
+        mapping = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        texts = encoded.dictionary
+    # each block's positions, moved past the dictionaries of the blocks before it
+    np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks], out=codes)
+    row = start = 0
+    for chunk in chunks:
+        codes[row : row + len(chunk)] += start
+        row += len(chunk)
+        start += len(chunk.dictionary)
+    if mapping is not None:
+        for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
+            block = codes[i : i + (1 << 20)]
+            block[:] = mapping[block]
+    return codes, texts
+
+
+def _texts(values: Any) -> pd.Series:
+    """An Arrow array of texts as a pandas string Series (as the frame's text columns)."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(pd.StringDtype("pyarrow", na_value=np.nan).__from_arrow__(values), copy=False)
+
+
+def _filled_rows(columns: list[_Distinct]) -> int:
+    """The rows up to the last with a value in some field (looked for from the end)."""
+    import numpy as np
+
+    blank = [(column.stripped == "").to_numpy(dtype=bool) for column in columns]
+    end = len(columns[0].codes) if columns else 0
+    step = 1024
+    while end > 0:
+        start = max(0, end - step)
+        filled = np.zeros(end - start, dtype=bool)
+        for column, empty in zip(columns, blank, strict=True):
+            filled |= ~empty[column.codes[start:end]]
+        found = np.flatnonzero(filled)
+        if len(found):
+            return start + int(found[-1]) + 1
+        end, step = start, step * 4
+    return 0
+
+
+def _used(column: _Distinct, start: int, stop: int) -> _Distinct:
+    """The rows ``start:stop`` of a column, with only the distinct texts they use."""
+    import numpy as np
+
+    codes = column.codes[start:stop]
+    used = np.zeros(len(column.texts), dtype=bool)
+    used[codes] = True
+    if used.all():
+        return _Distinct(codes, column.texts, column.stripped)
+    keep = np.flatnonzero(used)
+    if len(keep) and keep[-1] - keep[0] + 1 == len(keep):
+        # texts used only by the header (the first) or the trailing empty rows: a slice, shifted
+        codes -= keep[0].astype(np.int32)
+        keep = slice(int(keep[0]), int(keep[-1]) + 1)
+    else:
+        renumber = (np.cumsum(used) - 1).astype(np.int32)
+        for i in range(0, len(codes), 1 << 20):  # in place, a block at a time
+            block = codes[i : i + (1 << 20)]
+            block[:] = renumber[block]
+    return _Distinct(
+        codes,
+        column.texts.iloc[keep].reset_index(drop=True),
+        column.stripped.iloc[keep].reset_index(drop=True),
+    )
 
 
 def _convert_fast(
-    raw: pd.Series,
-    stripped: pd.Series,
+    column: _Distinct,
     *,
     want: str | None,
     symbols: set[str],
@@ -1250,12 +1613,16 @@ def _convert_fast(
     name: str,
     warnings: list[str],
 ) -> tuple[pd.Series, str]:
-    """:func:`_convert` for a column of strings, vectorised; the rare cases go to :func:`_convert`."""
+    """:func:`_convert` for a column of strings, vectorised over its distinct texts; the rare
+    cases go to :func:`_convert` with every row's text."""
     import pandas as pd
+
+    raw = column.texts
+    stripped = column.stripped
 
     def python() -> tuple[pd.Series, str]:
         return _convert(
-            _python_values(raw), want=want, symbols=symbols, decimal=decimal, name=name, warnings=warnings
+            column.rows(), want=want, symbols=symbols, decimal=decimal, name=name, warnings=warnings
         )
 
     missing = stripped == ""
@@ -1267,9 +1634,10 @@ def _convert_fast(
         return python()  # no value at all (or no row)
 
     def place(converted: pd.Series, dtype: str) -> pd.Series:
-        if complete:
-            return converted.reset_index(drop=True).astype(dtype)
-        return converted.reindex(range(len(raw))).astype(dtype)
+        # one value per distinct text (missing for an empty one), then one per row
+        if not complete:
+            converted = converted.reindex(range(len(raw)))
+        return column.expand(converted.astype(dtype))
 
     if want == "string":
         return place(raw[rest], "str"), "string"
