@@ -157,7 +157,8 @@ class StoredCodes:
         """Every column as a :class:`pandas.DataFrame` (built anew on each call)."""
         import pandas as pd
 
-        return pd.DataFrame({name: self.column(name) for name in self._columns}, index=self.index)
+        # copy=False: one block per column, no consolidated copy (at 1M x 100 that copy was 0.7 GB)
+        return pd.DataFrame({name: self.column(name) for name in self._columns}, index=self.index, copy=False)
 
     def nbytes(self) -> int:
         """Memory held beyond what is shared with other objects (encoded positions and values)."""

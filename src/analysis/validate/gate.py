@@ -149,6 +149,7 @@ def run(study: Study) -> ValidationResult:
         checks += rule_checks.scale_checks(name, ds.codebook)
         checks += privacy.pii_checks(name, ds, frame, ids, names_pattern, fail_on)
         infos.append(DatasetInfo(name, relpath, True, len(frame), len(frame.columns), origin))
+        del frame  # the codes frame of one dataset at a time (at 1M respondents: gigabytes)
 
     checks += rule_checks.cross_checks(loaded, config)
     checks += plan_checks(study, loaded)
