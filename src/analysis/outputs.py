@@ -33,13 +33,18 @@ def write_outputs(outputs: Iterable[Output], folder: str | Path) -> list[Path]:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(output.content)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+            os.chmod(tmp, file_mode())  # mkstemp makes 0600; a report is an ordinary file
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         written.append(target)
     return written
+
+
+def file_mode() -> int:
+    """The permissions of an ordinary new file under the process's umask."""
+    return 0o666 & ~_umask()
 
 
 def _umask() -> int:

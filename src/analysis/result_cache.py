@@ -23,7 +23,6 @@ the library's files, so only a process that runs the library as installed may re
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import pickle
 import re
@@ -109,10 +108,7 @@ def _load(path: Path, key: str) -> Any:
             raise ValueError("it does not record the library's code")
         if vcache._changed_code(code) is not None:
             return None  # made by other code: out of date, not damaged
-        data = path.with_name(str(manifest["data"])).read_bytes()
-        if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
-            raise ValueError("its data file is damaged (SHA-256 differs)")
-        return _Unpickler(io.BytesIO(data)).load()  # our own file, its SHA-256 checked
+        return vcache.load_pickle(path.with_name(str(manifest["data"])), manifest.get("sha256"), _Unpickler)
     except Exception as exc:  # any damage means: compute again
         warnings.warn(
             f"{path}: stored result ignored, {exc}; computing it again", vcache.CacheWarning, stacklevel=3
@@ -124,17 +120,15 @@ def _store(path: Path, key: str, result: Result) -> None:
     from analysis.outputs import Output, write_outputs
 
     try:
-        buffer = io.BytesIO()
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
-        data = buffer.getvalue()
+        data_name, sha = vcache.dump_pickle(result, path.parent, path.stem, _Pickler)
+    except OSError as exc:
+        warnings.warn(f"{path.parent}: could not store the result ({exc})", vcache.CacheWarning, stacklevel=3)
+        return
     except Exception:  # a result that cannot be pickled is simply not kept
         return
-    sha = hashlib.sha256(data).hexdigest()
-    data_name = f"{path.stem}-{sha[:KEY_LENGTH]}.pickle"
     manifest = {"format": FORMAT, "key": key, "data": data_name, "sha256": sha, "code": vcache.code_files()}
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     try:
-        write_outputs([Output(data_name, data)], path.parent)
         write_outputs([Output(path.name, text.encode("utf-8"))], path.parent)
     except OSError as exc:
         warnings.warn(f"{path.parent}: could not store the result ({exc})", vcache.CacheWarning, stacklevel=3)

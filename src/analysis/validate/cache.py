@@ -186,10 +186,7 @@ def load(study: Study) -> ValidationResult | None:
             raise ValueError("it does not record the library's code")
         if _changed_code(code) is not None:
             return None  # validated by other code: not damage, just out of date
-        data = path.with_name(str(manifest["data"])).read_bytes()
-        if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
-            raise ValueError("its data file is damaged (SHA-256 differs)")
-        result = pickle.loads(data)  # our own file, its SHA-256 checked against the manifest
+        result = load_pickle(path.with_name(str(manifest["data"])), manifest.get("sha256"))
         from analysis.validate.checks import ValidationResult
 
         if not isinstance(result, ValidationResult) or not result.passed:
@@ -216,9 +213,11 @@ def store(study: Study, result: ValidationResult) -> Path | None:
 
     key = cache_key(study)
     path = manifest_path(study, key)
-    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    sha = hashlib.sha256(data).hexdigest()
-    data_name = f"{path.stem}-{sha[:KEY_LENGTH]}.pickle"
+    try:
+        data_name, sha = dump_pickle(result, path.parent, path.stem)
+    except OSError as exc:
+        warnings.warn(f"{path.parent}: could not store the validation ({exc})", CacheWarning, stacklevel=2)
+        return None
     summary = result.to_dict()["summary"]
     manifest = {
         "format": FORMAT,
@@ -233,13 +232,65 @@ def store(study: Study, result: ValidationResult) -> Path | None:
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     try:
-        write_outputs([Output(data_name, data)], path.parent)
         write_outputs([Output(path.name, text.encode("utf-8"))], path.parent)
     except OSError as exc:
         warnings.warn(f"{path.parent}: could not store the validation ({exc})", CacheWarning, stacklevel=2)
         return None
     _remove_older(path.parent, keep={path.name, data_name})
     return path
+
+
+# -- pickles streamed to and from disk (a validation holds the datasets: gigabytes at 1M) -------------
+def dump_pickle(
+    obj: Any, folder: Path, stem: str, pickler: type[pickle.Pickler] = pickle.Pickler
+) -> tuple[str, str]:
+    """Pickle ``obj`` into ``folder/<stem>-<sha>.pickle`` without holding the bytes in memory.
+
+    Written to a temporary file while its SHA-256 is computed, then renamed into place (never
+    half a file under the final name). Returns the file's name and its full SHA-256.
+    """
+    import tempfile
+
+    from analysis.outputs import file_mode
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            writer = _HashingWriter(fh)
+            pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+        sha = writer.sha.hexdigest()
+        name = f"{stem}-{sha[:KEY_LENGTH]}.pickle"
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, folder / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return name, sha
+
+
+def load_pickle(path: Path, sha: str | None, unpickler: type[pickle.Unpickler] = pickle.Unpickler) -> Any:
+    """Unpickle our own file after checking its SHA-256 against the manifest (read in blocks)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            digest.update(block)
+        if digest.hexdigest() != sha:
+            raise ValueError("its data file is damaged (SHA-256 differs)")
+        fh.seek(0)
+        return unpickler(fh).load()
+
+
+class _HashingWriter:
+    """A binary file that also computes the SHA-256 of what is written to it."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        return self.fh.write(data)
 
 
 def clear(study: Study) -> int:
