@@ -219,7 +219,7 @@ def stage(name: str, study_path: Path) -> dict:
         from analysis.prepare import compose
 
         vs = analysis.load(study_path)
-        out["frame_mb"] = _frames_mb(vs.study)
+        out["frame_mb"] = _frames_mb(vs)
         t0 = time.perf_counter()
         for part in compose.PARTS:
             compose.prepare(vs, part)
@@ -233,7 +233,7 @@ def stage(name: str, study_path: Path) -> dict:
         shutil.rmtree(study.processed_dir / "results", ignore_errors=True)
         result_cache.enable()
         vs = analysis.load(study_path)
-        out["frame_mb"] = _frames_mb(vs.study)
+        out["frame_mb"] = _frames_mb(vs)
         for part in ("survey", "referrals"):
             vs.prepared(part)
         t0 = time.perf_counter()
@@ -258,8 +258,13 @@ def stage(name: str, study_path: Path) -> dict:
 
 
 def _frames_mb(study) -> float:
-    """The loaded frames of every dataset (what peak memory is compared with), read if need be."""
-    return sum(study.get(name).frame.memory_usage(deep=True).sum() for name in study.datasets) / 1e6
+    """The loaded frames of every dataset (what peak memory is compared with): a validated
+    study's own (never read a second time), a plain study's read if need be."""
+    if hasattr(study, "dataset"):  # analysis.ValidatedStudy
+        frames = [study.dataset(name).frame for name in study.study.datasets]
+    else:
+        frames = [study.get(name).frame for name in study.datasets]
+    return sum(f.memory_usage(deep=True).sum() for f in frames) / 1e6
 
 
 def _imports() -> None:
