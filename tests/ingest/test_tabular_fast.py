@@ -322,10 +322,13 @@ def test_a_field_longer_than_the_csv_module_reads_gives_the_same_error(tmp_path,
 # -- a referral log: few distinct values over many rows, typed once per distinct text ----------------
 
 
-def _referral_log(tmp_path: Path, encoding: str = "utf-8", late: str = "", rows: int = 3_000) -> Path:
+def _referral_log(
+    tmp_path: Path, encoding: str = "utf-8", late: str = "", rows: int = 3_000, at: int | None = None
+) -> Path:
     """A log longer than the head: unique IDs, a few codes (with spaces around some), a column
-    mixing numbers and text, empty cells, Dutch dates, counts and flags; ``late`` goes into a
-    row after the head."""
+    mixing numbers and text, empty cells, Dutch dates, counts and flags; ``late`` goes into row
+    ``at`` (after the head; by default near the end)."""
+    at = rows - 50 if at is None else at
     lines = ["ref_id,gemeente,gemengd,datum,aantal,vlag,toelichting"]
     mixed = ["12", " 7 ", "onbekend", "", "3.5", "12", "-4", " "]
     for i in range(rows):
@@ -334,7 +337,7 @@ def _referral_log(tmp_path: Path, encoding: str = "utf-8", late: str = "", rows:
             datum = f" {datum} "
         aantal = "" if i % 4 == 0 else (f" {i % 6}" if i % 3 else str(i % 6))
         vlag = ("true", "False", " ", "TRUE")[i % 4]
-        note = late if i == rows - 50 else ("Zoë" if encoding != "ascii" and i % 100 == 1 else f"n{i % 3}")
+        note = late if i == at else ("Zoë" if encoding != "ascii" and i % 100 == 1 else f"n{i % 3}")
         gemeente = f"GM{(i * 7) % 40:04d}" if i % 11 else f" GM{i % 40:04d} "
         lines.append(f"V{i:07d},{gemeente},{mixed[i % len(mixed)]},{datum},{aantal},{vlag},{note}")
     lines += ["", ",,,,,,"]
@@ -400,3 +403,12 @@ def test_a_character_after_the_head_is_found_while_parsing(tmp_path, monkeypatch
     old, new, answered = _read_both(path, monkeypatch)
     assert answered is answers
     assert_same(old, new)
+
+
+def test_a_blank_line_after_the_head_is_read_by_the_c_parser(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "_BLOCK", 4096)  # pyarrow fails at the blank line, pandas reads it
+    path = _referral_log(tmp_path, late="\r\n", rows=30_000, at=2_100)
+    old, new, answered = _read_both(path, monkeypatch)
+    assert answered
+    assert_same(old, new)
+    assert len(new.frame) == 30_001 and new.frame["ref_id"].isna().sum() == 1

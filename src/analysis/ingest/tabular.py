@@ -61,7 +61,7 @@ DIALECTS = ("auto", "qualtrics", "qualtrics_legacy", "limesurvey", "plain", "sta
 STATLINE_SYMBOLS = {".": "niet beschikbaar (.)", "x": "geheim (x)"}
 
 #: Largest text file read into memory (bytes); bigger files need a database export. The C
-#: parser path below peaks at about 2.5 times a UTF-8 file's size (1.5 GB for a 595 MB referral
+#: parser path below peaks at about 2.2 times a UTF-8 file's size (1.3 GB for a 595 MB referral
 #: log of 5M rows, whose frame and codes hold about 1 GB; another encoding adds its decoded
 #: text); the Python path at about 15 times.
 MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
@@ -1476,8 +1476,8 @@ def _parse_strings(source: _Source, separator: str, width: int) -> list[tuple[An
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         table = None  # short rows or blank lines in a wide table: the C parser pads them
-    if not source.finished(stream):
-        return None
+    if not source.finished(stream) and (table is not None or not (stream.valid and stream.safe)):
+        return None  # not UTF-8, or a character for the Python path (read where pyarrow stopped)
     if table is not None:
         if table.num_columns != width:
             return None
