@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 
 import analysis
 from analysis.disclosure import Policy
@@ -16,7 +17,6 @@ from analysis.errors import BruggenError, StudyConfigError
 from analysis.perspectives import check_plan, compare_sides, likert_items
 from analysis.plan import ANALYSES, AnalysisSpec
 from analysis.study import Study
-from tests.conftest import ROOT
 
 ITEMS = [f"taken_seriously_{i}" for i in range(1, 5)]
 PLANTED = {e["id"]: e for e in yaml.safe_load((ROOT / "data" / "raw" / "PLANTED.yml").read_text())["effects"]}
