@@ -311,9 +311,9 @@ def pandas_gate(study) -> dict:
             elif kind == "expect_columns_values_to_not_be_null":
                 cols = [c for c in kw["column_list"] if c in frame]
                 failed += int(frame[cols].isna().to_numpy().any())
-            elif kind == "expect_column_values_to_be_unique":
-                s = frame[kw["column"]]
-                failed += int(s[s.notna()].duplicated().any())
+            elif kind == "expect_columns_values_to_be_unique":
+                for col in (c for c in kw["column_list"] if c in frame):
+                    failed += int(frame[col].dropna().duplicated().any())
             elif kind == "expect_column_values_to_match_regex":
                 s = frame[kw["column"]].dropna().astype(str)
                 failed += int(not s.str.match(kw["regex"]).all())

@@ -185,3 +185,23 @@ def test_a_key_is_the_same_as_number_and_as_text_and_missing_is_never_unknown():
     assert bad.tolist() == [False, True, False] and present == 2
     bad, _ = rules._unknown(pd.Series(["a", "b"]), pd.Series([], dtype=object))  # nothing known
     assert bad.tolist() == [True, True]
+
+
+def test_unique_flags_every_row_of_a_repeated_value_and_ignores_missing():
+    import numpy as np
+
+    arrow = pd.StringDtype("pyarrow", na_value=np.nan)
+    df = pd.DataFrame(
+        {
+            "id": pd.Series(["V1", "V2", "V1", None, None, "V3"], dtype=arrow),
+            "n": [1.0, 2.0, 3.0, np.nan, np.nan, 2.0],
+            "ok": ["a", "b", "c", "d", "e", "f"],
+        }
+    )
+    out = evaluate.unique(df, ["id", "n", "ok", "absent"])
+    assert (
+        out["id"]["unexpected_count"] == 2 and out["id"]["index"] == [0, 2] and out["id"]["values"] == ["V1"]
+    )
+    assert out["n"]["index"] == [1, 5] and out["n"]["values"] == [2.0]
+    assert out["ok"]["unexpected_count"] == 0 and out["ok"]["element_count"] == 6
+    assert "absent" not in out

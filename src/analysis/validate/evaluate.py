@@ -123,6 +123,28 @@ def in_set(
     return out
 
 
+def unique(df: pd.DataFrame, column_list: list[str]) -> dict[str, dict]:
+    """No non-missing value occurs twice in a column; every row of a repeated value fails.
+
+    Each column is factorised (Arrow's hash for text, 8 bytes a row) and its values counted,
+    instead of pandas' ``duplicated`` on Arrow text, which made a Python string of every row
+    (0.8 GB for five million referral IDs).
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = {}
+    for col in column_list:
+        if col not in df.columns:
+            continue
+        s = df[col]
+        positions, uniques = pd.factorize(s, use_na_sentinel=True)
+        counts = np.bincount(positions[positions >= 0], minlength=len(uniques))
+        repeated = np.append(counts > 1, False)  # position -1 (missing) is never a repeat
+        out[col] = outcome(pd.Series(repeated[positions], index=s.index), s, element_count=len(s))
+    return out
+
+
 def between(
     df: pd.DataFrame,
     column_list: list[str],

@@ -13,6 +13,7 @@ expectation                                 checks
 ``expect_columns_values_to_be_in_set``      values in a set (value labels plus missing codes)
 ``expect_columns_values_to_be_between``     numbers within bounds (missing codes allowed)
 ``expect_columns_values_to_not_be_null``    a value in every row (optionally: rows a query selects)
+``expect_columns_values_to_be_unique``      no value twice in a column (IDs)
 ``expect_columns_values_to_be_null_outside`` skip logic: empty outside a pandas query
 ``expect_column_pairs_to_be_ordered``       ``high >= low`` per pair (sub-counts, date order)
 ``expect_columns_to_have_types``            the codebook type of every column
@@ -62,6 +63,19 @@ class ColumnsInSet(TableMetricProvider):
             list(kw["value_set"]),
             allow_null=bool(kw.get("allow_null", True)),
             condition=kw.get("condition"),
+        )
+
+
+class ColumnsUnique(TableMetricProvider):
+    metric_name = "bruggen.columns.unique"
+    value_keys = ("column_list",)
+
+    @metric_value(engine=PandasExecutionEngine)
+    def _pandas(
+        cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration
+    ):
+        return evaluate.unique(
+            _frame(execution_engine, metric_domain_kwargs), list(metric_value_kwargs["column_list"])
         )
 
 
@@ -202,6 +216,17 @@ class ExpectColumnsValuesToNotBeNull(_ColumnsExpectation):
     args_keys = ("column_list",)
 
 
+class ExpectColumnsValuesToBeUnique(_ColumnsExpectation):
+    """No non-missing value occurs twice in any of the columns (each column on its own)."""
+
+    column_list: list[str]
+
+    metric: ClassVar[str] = ColumnsUnique.metric_name
+    metric_dependencies = (ColumnsUnique.metric_name,)
+    success_keys = ("column_list",)
+    args_keys = ("column_list",)
+
+
 class ExpectColumnsValuesToBeNullOutside(_ColumnsExpectation):
     """Skip logic: each column is empty in rows outside ``condition`` (``allowed`` codes count as empty)."""
 
@@ -246,6 +271,7 @@ CUSTOM = {
         ExpectColumnsValuesToBeInSet,
         ExpectColumnsValuesToBeBetween,
         ExpectColumnsValuesToNotBeNull,
+        ExpectColumnsValuesToBeUnique,
         ExpectColumnsValuesToBeNullOutside,
         ExpectColumnPairsToBeOrdered,
         ExpectColumnsToHaveTypes,

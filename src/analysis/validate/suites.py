@@ -15,7 +15,7 @@ check            from the codebook                                       expecta
                  of a rating (see :func:`value_range`); user-missing
                  codes allowed
 ``required``     ``required`` (only in rows ``applies_to`` selects)      expect_columns_values_to_not_be_null
-``unique``       ``unique``                                              expect_column_values_to_be_unique
+``unique``       ``unique``                                              expect_columns_values_to_be_unique
 ``pattern``      ``pattern`` (``^GM\\d{4}$``)                             expect_column_values_to_match_regex
 ================ ======================================================= ===================
 
@@ -282,9 +282,9 @@ def generated_expectations(codebook: Codebook, rules: dict[str, Any] | None = No
             kwargs["condition"] = condition
         out.append(_gen("expect_columns_values_to_not_be_null", kwargs, "required"))
 
-    for v in variables:
-        if v.unique:
-            out.append(_gen("expect_column_values_to_be_unique", {"column": v.name}, "unique"))
+    unique = [v.name for v in variables if v.unique]
+    if unique:
+        out.append(_gen("expect_columns_values_to_be_unique", {"column_list": unique}, "unique"))
     for v in variables:
         if v.pattern:
             out.append(
