@@ -196,6 +196,7 @@ def stage(name: str, study_path: Path) -> dict:
         t0 = time.perf_counter()
         ds = study.load(referrals)
         out["seconds"] = time.perf_counter() - t0
+        out["frame_mb"] = ds.frame.memory_usage(deep=True).sum() / 1e6
         out["shape"] = list(ds.frame.shape)
     elif name in ("gate", "gate_baseline"):
         out["frame_mb"] = _frames_mb(study)  # reading is measured by its own stage
