@@ -346,3 +346,25 @@ def test_a_stored_model_is_unpickled_only_when_it_is_used(example, reuse_results
         pickle.dumps(ValidatedStudy(Study.from_yaml(example), vs.validation).analyse("voltooiing"))
     )
     assert type(again.fit).__module__.startswith("statsmodels")  # pickling a stored result keeps the model
+
+
+def test_stored_arrow_columns_come_back_equal_and_are_not_joined_on_the_way(tmp_path):
+    """The store pickles Arrow-backed columns by their chunks (pandas' pickling copies each
+    column into one new array first, and keeps every copy until the whole pickle is written)."""
+    import numpy as np
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([["R1", "R2"], ["R3", None]], type=pa.large_string())
+    frame = pd.DataFrame(
+        {
+            "id": pd.arrays.ArrowStringArray(chunks, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+            "n": pd.array(pa.chunked_array([[1, 2], [3, None]]), dtype=pd.ArrowDtype(pa.int64())),
+            "x": [1.0, 2.0, 3.0, np.nan],
+        }
+    )
+    name, sha = cache.dump_pickle({"frame": frame}, tmp_path, "probe")
+    back = cache.load_pickle(tmp_path / name, sha)["frame"]
+    pd.testing.assert_frame_equal(back, frame)
+    assert back["id"].array.__arrow_array__().num_chunks == 2  # pandas' own pickle gives 1
+    with pytest.raises(ValueError, match="damaged"):
+        cache.load_pickle(tmp_path / name, "0" * 64)

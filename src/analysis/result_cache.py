@@ -181,7 +181,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-class _Pickler(pickle.Pickler):
+class _Pickler(vcache.StorePickler):
     def persistent_id(self, obj: Any) -> Any:
         if isinstance(obj, Deferred):
             obj = obj.model()
