@@ -40,7 +40,7 @@ for zin in schalen.findings():
 # ## Formeel en informeel: serieus genomen worden
 
 # %%
-perspectieven = study.analyse("perspectieven")
+perspectieven = study.analyse("serieus_kanten")
 perspectieven.figure()
 
 # %% [markdown]

@@ -26,7 +26,7 @@
 import analysis
 
 study = analysis.load()
-bereik = study.analyse("bereik")
+bereik = study.analyse("bereik_model")
 bereik.figure()
 
 # %% [markdown]
@@ -49,7 +49,7 @@ study.analyse("bereik_trechter").figure()
 # ## Verwijzingen: waarheen, voltooid, en hoe snel?
 
 # %%
-study.analyse("verwijzingen").figure()
+study.analyse("verwijsstromen").figure()
 
 # %%
 voltooiing = study.analyse("voltooiing")

@@ -89,4 +89,4 @@ study.analyse("praktijkvoorbeeld")
 # inferentie die de onderzoeker niet zelf in study.yml heeft gezet, staat er als suggestie.
 
 # %%
-study.analyse("samenhang")
+study.analyse("gemengd_beeld")

@@ -1,6 +1,6 @@
 """The joint display (samenhang): per theme the survey's result beside the interviews.
 
-On the example through ``study.analyse("samenhang")``: a row per theme of study.yml; its survey
+On the example through ``study.analyse("gemengd_beeld")``: a row per theme of study.yml; its survey
 numbers are the named analyses' own results; the interview counts equal counts made directly
 from the codings (first coding only) where they are published and are hidden below the
 threshold; each branch of the suggestion rule; a given inference wins and is not marked as a
@@ -28,7 +28,7 @@ from analysis.labels import code_label, code_labels
 from analysis.study import Study
 
 CONFIG = yaml.safe_load((ROOT / "study.yml").read_text(encoding="utf-8"))
-THEMES = CONFIG["analyses"]["samenhang"]["themes"]
+THEMES = CONFIG["analyses"]["gemengd_beeld"]["themes"]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def study():
 
 @pytest.fixture(scope="module")
 def joint(study):
-    return study.analyse("samenhang")
+    return study.analyse("gemengd_beeld")
 
 
 def _themes(**changes) -> list[dict]:
@@ -63,7 +63,7 @@ def test_a_row_per_theme_of_study_yml_in_its_order(joint):
 
 
 def test_the_english_display_has_the_english_themes_and_the_same_numbers(study, joint):
-    english = study.analyse("samenhang", lang="en")
+    english = study.analyse("gemengd_beeld", lang="en")
     assert list(english.to_frame()["term"]) == [row["theme"]["en"] for row in THEMES]
     for col in ("estimate", "ci_low", "ci_high", "n"):
         assert english.to_frame()[col].tolist() == joint.to_frame()[col].tolist()
@@ -81,7 +81,7 @@ def test_the_survey_numbers_are_the_named_analyses_results(study, joint):
 
 def test_the_survey_cell_shows_the_result_and_the_sentence_that_states_it(study, joint):
     page = html.unescape(joint.html("nl"))
-    reach = study.analyse("bereik")
+    reach = study.analyse("bereik_model")
     sentence = next(s for s in reach.findings() if "1,35" in s)
     assert sentence in page
     assert "1,35 (95%-betrouwbaarheidsinterval 1,12 tot 1,63)" in page
@@ -190,7 +190,7 @@ def test_no_speaker_is_quoted_twice_in_the_report(study, joint):
 
 def test_groups_smaller_than_the_threshold_give_no_quote_and_no_small_count(study):
     """By respondent type every group has fewer than 10 interviewees: no quote may name one."""
-    result = study.analyse("samenhang", by="respondent_type")
+    result = study.analyse("gemengd_beeld", by="respondent_type")
     assert result.to_frame()["quote"].isna().all()
     assert "Geen citaat dat gepubliceerd kan worden." in result.html("nl")
     values, status = result.table().values, result.table().status
@@ -251,16 +251,18 @@ def test_the_example_rows_take_each_branch_through_the_plan(study, joint):
     # a share (no p-value): expands; a difference and a ratio with the interviews' direction: confirms
     assert list(frame["inference"]) == ["expands", "confirms", "confirms", "confirms"]
     assert list(frame["suggested"]) == [True, True, True, False]
-    opposite = study.analyse("samenhang", themes=_themes(r1={"direction": "higher"}, r2={"direction": None}))
+    opposite = study.analyse(
+        "gemengd_beeld", themes=_themes(r1={"direction": "higher"}, r2={"direction": None})
+    )
     assert list(opposite.to_frame()["inference"])[:3] == ["expands", "discordant", "expands"]
-    level = study.analyse("samenhang", themes=_themes(r0={"null": 0.5, "direction": "lower"}))
+    level = study.analyse("gemengd_beeld", themes=_themes(r0={"null": 0.5, "direction": "lower"}))
     assert level.to_frame()["inference"].iloc[0] == "confirms"  # 35% (31% to 39%) lies below 0.5
 
 
 def test_interviews_silent_on_a_theme_give_no_suggestion(study):
     codings = study.part("interviews")
     silent = codings[~codings["code"].isin(THEMES[2]["codes"])]
-    result = study.analyse("samenhang", data=silent)
+    result = study.analyse("gemengd_beeld", data=silent)
     row = result.to_frame().iloc[2]
     assert pd.isna(row["inference"]) and not row["suggested"]
     assert "gaan er niet op in" in result.findings()[2]
@@ -268,7 +270,7 @@ def test_interviews_silent_on_a_theme_give_no_suggestion(study):
 
 
 def test_a_given_inference_wins_and_is_not_marked_as_a_suggestion(study):
-    result = study.analyse("samenhang", themes=_themes(r1={"inference": "discordant"}))
+    result = study.analyse("gemengd_beeld", themes=_themes(r1={"inference": "discordant"}))
     frame = result.to_frame()
     assert frame["inference"].iloc[1] == "discordant" and not frame["suggested"].iloc[1]
     rows = result.html("nl").split('<tr><th scope="row">')[1:]
@@ -280,7 +282,7 @@ def test_a_given_inference_wins_and_is_not_marked_as_a_suggestion(study):
 # -- configuration errors --------------------------------------------------------------------------
 def _config(themes) -> dict:
     config = copy.deepcopy(CONFIG)
-    config["analyses"]["samenhang"]["themes"] = themes
+    config["analyses"]["gemengd_beeld"]["themes"] = themes
     return config
 
 
@@ -298,13 +300,15 @@ def test_bad_rows_are_configuration_errors_of_the_real_gate_listing_the_valid_na
         gate.run(study)
     message = str(info.value)
     assert "4 problem(s)" in message
-    lines = [line.strip() for line in message.splitlines() if line.strip().startswith("analyses.samenhang:")]
+    lines = [
+        line.strip() for line in message.splitlines() if line.strip().startswith("analyses.gemengd_beeld:")
+    ]
     assert len(lines) == 4, message
     line = " ".join(lines)
     assert "themes[0].survey: 'samenwerkingsindx' is not an analysis the study declares" in line
     assert "did you mean 'samenwerkingsindex'" in line
     assert "declared: respons, samenwerkingsvorm_per_kant" in line  # the valid names
-    assert "samenhang" not in line.split("declared:")[1].split(")")[0]  # not itself
+    assert "gemengd_beeld" not in line.split("declared:")[1].split(")")[0]  # not itself
     assert "themes[1].codes[0]: 'B3 NIET_SERIEUS' is not a code of the project" in line
     assert "B3 NIET_SERIEUS_GENOMEN" in line and "G2 VERBETERPUNTEN" in line  # the codes listed
     assert "themes[2].inference: 'agrees' is not one of confirms, expands, discordant" in line
@@ -313,15 +317,15 @@ def test_bad_rows_are_configuration_errors_of_the_real_gate_listing_the_valid_na
 
 def test_a_row_without_codes_or_a_missing_term_is_an_error(study):
     with pytest.raises(StudyConfigError, match=r"themes\[0\]\.codes: name at least one code"):
-        study.analyse("samenhang", themes=_themes(r0={"codes": []}))
-    with pytest.raises(StudyConfigError, match=r"'Nergens' is not a row of bereik") as info:
-        study.analyse("samenhang", themes=_themes(r2={"term": "Nergens"}))
+        study.analyse("gemengd_beeld", themes=_themes(r0={"codes": []}))
+    with pytest.raises(StudyConfigError, match=r"'Nergens' is not a row of bereik_model") as info:
+        study.analyse("gemengd_beeld", themes=_themes(r2={"term": "Nergens"}))
     assert "Structureel" in str(info.value)  # the terms it has
 
 
 def test_without_a_term_the_first_tested_row_is_the_result(study):
-    result = study.analyse("samenhang", themes=_themes(r2={"term": None}))
-    own = study.analyse("bereik").to_frame()
+    result = study.analyse("gemengd_beeld", themes=_themes(r2={"term": None}))
+    own = study.analyse("bereik_model").to_frame()
     first = own[own["p_value"].notna()].iloc[0]
     assert result.to_frame()["estimate"].iloc[2] == pytest.approx(first["estimate"])
 
@@ -329,7 +333,7 @@ def test_without_a_term_the_first_tested_row_is_the_result(study):
 def test_a_study_without_interviews_has_no_joint_display(tmp_path):
     config = copy.deepcopy(CONFIG)
     config["plan"].pop("interviews")
-    config["analyses"] = {"samenhang": config["analyses"]["samenhang"]}
+    config["analyses"] = {"gemengd_beeld": config["analyses"]["gemengd_beeld"]}
     with pytest.raises(StudyConfigError, match="needs the plan's 'interviews' part"):
         Study.from_dict(config, root=ROOT, source=ROOT / "study.yml")
 
@@ -344,7 +348,7 @@ def test_a_study_without_interviews_leaves_the_chapter_out(tmp_path):
         keep=("organisatie_enquete",),
         analyses={"vorm": {"kind": "collaboration_form", "by": "side"}},
     )
-    assert "samenhang" not in yaml.safe_load(path.read_text(encoding="utf-8"))["analyses"]
+    assert "gemengd_beeld" not in yaml.safe_load(path.read_text(encoding="utf-8"))["analyses"]
     vs = analysis.load(path)
     report = next(o for o in pages.study_report(pages.Context.from_validated(vs, lang="nl")))
     page = report.content.decode("utf-8")
@@ -352,7 +356,7 @@ def test_a_study_without_interviews_leaves_the_chapter_out(tmp_path):
 
 
 def test_codes_are_named_by_the_codebook_in_the_report_language_unless_the_plan_names_them(study, joint):
-    english = study.analyse("samenhang", lang="en")
+    english = study.analyse("gemengd_beeld", lang="en")
     en = code_labels(study.dataset("interviews").codebook, "en")
     rows = list(english.table().values.index)[1:]  # after "all interviews"
     assert rows == list(dict.fromkeys(en[c] for spec in THEMES for c in spec["codes"]))
@@ -363,7 +367,7 @@ def test_codes_are_named_by_the_codebook_in_the_report_language_unless_the_plan_
     assert "‘Not taken seriously’" in english.findings()[1]
     # a label the plan gives (one per language) wins over the codebook's
     themes = _themes(r1={"codes": {"B3 NIET_SERIEUS_GENOMEN": {"nl": "Genegeerd", "en": "Ignored"}}})
-    own = study.analyse("samenhang", themes=themes, lang="en")
+    own = study.analyse("gemengd_beeld", themes=themes, lang="en")
     assert "Ignored" in list(own.table().values.index) and "Not taken seriously" not in list(
         own.table().values.index
     )

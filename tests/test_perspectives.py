@@ -30,7 +30,7 @@ def study():
 
 @pytest.fixture(scope="module")
 def result(study):
-    return study.analyse("perspectieven")
+    return study.analyse("serieus_kanten")
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_gaps_are_the_differences_of_the_published_means(result):
 
 
 def test_the_analysis_is_declared_in_the_plan(study):
-    spec = study.plan.analysis("perspectieven")
+    spec = study.plan.analysis("serieus_kanten")
     assert spec.kind == "perspectives" and spec.chapter == "perspectieven"
     assert spec.options["scale"] == "taken_seriously" and spec.options["cluster"] == "municipality"
     assert ANALYSES["perspectives"]["runner"] == "analysis.perspectives:from_plan"
@@ -107,7 +107,7 @@ def test_titles_and_labels_come_from_the_plan_and_codebooks(study, result):
         "Serieus genomen worden naar kant van de samenwerking en samenwerkingsvorm "
         "(classificatie door de onderzoekers)"
     )
-    en = study.analyse("perspectieven", lang="en")
+    en = study.analyse("serieus_kanten", lang="en")
     assert en.title().startswith("Being taken seriously by side of the collaboration")
     assert "Formal – Structural" in en.table().values.index
     assert "project-based" in en.findings()[0]
@@ -138,7 +138,7 @@ def test_findings_in_english_have_the_same_numbers(result):
 
 
 def test_without_moderator_one_gap_by_side(study, survey):
-    res = study.analyse("perspectieven", moderator=None)
+    res = study.analyse("serieus_kanten", moderator=None)
     frame = res.to_frame().set_index("term")
     assert list(res.table().values.index) == ["Formeel", "Informeel", "Totaal"]
     gap = frame.loc["Informeel", "estimate"] - frame.loc["Formeel", "estimate"]
@@ -376,7 +376,7 @@ def _spec(kind: str, **options) -> AnalysisSpec:
 
 def test_check_plan_accepts_the_examples_analyses(raw_study):
     study, ds = raw_study
-    for name in ("perspectieven", "serieus_items"):
+    for name in ("serieus_kanten", "serieus_items"):
         assert check_plan(study.plan.analysis(name), study, ds) == []
 
 
@@ -423,4 +423,4 @@ def test_likert_items_of_a_scale(study):
 
 def test_unknown_scale_at_run_time_is_a_config_error(study):
     with pytest.raises(StudyConfigError, match=r"not a scale of plan\.survey\.scales"):
-        study.analyse("perspectieven", scale="serieus")
+        study.analyse("serieus_kanten", scale="serieus")

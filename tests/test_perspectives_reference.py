@@ -52,7 +52,7 @@ def study():
 
 @pytest.fixture(scope="module")
 def result(study):
-    return study.analyse("perspectieven")
+    return study.analyse("serieus_kanten")
 
 
 @pytest.fixture(scope="module")

@@ -381,6 +381,14 @@ def test_no_example_variable_is_named_like_a_plan_role():
     assert not clashes, f"example variables named like a plan role or key: {clashes}"
 
 
+def test_no_example_analysis_is_named_like_a_report_chapter():
+    """The example's analyses are named by the researcher, not by the chapter they fill, so a
+    chapter cannot appear only because an analysis happens to carry its name."""
+    assert {"perspectieven", "bereik", "verwijzingen", "samenhang"} <= set(plan_module.CHAPTERS)
+    clashes = sorted(set(CONFIG["analyses"]) & set(plan_module.CHAPTERS))
+    assert not clashes, f"example analyses named like a chapter: {clashes}"
+
+
 # -- the command never shows a traceback -------------------------------------------------------------
 def test_an_internal_error_is_reported_without_a_traceback(monkeypatch, capsys):
     from analysis import cli

@@ -33,7 +33,7 @@ def study():
 
 @pytest.fixture(scope="module")
 def bereik(study) -> ReachModel:
-    return study.analyse("bereik")
+    return study.analyse("bereik_model")
 
 
 @pytest.fixture(scope="module")
@@ -157,24 +157,24 @@ def test_small_groups_are_left_out_of_the_model_and_hidden_in_the_table(informal
 def test_a_few_municipalities_get_model_based_errors_and_no_gee(study):
     survey = study.data("organisatie_enquete")
     two = survey[survey["municipality_code"].isin(["GM0599", "GM0518"])]
-    result = study.analyse("bereik", data=two)
+    result = study.analyse("bereik_model", data=two)
     assert result.has_model and result.n_clusters == 2
     assert result.fit.cov_type == "nonrobust" and "gee" not in result.fits
     assert any("te weinig clusters (2" in s for s in result.findings())
     funnel = study.analyse("bereik_trechter", data=two)
     assert not funnel.empty and "margin" not in funnel.to_frame()  # no representativeness for a subset
-    empty = study.analyse("bereik", data=survey.iloc[0:0])
+    empty = study.analyse("bereik_model", data=survey.iloc[0:0])
     assert empty.empty and empty.findings() == [
         "Er zijn te weinig respondenten om het bereik per 1.000 uit de doelgroep te beschrijven."
     ]
 
 
-@pytest.mark.parametrize("kind", ["bereik", "bereik_trechter"])
-def test_every_municipality_alone_gives_a_result_and_a_figure(study, kind):
+@pytest.mark.parametrize("name", ["bereik_model", "bereik_trechter"])
+def test_every_municipality_alone_gives_a_result_and_a_figure(study, name):
     """Municipality reports: a subset with one or two forms, or nothing publishable, never crashes."""
     survey = study.data("organisatie_enquete")
     for code in sorted(survey["municipality_code"].dropna().unique()):
-        result = study.analyse(kind, data=survey[survey["municipality_code"] == code])
+        result = study.analyse(name, data=survey[survey["municipality_code"] == code])
         result.findings()
         if not result.empty:
             result.figure()
@@ -227,7 +227,7 @@ def test_the_summarys_sentences_use_the_numbers_of_to_frame(trechter):
 
 
 def test_english_sentences(study):
-    result = study.analyse("bereik", lang="en")
+    result = study.analyse("bereik_model", lang="en")
     assert result.findings()[0].startswith(
         "Where collaboration is structural, informal organisations and key persons reach about"
     )
@@ -430,7 +430,7 @@ def test_a_frame_with_other_column_names_gives_the_same_results(informal, study)
         policy=Policy(),
         who="informal",
     )
-    theirs = study.analyse("bereik")
+    theirs = study.analyse("bereik_model")
     cols = ["estimate", "ci_low", "ci_high"]
     a = ours.to_frame().query("model != 'observed'")[cols].to_numpy(dtype=float)
     b = theirs.to_frame().query("model != 'observed'")[cols].to_numpy(dtype=float)
@@ -470,7 +470,7 @@ def test_a_frame_with_other_column_names_gives_the_same_results(informal, study)
 def test_plan_checks_name_what_is_wrong(study):
     from dataclasses import replace
 
-    spec = study.plan.analysis("bereik")
+    spec = study.plan.analysis("bereik_model")
     dataset = study.dataset("organisatie_enquete")
     assert check_plan(spec, study.study, dataset) == []
     bad = replace(
@@ -499,7 +499,7 @@ def test_the_funnel_roles_are_bound_in_the_example(study):
         "ref_feedback_received",
     ]
     assert not plan.has("survey", "funnel.signals")
-    assert {plan.analysis(n).chapter for n in ("bereik", "bereik_trechter")} == {"bereik"}
+    assert {plan.analysis(n).chapter for n in ("bereik_model", "bereik_trechter")} == {"bereik"}
 
 
 def test_the_summary_hides_what_the_funnel_hides():

@@ -120,8 +120,8 @@ def test_gee_equals_geepack(fits, name):
 
 
 def test_the_plans_analysis_is_the_covariate_model(study, fits):
-    """``study.analyse("bereik")`` (informal side, organisation type) is the model R fits."""
-    declared = study.analyse("bereik")
+    """``study.analyse("bereik_model")`` (informal side, organisation type) is the model R fits."""
+    declared = study.analyse("bereik_model")
     assert np.asarray(declared.fit.params) == pytest.approx(
         np.asarray(fits["structural_org_type"].fit.params), rel=1e-10
     )

@@ -33,7 +33,7 @@ from analysis.referrals import (
 )
 from analysis.results import TIDY_COLUMNS
 
-ANALYSES = ("verwijzingen", "voltooiing", "wachttijd", "vroege_signalen")
+ANALYSES = ("verwijsstromen", "voltooiing", "wachttijd", "vroege_signalen")
 
 
 # -- small frames ----------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def _planted() -> dict[str, dict]:
 def test_the_example_declares_its_referral_analyses(vs):
     kinds = {name: vs.plan.analysis(name).kind for name in ANALYSES}
     assert kinds == {
-        "verwijzingen": "referral_flows",
+        "verwijsstromen": "referral_flows",
         "voltooiing": "completion",
         "wachttijd": "time_to_contact",
         "vroege_signalen": "early_signals",
@@ -269,7 +269,7 @@ def test_the_example_counts_its_censored_referrals(vs):
 
 
 def test_the_example_draws_no_flow_below_the_threshold(vs):
-    result = vs.analyse("verwijzingen")
+    result = vs.analyse("verwijsstromen")
     assert result.flows()["count"].min() >= vs.policy.min_count
     table = result.table()
     assert sum(result.flows()["count"]) == table.values.iloc[-1, -1]  # every flow is above 10 here
@@ -329,7 +329,7 @@ def test_findings_quote_the_numbers_of_to_frame(vs, name, lang):
 
 
 def test_english_results_use_the_english_labels(vs):
-    flows = vs.analyse("verwijzingen", lang="en")
+    flows = vs.analyse("verwijsstromen", lang="en")
     assert "Key person" in set(flows.flows()["source"])
     assert "Neighbourhood team" in set(flows.flows()["target"])
     signals = vs.analyse("vroege_signalen", lang="en")
@@ -347,7 +347,7 @@ def test_the_gate_checks_the_options(vs):
     ]
     none = replace(spec, options={**spec.options, "themes": None})
     assert "themes: name the themes" in check_plan(none, study, ds)[0]
-    flows = vs.plan.analysis("verwijzingen")
+    flows = vs.plan.analysis("verwijsstromen")
     assert check_plan(replace(flows, options={**flows.options, "source": "from_org_type"}), study, ds) == []
     assert (
         "neither a role"

@@ -139,7 +139,7 @@ def test_flows_equal_r(r, vs):
     survey = vs.dataset(vs.plan.dataset("survey")).codebook.get(vs.plan.column("survey", "respondent_type"))
     types = {str(int(k)): v for k, v in survey.value_labels.items()}
     destinations = _labels(vs, "destination")
-    table = vs.analyse("verwijzingen").table().values
+    table = vs.analyse("verwijsstromen").table().values
     for code, row in r["flows"].items():
         for destination, count in row.items():
             assert table.at[types[code], destinations[destination]] == count, (code, destination)

@@ -511,7 +511,7 @@ class Plan:
         """The validation rules the plan implies, in the layout of study.yml's ``validation:``.
 
         A sub-count of persons reached never exceeds the count; a referral's first contact is
-        not before the referral; the consent variable holds "ja"; a referral's sender and an
+        not before the referral; the consent variable holds its declared yes; a referral's sender and an
         interviewee's survey number are survey respondents; municipality codes are in the frame.
         """
         b = self.bindings
