@@ -7,18 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-logging=stderr",
-    "--v=0",
-)
+from analysis.report.pdf import OFFLINE_FLAGS
+
+FLAGS = (*OFFLINE_FLAGS, "--enable-logging=stderr", "--v=0")
 
 
 @dataclass(frozen=True)

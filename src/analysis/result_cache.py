@@ -100,13 +100,8 @@ def _load(path: Path, key: str) -> Any:
     if not path.is_file():
         return None
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT or manifest.get("key") != key:
-            raise ValueError("it belongs to other inputs")
-        code = manifest["code"]
-        if not isinstance(code, dict) or not code:
-            raise ValueError("it does not record the library's code")
-        if vcache._changed_code(code) is not None:
+        manifest = vcache.read_manifest(path, key, FORMAT)
+        if manifest is None:
             return None  # made by other code: out of date, not damaged
         return vcache.load_pickle(path.with_name(str(manifest["data"])), manifest.get("sha256"), _Unpickler)
     except Exception as exc:  # any damage means: compute again

@@ -1424,7 +1424,7 @@ def _read_text_fast(
         return None
     if dialect == "auto":
         dialect = detect_dialect(head, path=path, separator=separator)
-        if dialect not in ("plain", "qualtrics", "qualtrics_legacy", "limesurvey"):
+        if dialect not in _FAST_DIALECTS:
             return None
     layout = _LAYOUTS[dialect](head, path)
     names, source_names = _names(layout.headers, codebook, warnings)

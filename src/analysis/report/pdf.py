@@ -14,8 +14,8 @@ from pathlib import Path
 
 from analysis.errors import BruggenError
 
-#: Flags for a headless Chromium that touches no network and leaves no profile behind.
-FLAGS = (
+#: Flags for a headless Chromium that touches no network (the browser tests start it so too).
+OFFLINE_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -24,9 +24,9 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
-    "--run-all-compositor-stages-before-draw",
 )
+#: ... and for printing: no header or footer, the page drawn completely before it is printed.
+FLAGS = (*OFFLINE_FLAGS, "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
 
 
 def find_chromium() -> str:

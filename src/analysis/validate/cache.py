@@ -176,16 +176,11 @@ def load(study: Study) -> ValidationResult | None:
     if not path.is_file():
         return None
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT or manifest.get("key") != key:
-            raise ValueError("it belongs to other inputs")
+        manifest = read_manifest(path, key, FORMAT)
+        if manifest is None:
+            return None  # validated by other code: not damage, just out of date
         if manifest.get("passed") is not True:
             raise ValueError("it does not record a passed validation")
-        code = manifest["code"]
-        if not isinstance(code, dict) or not code:
-            raise ValueError("it does not record the library's code")
-        if _changed_code(code) is not None:
-            return None  # validated by other code: not damage, just out of date
         result = load_pickle(path.with_name(str(manifest["data"])), manifest.get("sha256"))
         from analysis.validate.checks import ValidationResult
 
@@ -238,6 +233,21 @@ def store(study: Study, result: ValidationResult) -> Path | None:
         return None
     _remove_older(path.parent, keep={path.name, data_name})
     return path
+
+
+def read_manifest(path: Path, key: str, version: int) -> dict[str, Any] | None:
+    """A store's manifest for ``key``; None when the library code it records has changed since.
+
+    Raises ValueError when the manifest cannot be trusted (other inputs, another format, no
+    record of the code): the caller warns and computes again.
+    """
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("format") != version or manifest.get("key") != key:
+        raise ValueError("it belongs to other inputs")
+    code = manifest.get("code")
+    if not isinstance(code, dict) or not code:
+        raise ValueError("it does not record the library's code")
+    return None if _changed_code(code) is not None else manifest
 
 
 # -- pickles streamed to and from disk (a validation holds the datasets: gigabytes at 1M) -------------
