@@ -412,3 +412,40 @@ def test_a_blank_line_after_the_head_is_read_by_the_c_parser(tmp_path, monkeypat
     assert answered
     assert_same(old, new)
     assert len(new.frame) == 30_001 and new.frame["ref_id"].isna().sum() == 1
+
+
+@pytest.mark.parametrize("symbol", [False, True])
+def test_labelled_text_codes_are_a_categorical_of_the_codes_in_both_paths(tmp_path, monkeypatch, symbol):
+    # A destination code repeated over many rows is kept as positions among its distinct codes;
+    # a missing code written as text ("onb") sends the column through the Python path.
+    kinds = ["vt", " wijk ", "", "schuld", "onb" if symbol else "vt"]
+    lines = ["ref_id,soort"] + [f"R{i:05d},{kinds[i % len(kinds)]}" for i in range(2_000)]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    book = Codebook(
+        "log",
+        (
+            Variable("ref_id", type="string"),
+            Variable(
+                "soort",
+                type="string",
+                value_labels={"vt": "Veilig Thuis", " wijk ": "Wijkteam", "schuld": "Schuldhulp", "onb": "onbekend"},
+                missing_values=["onb"],
+            ),
+        ),
+    )
+    old, new, answered = _read_both(path, monkeypatch, codebook=book)
+    assert answered
+    assert_same(old, new)
+    codes = new.codes["soort"]
+    assert isinstance(codes.dtype, pd.CategoricalDtype) and codes.dtype.categories.dtype == "str"
+    expected = [" wijk ", "onb", "schuld", "vt"] if symbol else [" wijk ", "schuld", "vt"]
+    assert list(codes.cat.categories) == expected  # the texts as the file has them, sorted
+    assert codes.iloc[0] == "vt" and codes.iloc[1] == " wijk " and pd.isna(codes.iloc[2])
+    assert codes.iloc[4] == ("onb" if symbol else "vt")
+    assert str(new.codes["ref_id"].dtype) == "str"  # unlabelled text stays text
+    frame = new.frame["soort"]
+    assert frame.iloc[0] == "Veilig Thuis" and frame.iloc[1] == "Wijkteam" and pd.isna(frame.iloc[2])
+    assert pd.isna(frame.iloc[4]) is symbol  # the missing code is missing in the frame
+    assert int((frame == "Veilig Thuis").sum()) == (400 if symbol else 800)
+    assert (new.missing_reason("soort") == "onbekend").sum() == (400 if symbol else 0)

@@ -29,7 +29,9 @@ class Dataset:
         Use it when you need the number behind a label, or why a value is missing
         (:meth:`missing_reason`). The SPSS reader keeps them compactly
         (:class:`~analysis.ingest.stored.StoredCodes`, in :attr:`stored`) and builds this frame
-        on each access; :meth:`code_column` gives one column without building the rest.
+        on each access; :meth:`code_column` gives one column without building the rest. The
+        text readers keep a labelled text column as a categorical of its codes (the texts as
+        the file has them), not as one string per row.
     path
         The file it came from.
     tables

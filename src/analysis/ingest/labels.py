@@ -117,11 +117,16 @@ def labelled_frame(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 
 def _text_codes(s: pd.Series) -> tuple[list[str], Any] | None:
-    """A pyarrow-backed text series (as the CSV reader makes) as its distinct texts and each
-    row's position among them (``-1`` where missing), found in Arrow in one pass (no Python
-    string per row); ``None`` for any other series."""
+    """A text series (as the CSV reader makes: a categorical of texts, or pyarrow-backed text)
+    as its distinct texts and each row's position among them (``-1`` where missing), with no
+    Python string per row; ``None`` for any other series."""
     import pandas as pd
 
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        if s.dtype.categories.dtype != "str":
+            return None
+        s = s.cat.remove_unused_categories()  # a masked missing code is no longer a text here
+        return s.dtype.categories.tolist(), s.cat.codes.to_numpy()
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         return None
     import pyarrow as pa
