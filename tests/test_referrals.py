@@ -118,10 +118,46 @@ def test_completion_odds_ratio_equals_a_direct_logit():
     assert clustered.odds_ratio["estimate"] == pytest.approx(row["estimate"], rel=1e-10)
     assert clustered.odds_ratio["std_error"] != pytest.approx(row["std_error"], rel=1e-6)
     assert "clustering" in " ".join(clustered.findings())
+    assert f"24 covariate patterns (successes out of trials) of {len(df)} referrals" in str(clustered.summary())
     # destinations: the main table; handover: a second published table, then the model
     assert result.table().values.index[:-1].tolist() == ["Politie", "Schuldhulp", "Veilig Thuis", "Wijkteam"]
     captions = [caption for caption, _ in result.more_tables()]
     assert len(captions) == 2 and "oddsratio" in captions[1]
+
+
+@pytest.mark.parametrize("clusters", [0, 7])
+def test_completion_on_covariate_patterns_equals_the_model_on_every_referral(clusters):
+    # The model is fitted on (cluster x handover) counts: the same estimates, standard errors,
+    # z-values and intervals as statsmodels on every referral (cluster-robust with the HC1
+    # factor for the referrals, not for the patterns), to the tolerance of its IRLS.
+    import statsmodels.api as sm
+
+    from analysis.referrals import _logit_on_patterns
+
+    rng = np.random.default_rng(3)
+    n = 4_000
+    g = rng.integers(0, max(clusters, 1), n)
+    x = rng.random(n) < 0.4
+    y = rng.random(n) < 1 / (1 + np.exp(-(-0.4 + 0.9 * x + 0.3 * np.cos(g))))
+    rows = sm.GLM(y.astype(float), sm.add_constant(x.astype(float)), family=sm.families.Binomial())
+    direct = rows.fit(cov_type="cluster", cov_kwds={"groups": g}) if clusters else rows.fit()
+    fit, n_clusters = _logit_on_patterns(y, x, g if clusters else None)
+    assert n_clusters == clusters and fit.nobs == 2 * max(clusters, 1) < n
+    np.testing.assert_allclose(fit.params.to_numpy(), direct.params, rtol=1e-6)
+    np.testing.assert_allclose(fit.bse.to_numpy(), direct.bse, rtol=1e-6)
+    np.testing.assert_allclose(fit.tvalues.to_numpy(), direct.tvalues, rtol=1e-6)  # z, so p
+    np.testing.assert_allclose(fit.conf_int().to_numpy(), direct.conf_int(), rtol=1e-6)
+
+
+def test_completion_with_every_handover_completed_still_warns_of_separation():
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    from analysis.referrals import _logit_on_patterns
+
+    x = np.array([True] * 30 + [False] * 30)
+    y = np.array([True] * 30 + [True, False] * 15)
+    with pytest.warns(PerfectSeparationWarning):
+        _logit_on_patterns(y, x, None)
 
 
 def test_completion_odds_ratio_is_withheld_when_a_handover_cell_is_hidden():

@@ -43,6 +43,8 @@ from analysis.text import words
 if TYPE_CHECKING:
     import datetime as dt
 
+    import numpy as np
+
     import pandas as pd
     import plotly.graph_objects as go
 
@@ -79,7 +81,16 @@ def _compact(series: pd.Series) -> pd.Series:
 
 
 def _is(series: pd.Series, value: Any) -> pd.Series:
-    """Whether each value equals ``value`` (a label or a code as it stands in the data)."""
+    """Whether each value equals ``value`` (a label or a code as it stands in the data).
+
+    A categorical is compared per category, then placed by its codes (no text per row).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        per_category = np.append(series.cat.categories.astype("string") == str(value), False)
+        return pd.Series(per_category[series.cat.codes.to_numpy()], index=series.index)
     return series.astype("string").eq(str(value)).fillna(False).astype(bool)
 
 
@@ -559,7 +570,16 @@ class Completion(Result):
         """The logistic model's summary (statsmodels GLM, binomial; for the researcher only)."""
         if self.fit is None:
             raise NotImplementedError("no model was fitted: one of the handover groups is empty")
-        return self.fit.summary()
+        summary = self.fit.summary()
+        summary.add_extra_txt(
+            [
+                f"Fitted on {int(self.fit.nobs)} covariate patterns (successes out of trials) of "
+                f"{self.n_model} referrals: the same estimates "
+                "as on every referral; the cluster-robust standard errors carry the small-sample "
+                "factor for the referrals (HC1)."
+            ]
+        )
+        return summary
 
     def _handover_title(self, lang: str) -> str:
         return _title(lang, "completion_title", self.labels, by=self.warm_handover)
@@ -625,7 +645,8 @@ def completion_model(
     from analysis.disclosure import crosstab
 
     _require(data, [completed, warm_handover, destination, cluster])
-    data = data.dropna(subset=[completed, warm_handover])
+    used = [c for c in dict.fromkeys([completed, warm_handover, destination, cluster]) if c is not None]
+    data = data[used].dropna(subset=[completed, warm_handover])  # not a copy of every column
     data = data.assign(**{c: _compact(data[c]) for c in (completed, warm_handover)})
     if data.empty:
         raise DisclosureError("there are no referrals with both a completion and a warm handover")
@@ -655,20 +676,14 @@ def completion_model(
             labels=labels,
         )
 
-    fit, estimate, n_clusters = None, None, 0
+    fit, estimate, n_clusters, n_model = None, None, 0, 0
     model_data = data if cluster is None else data.dropna(subset=[cluster])
-    y = _is(model_data[completed], yes).astype(float).to_numpy()
-    x = _is(model_data[warm_handover], warm_yes).astype(float).to_numpy()
+    y = _is(model_data[completed], yes).to_numpy()
+    x = _is(model_data[warm_handover], warm_yes).to_numpy()
     if 0 < x.sum() < len(x) and 0 < y.sum() < len(y):
-        exog = sm.add_constant(pd.DataFrame({"handover": x}, index=model_data.index))
-        model = sm.GLM(y, exog, family=sm.families.Binomial())
         groups = None if cluster is None else pd.factorize(model_data[cluster].astype("string"))[0]
-        n_clusters = 0 if groups is None else len(set(groups))
-        if n_clusters >= 2:
-            fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
-        else:
-            n_clusters = 0
-            fit = model.fit()
+        fit, n_clusters = _logit_on_patterns(y, x, groups)
+        n_model = len(y)
         b, se = float(fit.params["handover"]), float(fit.bse["handover"])
         interior = by_handover.status.iloc[:-1, :-1]
         if (interior == "shown").to_numpy().all():
@@ -678,7 +693,7 @@ def completion_model(
                 "ci_low": math.exp(b - Z95 * se),
                 "ci_high": math.exp(b + Z95 * se),
                 "p_value": float(fit.pvalues["handover"]),
-                "n": int(fit.nobs),
+                "n": n_model,
             }
     result = Completion(
         by_destination,
@@ -695,8 +710,63 @@ def completion_model(
         labels=labels,
         lang=lang,
     )
-    result.fit = fit
+    result.fit, result.n_model = fit, n_model
     return result
+
+
+def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
+    """Logistic regression of ``y`` on ``x`` (booleans, one per referral), fitted on their
+    covariate patterns; the statsmodels result and the number of clusters used (0: none).
+
+    A binary outcome on one binary predictor, clustered or not, is fitted exactly on the
+    patterns (cluster x predictor): successes out of trials (statsmodels GLM, binomial, the
+    share as outcome and the trials as ``var_weights``). Estimates, model-based standard errors,
+    and the cluster sums of the sandwich are those of the model on every referral; the
+    small-sample factor G/(G-1)·(N-1)/(N-K) is applied with N the referrals, not the patterns,
+    as ``sandwich::vcovCL`` (HC1) on the referrals does (tests/test_referrals_reference.py). A
+    log of millions of referrals is a few dozen rows to fit (and to store with the result).
+    """
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning, SpecificationWarning
+
+    n = len(y)
+    g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    key = g * 2 + x
+    trials = np.bincount(key)
+    successes = np.bincount(key, weights=y)
+    used = np.flatnonzero(trials)
+    handover = (used % 2).astype(float)
+    exog = sm.add_constant(pd.DataFrame({"handover": handover}))
+    model = sm.GLM(
+        successes[used] / trials[used], exog, family=sm.families.Binomial(), var_weights=trials[used]
+    )
+    n_clusters = 0 if groups is None else len(np.unique(g))
+    per_x = (
+        np.bincount(x.astype(np.int64), weights=y, minlength=2),
+        np.bincount(x.astype(np.int64), minlength=2),
+    )
+    separated = bool(((per_x[0] == 0) | (per_x[0] == per_x[1])).any())  # all or none completed
+    with warnings.catch_warnings():
+        # binomial trials as var_weights: the cluster sums of scores are the referrals' own
+        warnings.filterwarnings("ignore", "cov_type not fully supported", SpecificationWarning)
+        if not separated:
+            # without clusters the two patterns are saturated: their fitted shares are the
+            # observed ones, which statsmodels reads as perfect prediction, and its working
+            # scale divides by no residual degrees of freedom (the binomial's scale is 1)
+            warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
+            warnings.filterwarnings("ignore", "divide by zero", RuntimeWarning)
+        if n_clusters < 2:
+            return model.fit(), 0
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": used // 2, "use_correction": False})
+    k = exog.shape[1]
+    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
+    fit._results.cov_params_default = fit.cov_params_default * factor  # bse, p, intervals follow
+    fit._results.cov_kwds["scaling_factor"] = factor
+    return fit, n_clusters
 
 
 # -- 3. time to first contact ------------------------------------------------------------------
