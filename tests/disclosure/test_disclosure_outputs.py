@@ -171,3 +171,30 @@ def test_appendix_lists_reasons_but_never_values():
     html = appendix_html(t.log, Policy(), lang="en")
     assert "primary: count &lt; 10" in html and "secondary: protects cell (a)" in html
     assert ">3<" not in html and " 3 " not in html and "17" not in html
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.sampled_from(["a", "b", "c", None]), min_size=1, max_size=60),
+    cols=st.lists(st.sampled_from(["x", "y", None]), min_size=60, max_size=60),
+    ordered=st.booleans(),
+)
+def test_crosstab_counts_every_category_and_leaves_out_records_missing_either(rows, cols, ordered):
+    # unobserved categories as zero rows and columns; a record missing its row or its column
+    # value is in no cell and in no margin (pandas' crosstab keeps a row for a missing row value)
+    frame = pd.DataFrame(
+        {
+            "r": pd.Categorical(rows, categories=["a", "b", "c", "d"], ordered=ordered),
+            "c": pd.Categorical(cols[: len(rows)], categories=["x", "y"]),
+        }
+    )
+    table = crosstab(frame, "r", "c", Policy(min_count=1))
+    counts = table.values
+    assert list(counts.index) == ["a", "b", "c", "d", "Totaal"]
+    assert list(counts.columns) == ["x", "y", "Totaal"]
+    complete = frame.dropna()
+    for r in "abcd":
+        for c in "xy":
+            assert counts.loc[r, c] == ((complete["r"] == r) & (complete["c"] == c)).sum()
+    assert counts.loc["Totaal", "Totaal"] == len(complete)
+    assert counts.loc["d"].sum() == 0

@@ -549,7 +549,7 @@ def crosstab(
     _require_columns(frame, [rows, cols])
     r = _as_categorical(frame[rows])
     c = _as_categorical(frame[cols])
-    counts = pd.crosstab(r, c, dropna=False)
+    counts = _counts(r, c)
     labels = labels or {}
     counts.index.name, counts.columns.name = labels.get(rows, rows), labels.get(cols, cols)
     return suppress_counts(
@@ -872,6 +872,22 @@ def _as_categorical(series: pd.Series) -> pd.Series:
     except TypeError:
         cats = sorted(values, key=str)
     return pd.Series(pd.Categorical(series, categories=cats), index=series.index, name=series.name)
+
+
+def _counts(r: pd.Series, c: pd.Series) -> pd.DataFrame:
+    """Records by two categoricals: every category of both (unobserved ones as zero), records
+    missing either left out (``pd.crosstab`` keeps a row for a missing row value), counted on
+    the categoricals' codes: no value per record is made, which at millions of records is
+    the difference between megabytes and a gigabyte."""
+    rc, cc = r.cat.codes.to_numpy(), c.cat.codes.to_numpy()
+    nr, nc = len(r.cat.categories), len(c.cat.categories)
+    both = (rc >= 0) & (cc >= 0)
+    flat = np.bincount(rc[both].astype(np.int64) * nc + cc[both], minlength=nr * nc)
+    return pd.DataFrame(
+        flat.reshape(nr, nc),
+        index=pd.CategoricalIndex(r.cat.categories, dtype=r.dtype, name=r.name),
+        columns=pd.CategoricalIndex(c.cat.categories, dtype=c.dtype, name=c.name),
+    )
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
