@@ -118,7 +118,9 @@ def test_completion_odds_ratio_equals_a_direct_logit():
     assert clustered.odds_ratio["estimate"] == pytest.approx(row["estimate"], rel=1e-10)
     assert clustered.odds_ratio["std_error"] != pytest.approx(row["std_error"], rel=1e-6)
     assert "clustering" in " ".join(clustered.findings())
-    assert f"24 covariate patterns (successes out of trials) of {len(df)} referrals" in str(clustered.summary())
+    assert f"24 covariate patterns (successes out of trials) of {len(df)} referrals" in str(
+        clustered.summary()
+    )
     # destinations: the main table; handover: a second published table, then the model
     assert result.table().values.index[:-1].tolist() == ["Politie", "Schuldhulp", "Veilig Thuis", "Wijkteam"]
     captions = [caption for caption, _ in result.more_tables()]
@@ -149,6 +151,30 @@ def test_completion_on_covariate_patterns_equals_the_model_on_every_referral(clu
     np.testing.assert_allclose(fit.conf_int().to_numpy(), direct.conf_int(), rtol=1e-6)
 
 
+@pytest.mark.parametrize("levels", [2, 4])
+def test_days_ratios_on_their_groups_equal_the_gamma_model_on_every_referral(levels):
+    # group means with the counts as weights and the rows' Pearson dispersion: the estimates,
+    # standard errors and z of statsmodels' Gamma GLM on every referral
+    import statsmodels.api as sm
+
+    from analysis.referrals import _gamma_on_patterns
+
+    rng = np.random.default_rng(5)
+    group = rng.integers(0, levels, 3_000)
+    d = rng.gamma(2.0, 10.0 * (1 + group), 3_000)
+    exog = sm.add_constant(
+        pd.DataFrame({f"g{j}": (group == j).astype(float) for j in range(1, levels)}), has_constant="add"
+    )
+    direct = sm.GLM(d, exog, family=sm.families.Gamma(sm.families.links.Log())).fit()
+    fit = _gamma_on_patterns(d, exog)
+    assert fit.nobs == levels
+    np.testing.assert_allclose(fit.params.to_numpy(), direct.params, rtol=1e-6)
+    np.testing.assert_allclose(fit.scale, direct.scale, rtol=1e-6)
+    np.testing.assert_allclose(fit.bse.to_numpy(), direct.bse, rtol=1e-6)
+    np.testing.assert_allclose(fit.tvalues.to_numpy(), direct.tvalues, rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the working scale of a separated fit
 def test_completion_with_every_handover_completed_still_warns_of_separation():
     from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 

@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     import datetime as dt
 
     import numpy as np
-
     import pandas as pd
     import plotly.graph_objects as go
 
@@ -640,7 +639,6 @@ def completion_model(
     the odds ratio and the margins would give away the hidden count.
     """
     import pandas as pd
-    import statsmodels.api as sm
 
     from analysis.disclosure import crosstab
 
@@ -726,12 +724,9 @@ def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
     as ``sandwich::vcovCL`` (HC1) on the referrals does (tests/test_referrals_reference.py). A
     log of millions of referrals is a few dozen rows to fit (and to store with the result).
     """
-    import warnings
-
     import numpy as np
     import pandas as pd
     import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning, SpecificationWarning
 
     n = len(y)
     g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
@@ -739,34 +734,89 @@ def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
     trials = np.bincount(key)
     successes = np.bincount(key, weights=y)
     used = np.flatnonzero(trials)
-    handover = (used % 2).astype(float)
-    exog = sm.add_constant(pd.DataFrame({"handover": handover}))
-    model = sm.GLM(
-        successes[used] / trials[used], exog, family=sm.families.Binomial(), var_weights=trials[used]
-    )
+    exog = sm.add_constant(pd.DataFrame({"handover": (used % 2).astype(float)}))
     n_clusters = 0 if groups is None else len(np.unique(g))
     per_x = (
         np.bincount(x.astype(np.int64), weights=y, minlength=2),
         np.bincount(x.astype(np.int64), minlength=2),
     )
     separated = bool(((per_x[0] == 0) | (per_x[0] == per_x[1])).any())  # all or none completed
-    with warnings.catch_warnings():
-        # binomial trials as var_weights: the cluster sums of scores are the referrals' own
-        warnings.filterwarnings("ignore", "cov_type not fully supported", SpecificationWarning)
-        if not separated:
-            # without clusters the two patterns are saturated: their fitted shares are the
-            # observed ones, which statsmodels reads as perfect prediction, and its working
-            # scale divides by no residual degrees of freedom (the binomial's scale is 1)
-            warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
-            warnings.filterwarnings("ignore", "divide by zero", RuntimeWarning)
-        if n_clusters < 2:
-            return model.fit(), 0
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": used // 2, "use_correction": False})
+    outcome, family = successes[used] / trials[used], sm.families.Binomial()
+    if n_clusters < 2:
+        return _glm_on_patterns(outcome, exog, trials[used], family, separated=separated), 0
+    fit = _glm_on_patterns(
+        outcome,
+        exog,
+        trials[used],
+        family,
+        separated=separated,
+        cov_type="cluster",
+        cov_kwds={"groups": used // 2, "use_correction": False},
+    )
     k = exog.shape[1]
     factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
     fit._results.cov_params_default = fit.cov_params_default * factor  # bse, p, intervals follow
     fit._results.cov_kwds["scaling_factor"] = factor
     return fit, n_clusters
+
+
+def _glm_on_patterns(outcome, exog, rows, family, *, separated: bool = False, **fit_kw):
+    """A statsmodels GLM fitted on covariate patterns: each pattern's mean ``outcome`` with its
+    number of ``rows`` as ``var_weights`` (the IRLS weights, scores and information are the
+    sums over those rows). The model is saturated in the patterns (each pattern has its own
+    fitted mean), so statsmodels' working scale has no residual degrees of freedom and a
+    binomial's fitted shares equal the observed ones, which it reads as perfect prediction:
+    both warnings are silenced unless some pattern's outcome is all or nothing (``separated``).
+    """
+    import warnings
+
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning, SpecificationWarning
+
+    with warnings.catch_warnings():
+        # weights as row counts: the cluster sums of scores are the rows' own
+        warnings.filterwarnings("ignore", "cov_type not fully supported", SpecificationWarning)
+        if not separated:
+            warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
+            warnings.filterwarnings(
+                "ignore", category=RuntimeWarning, module=r"statsmodels\.regression\._tools"
+            )
+        return sm.GLM(outcome, exog, family=family, var_weights=rows).fit(**fit_kw)
+
+
+def _gamma_on_patterns(d: np.ndarray, exog: pd.DataFrame):
+    """Gamma GLM (log link) of the days ``d`` on group indicators ``exog`` (a constant and
+    disjoint 0/1 columns), fitted on the groups: the same estimates and standard errors as on
+    every referral.
+
+    With only group indicators the model is saturated in the groups: each group's fitted mean
+    is its mean. The dispersion R and statsmodels use (Pearson X²/(N-K)) needs every row, and
+    is found from each group's count, sum and sum of squares: X² = Σ (S2/m² - n) over the
+    groups, m the group's mean. The GLM on the group means with the counts as ``var_weights``
+    and this fixed scale has the information and standard errors of the model on the rows.
+    """
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+
+    columns = [c for c in exog.columns if c != "const"]
+    x = exog[columns].to_numpy()
+    if not ((x == 0) | (x == 1)).all() or (x.sum(axis=1) > 1).any():
+        raise ValueError("the days ratios need disjoint group indicators")
+    group = (x * np.arange(1, len(columns) + 1)).sum(axis=1).astype(np.int64)
+    rows = np.bincount(group)
+    used = np.flatnonzero(rows)
+    total, squares = np.bincount(group, weights=d)[used], np.bincount(group, weights=d * d)[used]
+    mean = total / rows[used]
+    k = 1 + len(columns)
+    scale = float(np.sum(squares / mean**2 - rows[used])) / (len(d) - k)
+    patterns = pd.DataFrame(
+        {name: (used == j + 1).astype(float) for j, name in enumerate(columns)}, index=range(len(used))
+    )
+    family = sm.families.Gamma(sm.families.links.Log())
+    return _glm_on_patterns(
+        mean, sm.add_constant(patterns, has_constant="add"), rows[used], family, scale=scale
+    )
 
 
 # -- 3. time to first contact ------------------------------------------------------------------
@@ -1207,8 +1257,8 @@ def time_to_contact(
         positive = (e == 1) & (d > 0)
         n_zero = int(((e == 1) & (d == 0)).sum())
         gx = sm.add_constant(exog.loc[positive], has_constant="add")
-        if len(set(map(tuple, gx.to_numpy()))) > 1:
-            gamma = sm.GLM(d[positive], gx, family=sm.families.Gamma(sm.families.links.Log())).fit()
+        if len(np.unique(gx.to_numpy(), axis=0)) > 1:
+            gamma = _gamma_on_patterns(d[positive], gx)
         ok_ref = ref_mask.sum() >= m and e[ref_mask].sum() >= m
         for i, name in enumerate(contrasts):
             mask = sizes[name]
@@ -1238,7 +1288,7 @@ def time_to_contact(
                         "ci_low": math.exp(b - Z95 * se),
                         "ci_high": math.exp(b + Z95 * se),
                         "p_value": float(gamma.pvalues[name]),
-                        "n": int(gamma.nobs),
+                        "n": int(positive.sum()),
                     }
                 )
     result = TimeToContact(

@@ -429,7 +429,12 @@ def test_labelled_text_codes_are_a_categorical_of_the_codes_in_both_paths(tmp_pa
             Variable(
                 "soort",
                 type="string",
-                value_labels={"vt": "Veilig Thuis", " wijk ": "Wijkteam", "schuld": "Schuldhulp", "onb": "onbekend"},
+                value_labels={
+                    "vt": "Veilig Thuis",
+                    " wijk ": "Wijkteam",
+                    "schuld": "Schuldhulp",
+                    "onb": "onbekend",
+                },
                 missing_values=["onb"],
             ),
         ),
