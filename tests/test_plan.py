@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT, copy_example
@@ -234,7 +235,11 @@ def test_data_gives_validated_frames_that_callers_cannot_spoil(study):
     frame = study.data("organisatie_enquete")
     assert len(frame) == study.validation.datasets[0].rows
     frame.loc[:, "org_side"] = None
-    assert study.data("organisatie_enquete")["org_side"].notna().all()
+    frame.iloc[0, 0] = None
+    frame["resp_type"] = "overschreven"
+    before = study.data("organisatie_enquete")
+    assert before["org_side"].notna().all() and before["resp_type"].ne("overschreven").all()
+    assert before.iloc[0, 0] is not None and not pd.isna(before.iloc[0, 0])
 
 
 @pytest.mark.parametrize("name", list(CONFIG["analyses"]))

@@ -319,9 +319,10 @@ class ValidatedStudy:
         """The validated frame of a dataset, with value labels in ``lang`` (default: the study's).
 
         Labelled columns are categoricals; user-missing codes are missing. The frame is a copy:
-        changing it changes nothing for later calls.
+        changing it changes nothing for later calls. Under pandas' copy-on-write a column is
+        copied only when it is changed, so no analysis copies a frame of millions of rows whole.
         """
-        return self._frame(name, lang or self.language).copy()
+        return self._frame(name, lang or self.language).copy(deep=False)
 
     def part(self, part: str, lang: str | None = None, *, check_coders: bool = False) -> pd.DataFrame:
         """The validated frame bound to a part of the plan (``survey``, ``referrals`` ...).
