@@ -608,7 +608,17 @@ class LikertItems(Result):
         """Each item's ordinal model summary (``{item: summary}``), for the researcher."""
         if not self.fit:
             raise NotImplementedError("no item could be modelled")
-        return {item: res.summary() for item, res in self.fit.items()}
+        out = {}
+        for item, res in self.fit.items():
+            out[item] = res.summary()
+            n = next(m["n"] for m in self._models if m["item"] == item)
+            out[item].add_extra_txt(
+                [
+                    f"Fitted on {int(res.nobs)} answer patterns of {n} respondents (frequency "
+                    "weights): the estimates of the model on every respondent."
+                ]
+            )
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per published odds ratio: ``term`` the item (``<item>:structural`` for the
@@ -1414,24 +1424,34 @@ def _gls_covariance(x: np.ndarray, groups: np.ndarray, tau2: float, sigma2: floa
 
 
 def _ordered(use: pd.DataFrame, *, moderated: bool, clustered: bool):
-    """Proportional-odds logit model of the answer on informal (+ structural)."""
+    """Proportional-odds logit model of the answer on informal (+ structural), fitted on the
+    answer patterns (answer x informal [x structural] [x cluster], each with its number of
+    respondents: :class:`analysis.patterns.WeightedOrderedModel`), which gives the estimates of
+    the model on every respondent; the cluster sandwich's small-sample factor counts the
+    respondents (:func:`analysis.patterns.fit_clustered`)."""
     import warnings
 
     import pandas as pd
     from scipy import stats
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-    y = use["answer"].cat.remove_unused_categories()
-    x = pd.DataFrame({"informal": use["informal"]}, index=use.index)
-    if moderated:
-        x["structural"] = use["structural"]
-    model = OrderedModel(y, x, distr="logit")
+    from analysis.patterns import WeightedOrderedModel, fit_clustered
+
+    effects = ["informal", "structural"] if moderated else ["informal"]
+    keys = ["answer", *effects] + (["cluster"] if clustered else [])
+    patterns = use.groupby(keys, observed=True, sort=True).size().rename("rows").reset_index()
+    patterns = patterns[patterns["rows"] > 0]
+    y = patterns["answer"].cat.remove_unused_categories()
+    x = patterns[effects].astype(float)
+    n_rows = int(patterns["rows"].sum())
+    model = WeightedOrderedModel(y, x, weights=patterns["rows"].to_numpy(), distr="logit")
     kwargs: dict[str, Any] = {"method": "bfgs", "disp": False, "maxiter": 5000, "gtol": 1e-9}
-    if clustered:
-        kwargs.update(cov_type="cluster", cov_kwds={"groups": pd.factorize(use["cluster"])[0]})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = model.fit(**kwargs)
+        if clustered:
+            groups = pd.factorize(patterns["cluster"])[0]
+            res = fit_clustered(lambda **cov: model.fit(**kwargs, **cov), groups, n_rows)
+        else:
+            res = model.fit(**kwargs)
     z = stats.norm.ppf(0.5 + LEVEL / 2)
     rows = []
     for effect in x.columns:
@@ -1445,7 +1465,7 @@ def _ordered(use: pd.DataFrame, *, moderated: bool, clustered: bool):
                 "ci_low": math.exp(b - z * se),
                 "ci_high": math.exp(b + z * se),
                 "p_value": float(2 * stats.norm.sf(abs(b / se))),
-                "n": int(res.nobs),
+                "n": n_rows,
                 "clustered": clustered,
             }
         )

@@ -720,13 +720,16 @@ def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
     patterns (cluster x predictor): successes out of trials (statsmodels GLM, binomial, the
     share as outcome and the trials as ``var_weights``). Estimates, model-based standard errors,
     and the cluster sums of the sandwich are those of the model on every referral; the
-    small-sample factor G/(G-1)·(N-1)/(N-K) is applied with N the referrals, not the patterns,
-    as ``sandwich::vcovCL`` (HC1) on the referrals does (tests/test_referrals_reference.py). A
-    log of millions of referrals is a few dozen rows to fit (and to store with the result).
+    small-sample factor G/(G-1)·(N-1)/(N-K) is applied with N the referrals, not the patterns
+    (:mod:`analysis.patterns`), as ``sandwich::vcovCL`` (HC1) on the referrals does
+    (tests/test_referrals_reference.py). A log of millions of referrals is a few dozen rows to
+    fit (and to store with the result).
     """
     import numpy as np
     import pandas as pd
     import statsmodels.api as sm
+
+    from analysis import patterns
 
     n = len(y)
     g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
@@ -742,46 +745,13 @@ def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
     )
     separated = bool(((per_x[0] == 0) | (per_x[0] == per_x[1])).any())  # all or none completed
     outcome, family = successes[used] / trials[used], sm.families.Binomial()
+
+    def fit(**cov: Any):
+        return patterns.glm(outcome, exog, trials[used], family, separated=separated, **cov)
+
     if n_clusters < 2:
-        return _glm_on_patterns(outcome, exog, trials[used], family, separated=separated), 0
-    fit = _glm_on_patterns(
-        outcome,
-        exog,
-        trials[used],
-        family,
-        separated=separated,
-        cov_type="cluster",
-        cov_kwds={"groups": used // 2, "use_correction": False},
-    )
-    k = exog.shape[1]
-    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
-    fit._results.cov_params_default = fit.cov_params_default * factor  # bse, p, intervals follow
-    fit._results.cov_kwds["scaling_factor"] = factor
-    return fit, n_clusters
-
-
-def _glm_on_patterns(outcome, exog, rows, family, *, separated: bool = False, **fit_kw):
-    """A statsmodels GLM fitted on covariate patterns: each pattern's mean ``outcome`` with its
-    number of ``rows`` as ``var_weights`` (the IRLS weights, scores and information are the
-    sums over those rows). The model is saturated in the patterns (each pattern has its own
-    fitted mean), so statsmodels' working scale has no residual degrees of freedom and a
-    binomial's fitted shares equal the observed ones, which it reads as perfect prediction:
-    both warnings are silenced unless some pattern's outcome is all or nothing (``separated``).
-    """
-    import warnings
-
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning, SpecificationWarning
-
-    with warnings.catch_warnings():
-        # weights as row counts: the cluster sums of scores are the rows' own
-        warnings.filterwarnings("ignore", "cov_type not fully supported", SpecificationWarning)
-        if not separated:
-            warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
-            warnings.filterwarnings(
-                "ignore", category=RuntimeWarning, module=r"statsmodels\.regression\._tools"
-            )
-        return sm.GLM(outcome, exog, family=family, var_weights=rows).fit(**fit_kw)
+        return fit(), 0
+    return patterns.fit_clustered(fit, used // 2, n), n_clusters
 
 
 def _gamma_on_patterns(d: np.ndarray, exog: pd.DataFrame):
@@ -799,6 +769,8 @@ def _gamma_on_patterns(d: np.ndarray, exog: pd.DataFrame):
     import pandas as pd
     import statsmodels.api as sm
 
+    from analysis import patterns
+
     columns = [c for c in exog.columns if c != "const"]
     x = exog[columns].to_numpy()
     if not ((x == 0) | (x == 1)).all() or (x.sum(axis=1) > 1).any():
@@ -810,13 +782,11 @@ def _gamma_on_patterns(d: np.ndarray, exog: pd.DataFrame):
     mean = total / rows[used]
     k = 1 + len(columns)
     scale = float(np.sum(squares / mean**2 - rows[used])) / (len(d) - k)
-    patterns = pd.DataFrame(
+    groups = pd.DataFrame(
         {name: (used == j + 1).astype(float) for j, name in enumerate(columns)}, index=range(len(used))
     )
     family = sm.families.Gamma(sm.families.links.Log())
-    return _glm_on_patterns(
-        mean, sm.add_constant(patterns, has_constant="add"), rows[used], family, scale=scale
-    )
+    return patterns.glm(mean, sm.add_constant(groups, has_constant="add"), rows[used], family, scale=scale)
 
 
 # -- 3. time to first contact ------------------------------------------------------------------
