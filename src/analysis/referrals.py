@@ -80,17 +80,23 @@ def _compact(series: pd.Series) -> pd.Series:
 
 
 def _is(series: pd.Series, value: Any) -> pd.Series:
-    """Whether each value equals ``value`` (a label or a code as it stands in the data).
+    """Whether each value equals ``value`` (a label or a code as it stands in the data)."""
+    return _in(series, [value])
+
+
+def _in(series: pd.Series, values: Sequence[Any]) -> pd.Series:
+    """Whether each value is one of ``values`` (compared as text; missing is ``False``).
 
     A categorical is compared per category, then placed by its codes (no text per row).
     """
     import numpy as np
     import pandas as pd
 
+    texts = [str(v) for v in values]
     if isinstance(series.dtype, pd.CategoricalDtype):
-        per_category = np.append(series.cat.categories.astype("string") == str(value), False)
+        per_category = np.append(series.cat.categories.astype("string").isin(texts), False)
         return pd.Series(per_category[series.cat.codes.to_numpy()], index=series.index)
-    return series.astype("string").eq(str(value)).fillna(False).astype(bool)
+    return series.astype("string").isin(texts).fillna(False).astype(bool)
 
 
 def _num(x: float, decimals: int, lang: str) -> str:
@@ -350,13 +356,12 @@ def referral_flows(
         ``fit``: the statsmodels contingency ``Table`` of the unsuppressed counts (for the
         researcher only).
     """
-    import pandas as pd
     from statsmodels.stats.contingency_tables import Table
 
-    from analysis.disclosure import crosstab
+    from analysis.disclosure import count_table, crosstab
 
     _require(data, [source, destination])
-    data = data.dropna(subset=[source, destination])
+    data = data[list(dict.fromkeys([source, destination]))].dropna()
     data = data.assign(**{source: _compact(data[source]), destination: _compact(data[destination])})
     if data.empty:
         raise DisclosureError("there are no referrals with both a sender group and a destination")
@@ -372,7 +377,7 @@ def referral_flows(
         labels=labels,
     )
     result = ReferralFlows(table, source, destination, policy, labels=labels, lang=lang, notes=notes)
-    counts = pd.crosstab(data[source], data[destination])
+    counts = count_table(data[source], data[destination], observed=True)
     result.fit = Table(counts) if min(counts.shape) >= 2 else None
     return result
 
@@ -1446,10 +1451,11 @@ def early_signals(
         ``table()``: groups x (self-determination, other theme) with row percentages.
         ``fit``: the statsmodels contingency ``Table`` (chi-square test of independence).
     """
+    import numpy as np
     import pandas as pd
     from statsmodels.stats.contingency_tables import Table
 
-    from analysis.disclosure import crosstab
+    from analysis.disclosure import count_table, crosstab
 
     _require(data, [theme, by])
     t = words(lang, "referrals")
@@ -1470,12 +1476,9 @@ def early_signals(
             f"{unknown[0]!r} is not a theme in column {theme!r}",
             hint=f"themes: {', '.join(categories)}",
         )
-    data = data.dropna(subset=[theme, by])
-    flag = data[theme].astype("string").isin(chosen)
-    signal = pd.Categorical(
-        flag.map({True: t["signals_sd"], False: t["signals_other"]}),
-        categories=[t["signals_sd"], t["signals_other"]],
-    )
+    data = data[list(dict.fromkeys([theme, by]))].dropna()
+    flag = _in(data[theme], chosen).to_numpy()
+    signal = pd.Categorical.from_codes(np.where(flag, 0, 1), categories=[t["signals_sd"], t["signals_other"]])
     column = "__signal__"
     data = data.assign(**{by: _compact(data[by]), column: signal})
     labels = {**dict(labels or {}), column: t["signals_legend"]}
@@ -1493,7 +1496,7 @@ def early_signals(
         lang=lang,
         notes=notes,
     )
-    counts = pd.crosstab(data[by], data[column])
+    counts = count_table(data[by], data[column], observed=True)
     result.fit = Table(counts) if min(counts.shape) >= 2 else None
     return result
 
@@ -1511,10 +1514,17 @@ def _sender_info(r: Run, role: str) -> str | None:
     sid, column = plan.column("survey", "id"), plan.column("survey", role)
     joined = f"__sender_{column}"
     if joined not in r.frame.columns:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         survey = r.vs.data(survey_ds, r.lang)[[sid, column]].drop_duplicates(subset=[sid])
-        lookup = survey.set_index(survey[sid].astype("string"))[column]
-        sender = r.frame[plan.column("referrals", "sender")].astype("string")
-        values = lookup.reindex(sender.to_numpy())
+        keys = pa.array(survey[sid].astype("string"), type=pa.large_string())
+        sender = pa.array(
+            r.frame[plan.column("referrals", "sender")].astype("string"), type=pa.large_string()
+        )
+        # each sender's row in the survey, found in Arrow (no Python text per referral); -1: none
+        where = pc.fill_null(pc.index_in(sender, value_set=keys), -1).to_numpy(zero_copy_only=False)
+        values = survey[column].reset_index(drop=True).reindex(where)
         values.index = r.frame.index
         r.frame = r.frame.assign(**{joined: values})
     r.labels[joined] = r.vs.label(survey_ds, column, r.lang)

@@ -10,6 +10,7 @@ Tables (counts, percentages, means)
     :func:`crosstab`, :func:`frequency`, :func:`suppress_counts`, :func:`group_means`
     return a :class:`DisclosedTable`, the only object tables, figures and spreadsheets
     are built from. Suppressions are recorded in a :class:`SuppressionLog`.
+    :func:`count_table` gives the unsuppressed counts a statistical test needs (never published).
 Microdata
     :func:`k_anonymity`, :func:`require_k_anonymity`.
 Quotes and open text
@@ -44,7 +45,14 @@ from analysis.disclosure.quotes import (
     speaker_label,
 )
 from analysis.disclosure.render import appendix_html, write_tables_xlsx
-from analysis.disclosure.tables import DisclosedTable, crosstab, frequency, group_means, suppress_counts
+from analysis.disclosure.tables import (
+    DisclosedTable,
+    count_table,
+    crosstab,
+    frequency,
+    group_means,
+    suppress_counts,
+)
 
 __all__ = [
     "DisclosedTable",
@@ -58,6 +66,7 @@ __all__ = [
     "SuppressionEntry",
     "SuppressionLog",
     "appendix_html",
+    "count_table",
     "crosstab",
     "frequency",
     "group_means",

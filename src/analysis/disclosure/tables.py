@@ -547,9 +547,7 @@ def crosstab(
     secundair: beschermt cel (groep a, nee)
     """
     _require_columns(frame, [rows, cols])
-    r = _as_categorical(frame[rows])
-    c = _as_categorical(frame[cols])
-    counts = _counts(r, c)
+    counts = count_table(frame[rows], frame[cols])
     labels = labels or {}
     counts.index.name, counts.columns.name = labels.get(rows, rows), labels.get(cols, cols)
     return suppress_counts(
@@ -872,6 +870,21 @@ def _as_categorical(series: pd.Series) -> pd.Series:
     except TypeError:
         cats = sorted(values, key=str)
     return pd.Series(pd.Categorical(series, categories=cats), index=series.index, name=series.name)
+
+
+def count_table(rows: pd.Series, cols: pd.Series, *, observed: bool = False) -> pd.DataFrame:
+    """The counts of records by two variables, *unsuppressed*: for a statsmodels ``Table`` or
+    the researcher, never for publication (:func:`crosstab` is that).
+
+    Categorical columns keep their category order, other columns are sorted; records missing
+    either value are left out. ``observed`` leaves out rows and columns without any record
+    (the unobserved categories, as ``pd.crosstab`` does by default). Counted on the
+    categoricals' codes: no value per record is made.
+    """
+    counts = _counts(_as_categorical(rows), _as_categorical(cols))
+    if observed:
+        counts = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
+    return counts
 
 
 def _counts(r: pd.Series, c: pd.Series) -> pd.DataFrame:
