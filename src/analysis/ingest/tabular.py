@@ -934,15 +934,17 @@ def _build(
         if dialect == "statline":
             symbols |= set(STATLINE_SYMBOLS)
             values, provisional = _statline_values(values)
+        labelled = var is not None and bool(var.value_labels)
         series, vtype = columns.convert(
             values,
+            compact=labelled,
             want=var.type if var is not None else None,
             symbols=symbols,
             decimal=decimal,
             name=name,
             warnings=warnings,
         )
-        if var is not None and var.value_labels:
+        if labelled:
             series = _compact_text(series)
         cols[name] = series
         if var is None:
@@ -1112,7 +1114,9 @@ class _RowColumns:
     def values(self, j: int) -> list[Any]:
         return _column_values(self.data, j)
 
-    convert = staticmethod(_convert)
+    @staticmethod
+    def convert(values: list[Any], *, compact: bool = False, **kw: Any) -> tuple[pd.Series, str]:
+        return _convert(values, **kw)  # labelled text is made compact after (_compact_text)
 
 
 @dataclass
@@ -1130,6 +1134,18 @@ class _Distinct:
     def rows(self) -> list[str]:
         """Every row's text, as the Python path has it."""
         return self.texts.to_numpy(dtype=object)[self.codes].tolist()
+
+    def categorical(self, distinct: pd.Series) -> pd.Series:
+        """A categorical with one value per row from one text (or ``NA``) per distinct text:
+        what :func:`_compact_text` makes of :meth:`expand`'s text, without a text per row."""
+        import numpy as np
+        import pandas as pd
+
+        categories = pd.Index(distinct.dropna().unique(), dtype="str").sort_values()
+        per_text = categories.get_indexer(distinct.astype("str"))  # NA: -1
+        small = np.int8 if len(categories) < 127 else (np.int16 if len(categories) < 32_767 else np.int32)
+        codes = per_text.astype(small)[self.codes]
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), copy=False)
 
     def expand(self, distinct: pd.Series) -> pd.Series:
         """A series with one value per row from one value per distinct text (numpy's arrays
@@ -1632,9 +1648,11 @@ def _convert_fast(
     decimal: str | None,
     name: str,
     warnings: list[str],
+    compact: bool = False,
 ) -> tuple[pd.Series, str]:
     """:func:`_convert` for a column of strings, vectorised over its distinct texts; the rare
-    cases go to :func:`_convert` with every row's text."""
+    cases go to :func:`_convert` with every row's text. ``compact``: text comes back as the
+    categorical :func:`_compact_text` makes (a labelled column's codes)."""
     import pandas as pd
 
     raw = column.texts
@@ -1657,6 +1675,8 @@ def _convert_fast(
         # one value per distinct text (missing for an empty one), then one per row
         if not complete:
             converted = converted.reindex(range(len(raw)))
+        if compact and dtype == "str":
+            return column.categorical(converted)
         return column.expand(converted.astype(dtype))
 
     if want == "string":
