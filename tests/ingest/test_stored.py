@@ -110,6 +110,27 @@ def test_encode_round_trip_keeps_every_bit():
     pd.testing.assert_series_equal(enc.decode(raw.index), raw, check_exact=True)
 
 
+@pytest.mark.parametrize(
+    ("values", "compact"),
+    [
+        ([1.0, 2.0, np.nan, 8.0, 99.0, -9.0], np.float32),  # coded answers: exact as float32
+        ([1.0, 2.5, np.nan], np.float64),  # a fraction: kept as float64
+        ([1.0, 2.0**24 + 2], np.float64),  # beyond float32's whole numbers
+    ],
+)
+def test_compact_decoding_is_float32_only_where_every_comparison_is_the_same(values, compact):
+    raw = pd.Series(values, name="q")
+    enc = stored.encode(raw)
+    small = enc.decode(raw.index, compact=True)
+    assert small.dtype == compact
+    assert enc.decode(raw.index).dtype == np.float64  # the codes as stored stay float64
+    pd.testing.assert_series_equal(small.astype(np.float64), raw, check_exact=True)
+    for probe in [*values, 0.5, 2.0**24 + 1]:
+        assert ((small == probe) == (raw == probe)).all() and ((small < probe) == (raw < probe)).all()
+    frame = stored.StoredCodes({"q": enc, "t": pd.Series(["a"] * len(raw))}, raw.index).to_frame(compact=True)
+    assert frame["q"].dtype == compact and frame["t"].dtype == "str"  # other columns as they are
+
+
 def test_encode_leaves_what_it_cannot_keep_exactly():
     signed_zero = pd.Series([0.0, -0.0, 1.0])  # -0.0 == 0.0, so one distinct value would lose the sign
     assert stored.encode(signed_zero) is signed_zero

@@ -39,13 +39,28 @@ class Encoded:
     positions: np.ndarray  # int8/int16, -1 where the row is system-missing (NaN)
     name: Any
 
-    def decode(self, index: pd.Index) -> pd.Series:
-        """The column as stored: ``float64``, ``NaN`` for system-missing values."""
+    def decode(self, index: pd.Index, *, compact: bool = False) -> pd.Series:
+        """The column as stored: ``float64``, ``NaN`` for system-missing values.
+
+        ``compact``: ``float32`` when every value is a whole number float32 holds exactly
+        (below 2**24 in size, as coded answers are): half the memory, and every comparison with
+        a number gives what the ``float64`` column gives.
+        """
         import numpy as np
         import pandas as pd
 
-        out = np.take(np.append(self.values, np.nan), self.positions)  # -1 picks the NaN
+        table = np.append(self.values, np.nan)
+        if compact and self.exact_in_float32():
+            table = table.astype(np.float32)
+        out = np.take(table, self.positions)  # -1 picks the NaN
         return pd.Series(out, index=index, name=self.name)
+
+    def exact_in_float32(self) -> bool:
+        """Whether every value is a whole number below 2**24 in size (exact as ``float32``)."""
+        import numpy as np
+
+        v = self.values
+        return bool(np.all(np.floor(v) == v) and np.all(np.abs(v) < 2**24)) if len(v) else True
 
 
 def _narrow(positions: np.ndarray, n: int) -> np.ndarray:
@@ -153,12 +168,17 @@ class StoredCodes:
         entry = self._columns[name]
         return entry.decode(self.index) if isinstance(entry, Encoded) else entry
 
-    def to_frame(self) -> pd.DataFrame:
-        """Every column as a :class:`pandas.DataFrame` (built anew on each call)."""
+    def to_frame(self, *, compact: bool = False) -> pd.DataFrame:
+        """Every column as a :class:`pandas.DataFrame` (built anew on each call); ``compact``:
+        whole-number codes as ``float32`` (:meth:`Encoded.decode`), what the gate checks."""
         import pandas as pd
 
+        columns = {
+            name: entry.decode(self.index, compact=compact) if isinstance(entry, Encoded) else entry
+            for name, entry in self._columns.items()
+        }
         # copy=False: one block per column, no consolidated copy (at 1M x 100 that copy was 0.7 GB)
-        return pd.DataFrame({name: self.column(name) for name in self._columns}, index=self.index, copy=False)
+        return pd.DataFrame(columns, index=self.index, copy=False)
 
     def nbytes(self) -> int:
         """Memory held beyond what is shared with other objects (encoded positions and values)."""

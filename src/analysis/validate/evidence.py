@@ -31,8 +31,19 @@ def rel_path(path: Path, root: Path) -> str:
 
 
 def validation_frame(ds: Dataset) -> pd.DataFrame:
-    """The stored codes (user-missing codes kept), with a 0..n-1 index for row numbers."""
-    frame = ds.codes if ds.codes is not None else ds.frame
+    """The stored codes (user-missing codes kept), with a 0..n-1 index for row numbers.
+
+    Coded answers kept compactly are given as ``float32`` where that is exact (whole numbers:
+    :meth:`~analysis.ingest.stored.StoredCodes.to_frame`), which halves the frame
+    great-expectations checks (0.4 GB less at 1M respondents x 100 variables) and changes no
+    outcome of a check.
+    """
+    from analysis.ingest.stored import StoredCodes
+
+    if isinstance(ds.stored, StoredCodes):
+        frame = ds.stored.to_frame(compact=True)
+    else:
+        frame = ds.codes if ds.codes is not None else ds.frame
     return frame.reset_index(drop=True)
 
 
