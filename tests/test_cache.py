@@ -368,3 +368,22 @@ def test_stored_arrow_columns_come_back_equal_and_are_not_joined_on_the_way(tmp_
     assert back["id"].array.__arrow_array__().num_chunks == 2  # pandas' own pickle gives 1
     with pytest.raises(ValueError, match="damaged"):
         cache.load_pickle(tmp_path / name, "0" * 64)
+
+
+def test_a_second_report_renders_from_stored_results_without_statsmodels(example):
+    """The second report of unchanged inputs reads the stored validation and results and only
+    renders them: no statsmodels or scipy is imported (they cost seconds of a report's time)."""
+    script = (
+        "import sys\n"
+        "from analysis import result_cache\n"
+        "from analysis.report.build import build_reports\n"
+        "from analysis.study import Study\n"
+        "result_cache.enable()\n"
+        f"build_reports(Study.from_yaml({str(example)!r}))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(('statsmodels', 'scipy'))}))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
+    first, second = (run.stdout.splitlines()[-1] for run in runs)
+    assert first == "['scipy', 'statsmodels']"  # the first report fits the models
+    assert second == "[]"
