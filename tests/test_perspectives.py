@@ -356,6 +356,22 @@ def test_items_on_another_frame_with_numeric_codes():
     assert res.to_frame().set_index("term").loc["stelling2", "estimate"] < 1
 
 
+def test_an_item_one_side_answers_wholly_above_the_other_is_not_modelled():
+    # separation (as in a small municipality): the table is published, the odds ratio is not
+    # (it is infinite; statsmodels gives ~-55 with a standard error of ~36,000)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "kant": np.repeat(["a", "b"], n),
+            "apart": np.r_[np.full(n, 3.0), np.tile([1.0, 2.0], n // 2)],
+            "samen": np.r_[np.tile([2.0, 3.0, 3.0], n // 3), np.tile([1.0, 2.0, 3.0], n // 3)],
+        }
+    )
+    res = likert_items(frame, ["apart", "samen"], side="kant", formal="a", informal="b", policy=Policy())
+    assert list(res.to_frame()["term"]) == ["samen"] and set(res.fit) == {"samen"}
+    assert not res.empty and len(res.table().values) == 4  # both items, both sides
+
+
 def test_items_with_other_answer_scales_are_refused():
     frame = pd.DataFrame({"kant": ["a", "b"] * 20, "x": [1, 2, 3, 4] * 10, "y": [1, 2] * 20})
     with pytest.raises(BruggenError, match="other answer categories"):

@@ -174,16 +174,37 @@ def test_days_ratios_on_their_groups_equal_the_gamma_model_on_every_referral(lev
     np.testing.assert_allclose(fit.tvalues.to_numpy(), direct.tvalues, rtol=1e-6)
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the working scale of a separated fit
-def test_completion_with_every_handover_completed_still_warns_of_separation():
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+def test_completion_with_every_warm_handover_completed_has_no_odds_ratio():
+    # separation: the odds ratio is infinite, so no model is fitted and none is published
+    # (statsmodels would give a coefficient of ~30 with a standard error of ~10^4)
+    df = _log()
+    df.loc[df["warm"] == "Ja", "voltooid"] = "Ja"
+    result = completion_model(
+        df, Policy(), completed="voltooid", yes="Ja", warm_handover="warm", warm_yes="Ja", cluster="gemeente"
+    )
+    assert result.fit is None and result.odds_ratio is None
+    assert "odds_ratio" not in set(result.to_frame()["kind"])
+    assert result.table() is not None  # the table of completion is still there
 
-    from analysis.referrals import _logit_on_patterns
 
-    x = np.array([True] * 30 + [False] * 30)
-    y = np.array([True] * 30 + [True, False] * 15)
-    with pytest.warns(PerfectSeparationWarning):
-        _logit_on_patterns(y, x, None)
+@pytest.mark.parametrize(
+    ("zero", "one", "expected"),
+    [
+        ([0, 1, 2], [2, 3], True),  # one category shared at the edge: still separated
+        ([0, 1], [1, 1], True),  # every "one" completed (a 0/1 outcome)
+        ([2, 2], [0, 1, 2], True),
+        ([0, 2], [1, 3], False),  # overlapping
+        ([0, 1], [0, 1], False),
+        ([], [1, 2], True),  # a group without outcomes
+    ],
+)
+def test_separation_of_an_outcome_by_a_binary_predictor(zero, one, expected):
+    from analysis.patterns import separated
+
+    outcome = np.array(zero + one)
+    x = np.array([0] * len(zero) + [1] * len(one))
+    assert separated(outcome, x) is expected
+    assert separated(outcome, 1 - x) is expected  # either direction
 
 
 def test_completion_odds_ratio_is_withheld_when_a_handover_cell_is_hidden():

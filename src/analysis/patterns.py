@@ -23,10 +23,25 @@ import numpy as np
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning, SpecificationWarning
 
-__all__ = ["WeightedOrderedModel", "fit_clustered", "glm"]
+__all__ = ["WeightedOrderedModel", "fit_clustered", "glm", "separated"]
 
 
-def glm(outcome, exog, rows, family, *, separated: bool = False, **fit_kw: Any):
+def separated(outcome, x) -> bool:
+    """Whether a 0/1 predictor ``x`` separates an ordered (or 0/1) ``outcome``: every outcome
+    of ``x == 1`` at or above every outcome of ``x == 0``, or at or below.
+
+    Then the log-likelihood keeps rising as the predictor's coefficient goes to infinity
+    (quasi-complete separation): there is no estimate, and statsmodels returns a huge
+    coefficient with a huge standard error. Both groups need an outcome.
+    """
+    outcome, x = np.asarray(outcome), np.asarray(x).astype(bool)
+    one, zero = outcome[x], outcome[~x]
+    if not len(one) or not len(zero):
+        return True
+    return bool(one.min() >= zero.max() or one.max() <= zero.min())
+
+
+def glm(outcome, exog, rows, family, **fit_kw: Any):
     """A statsmodels GLM on covariate patterns: each pattern's mean ``outcome`` with its number
     of ``rows`` as ``var_weights`` (the IRLS weights, scores and information are the sums over
     those rows); ``fit_kw`` go to ``GLM.fit``.
@@ -34,18 +49,15 @@ def glm(outcome, exog, rows, family, *, separated: bool = False, **fit_kw: Any):
     Such a model is usually saturated in its patterns (each has its own fitted mean): the
     working scale of statsmodels' IRLS has no residual degrees of freedom, and a binomial's
     fitted shares equal the observed ones, which statsmodels reads as perfect prediction. Both
-    warnings are silenced unless some pattern's outcome is all or nothing (``separated``).
+    warnings are silenced: check for real separation first (:func:`separated`).
     """
     import statsmodels.api as sm
 
     with warnings.catch_warnings():
         # weights as row counts: the cluster sums of scores are the rows' own
         warnings.filterwarnings("ignore", "cov_type not fully supported", SpecificationWarning)
-        if not separated:
-            warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
-            warnings.filterwarnings(
-                "ignore", category=RuntimeWarning, module=r"statsmodels\.regression\._tools"
-            )
+        warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"statsmodels\.regression\._tools")
         return sm.GLM(outcome, exog, family=family, var_weights=rows).fit(**fit_kw)
 
 

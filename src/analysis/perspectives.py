@@ -784,13 +784,17 @@ def likert_items(
     ratio ``exp(beta)`` is the factor by which the odds of a *higher* answer change for informal
     against formal respondents (above 1: informal respondents answer higher). Items are modelled
     as coded, also reverse-keyed ones (the scale reverses them; a single statement is read as
-    worded). Categories nobody chose are left out of an item's model. With a cluster the
+    worded). Categories nobody chose are left out of an item's model. An item whose answers on
+    one side lie wholly at or above those on the other (separation: the odds ratio is infinite)
+    is shown in the table but not modelled, as is an item whose standard errors are not finite.
+    With a cluster the
     covariance is statsmodels' cluster-robust sandwich (with its small-sample factor), intervals
     are Wald (normal).
     """
     import numpy as np
     import pandas as pd
 
+    from analysis import patterns
     from analysis.disclosure import suppress_counts
 
     labels = dict(labels or {})
@@ -857,7 +861,13 @@ def likert_items(
         expected = 4 if moderator is not None else 2
         if len(sizes) < expected or int(sizes.min()) < policy.min_count or use["answer"].nunique() < 2:
             continue
+        effects = ["informal", "structural"] if moderator is not None else ["informal"]
+        codes = use["answer"].cat.codes.to_numpy()
+        if any(patterns.separated(codes, use[e].to_numpy()) for e in effects):
+            continue  # one side answers wholly above the other: no finite odds ratio
         res, rows = _ordered(use, moderated=moderator is not None, clustered=n_clusters >= 2)
+        if not rows:
+            continue
         fits[item] = res
         for r in rows:
             r.update(
@@ -1431,6 +1441,7 @@ def _ordered(use: pd.DataFrame, *, moderated: bool, clustered: bool):
     respondents (:func:`analysis.patterns.fit_clustered`)."""
     import warnings
 
+    import numpy as np
     import pandas as pd
     from scipy import stats
 
@@ -1453,7 +1464,9 @@ def _ordered(use: pd.DataFrame, *, moderated: bool, clustered: bool):
         else:
             res = model.fit(**kwargs)
     z = stats.norm.ppf(0.5 + LEVEL / 2)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    if not np.isfinite(res.bse[effects]).all():
+        return res, rows  # no estimate to publish (a separation of both effects together)
     for effect in x.columns:
         b, se = float(res.params[effect]), float(res.bse[effect])
         rows.append(

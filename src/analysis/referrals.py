@@ -645,6 +645,7 @@ def completion_model(
     """
     import pandas as pd
 
+    from analysis import patterns
     from analysis.disclosure import crosstab
 
     _require(data, [completed, warm_handover, destination, cluster])
@@ -683,7 +684,8 @@ def completion_model(
     model_data = data if cluster is None else data.dropna(subset=[cluster])
     y = _is(model_data[completed], yes).to_numpy()
     x = _is(model_data[warm_handover], warm_yes).to_numpy()
-    if 0 < x.sum() < len(x) and 0 < y.sum() < len(y):
+    # no model when a handover group completed all or none (its odds ratio is infinite)
+    if not patterns.separated(y, x):
         groups = None if cluster is None else pd.factorize(model_data[cluster].astype("string"))[0]
         fit, n_clusters = _logit_on_patterns(y, x, groups)
         n_model = len(y)
@@ -744,15 +746,10 @@ def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
     used = np.flatnonzero(trials)
     exog = sm.add_constant(pd.DataFrame({"handover": (used % 2).astype(float)}))
     n_clusters = 0 if groups is None else len(np.unique(g))
-    per_x = (
-        np.bincount(x.astype(np.int64), weights=y, minlength=2),
-        np.bincount(x.astype(np.int64), minlength=2),
-    )
-    separated = bool(((per_x[0] == 0) | (per_x[0] == per_x[1])).any())  # all or none completed
     outcome, family = successes[used] / trials[used], sm.families.Binomial()
 
     def fit(**cov: Any):
-        return patterns.glm(outcome, exog, trials[used], family, separated=separated, **cov)
+        return patterns.glm(outcome, exog, trials[used], family, **cov)
 
     if n_clusters < 2:
         return fit(), 0
