@@ -39,3 +39,20 @@ def test_wilson_interval_needs_neither_statsmodels_nor_scipy():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_ratio_interval_is_the_wald_interval_on_the_ratio_scale_or_nothing():
+    from analysis.results import Z95, ratio_interval
+
+    r = ratio_interval(math.log(2), 0.1)
+    assert r == pytest.approx(
+        {
+            "estimate": 2.0,
+            "std_error": 0.1,
+            "ci_low": 2 * math.exp(-Z95 * 0.1),
+            "ci_high": 2 * math.exp(Z95 * 0.1),
+        }
+    )
+    assert ratio_interval(-54.9, 36589.06) is None  # statsmodels on separated answers
+    assert ratio_interval(0.5, float("nan")) is None
+    assert ratio_interval(float("inf"), 1.0) is None

@@ -40,7 +40,7 @@ from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError, StudyConfigError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number
-from analysis.results import Result, tidy
+from analysis.results import Result, ratio_interval, tidy
 from analysis.text import words
 
 if TYPE_CHECKING:
@@ -786,7 +786,7 @@ def likert_items(
     as coded, also reverse-keyed ones (the scale reverses them; a single statement is read as
     worded). Categories nobody chose are left out of an item's model. An item whose answers on
     one side lie wholly at or above those on the other (separation: the odds ratio is infinite)
-    is shown in the table but not modelled, as is an item whose standard errors are not finite.
+    is shown in the table but not modelled, as is an item whose interval is not finite.
     With a cluster the
     covariance is statsmodels' cluster-robust sandwich (with its small-sample factor), intervals
     are Wald (normal).
@@ -1441,7 +1441,6 @@ def _ordered(use: pd.DataFrame, *, moderated: bool, clustered: bool):
     respondents (:func:`analysis.patterns.fit_clustered`)."""
     import warnings
 
-    import numpy as np
     import pandas as pd
     from scipy import stats
 
@@ -1465,18 +1464,16 @@ def _ordered(use: pd.DataFrame, *, moderated: bool, clustered: bool):
             res = model.fit(**kwargs)
     z = stats.norm.ppf(0.5 + LEVEL / 2)
     rows: list[dict[str, Any]] = []
-    if not np.isfinite(res.bse[effects]).all():
-        return res, rows  # no estimate to publish (a separation of both effects together)
     for effect in x.columns:
         b, se = float(res.params[effect]), float(res.bse[effect])
+        ratio = ratio_interval(b, se, z)
+        if ratio is None:
+            return res, []  # no estimate to publish (a separation of both effects together)
         rows.append(
             {
                 "effect": effect,
-                "estimate": math.exp(b),
+                **ratio,
                 "coef": b,
-                "std_error": se,
-                "ci_low": math.exp(b - z * se),
-                "ci_high": math.exp(b + z * se),
                 "p_value": float(2 * stats.norm.sf(abs(b / se))),
                 "n": n_rows,
                 "clustered": clustered,

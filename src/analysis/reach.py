@@ -73,7 +73,7 @@ from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
-from analysis.results import Result, tidy
+from analysis.results import Z95, Result, ratio_interval, tidy
 from analysis.text import words
 
 if TYPE_CHECKING:
@@ -94,8 +94,6 @@ RATE_DECIMALS = 1
 #: Fewest clusters for cluster-robust errors and the GEE; with fewer, errors are model-based
 #: (cluster-robust errors from a handful of clusters understate the uncertainty).
 MIN_CLUSTERS = 10
-#: Two-sided 95% normal quantile.
-Z95 = 1.959963984540054
 #: Who reaches people, by the side an analysis is restricted to (``among``).
 WHO = {"informal": "who_informal", "formal": "who_formal", None: "who_all"}
 
@@ -692,15 +690,14 @@ def _model_rows(fits, X, terms, predictor, levels, n) -> list[dict[str, Any]]:
         bse = np.asarray(fit.bse)[:k]
         pvalues = np.asarray(fit.pvalues)[:k]
         for j, (term, role, level) in enumerate(terms):
-            b, se = float(params[j]), float(bse[j])
+            ratio = ratio_interval(float(params[j]), float(bse[j]))
+            if ratio is None:
+                continue  # no finite estimate (e.g. a group that reached no one)
             if role == "const":
                 rows.append(
                     {
                         "term": f"baseline: {level}",
-                        "estimate": 1000 * math.exp(b),
-                        "std_error": se,
-                        "ci_low": 1000 * math.exp(b - Z95 * se),
-                        "ci_high": 1000 * math.exp(b + Z95 * se),
+                        **{k: 1000 * v if k != "std_error" else v for k, v in ratio.items()},
                         "p_value": np.nan,
                         "n": n,
                         "model": model,
@@ -713,10 +710,7 @@ def _model_rows(fits, X, terms, predictor, levels, n) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "term": term,
-                    "estimate": math.exp(b),
-                    "std_error": se,
-                    "ci_low": math.exp(b - Z95 * se),
-                    "ci_high": math.exp(b + Z95 * se),
+                    **ratio,
                     "p_value": float(pvalues[j]),
                     "n": n,
                     "model": model,

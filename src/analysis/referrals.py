@@ -29,7 +29,6 @@ frame with labelled columns.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +36,7 @@ from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
-from analysis.results import Result, tidy, wilson_interval
+from analysis.results import Z95, Result, ratio_interval, tidy, wilson_interval
 from analysis.text import words
 
 if TYPE_CHECKING:
@@ -56,8 +55,6 @@ if TYPE_CHECKING:
 RATIO_DECIMALS = 2
 #: The Kaplan-Meier curves are drawn on a grid of this many days (weeks), not per event.
 CURVE_STEP_DAYS = 7
-#: Normal quantile of a two-sided 95% interval.
-Z95 = 1.959963984540054
 
 
 # -- shared helpers -------------------------------------------------------------------------------
@@ -689,17 +686,10 @@ def completion_model(
         groups = None if cluster is None else pd.factorize(model_data[cluster].astype("string"))[0]
         fit, n_clusters = _logit_on_patterns(y, x, groups)
         n_model = len(y)
-        b, se = float(fit.params["handover"]), float(fit.bse["handover"])
+        ratio = ratio_interval(float(fit.params["handover"]), float(fit.bse["handover"]))
         interior = by_handover.status.iloc[:-1, :-1]
-        if (interior == "shown").to_numpy().all():
-            estimate = {
-                "estimate": math.exp(b),
-                "std_error": se,
-                "ci_low": math.exp(b - Z95 * se),
-                "ci_high": math.exp(b + Z95 * se),
-                "p_value": float(fit.pvalues["handover"]),
-                "n": n_model,
-            }
+        if ratio is not None and (interior == "shown").to_numpy().all():
+            estimate = {**ratio, "p_value": float(fit.pvalues["handover"]), "n": n_model}
     result = Completion(
         by_destination,
         by_handover,
@@ -1236,29 +1226,26 @@ def time_to_contact(
             mask = sizes[name]
             if not (ok_ref and mask.sum() >= m and e[mask].sum() >= m):
                 continue
-            b, se = float(cox.params[i]), float(cox.bse[i])
-            hazard.append(
-                {
-                    "group": name,
-                    "reference": reference,
-                    "estimate": math.exp(b),
-                    "std_error": se,
-                    "ci_low": math.exp(b - Z95 * se),
-                    "ci_high": math.exp(b + Z95 * se),
-                    "p_value": float(cox.pvalues[i]),
-                    "n": len(d),
-                }
+            ratio = ratio_interval(float(cox.params[i]), float(cox.bse[i]))
+            if ratio is not None:
+                hazard.append(
+                    {
+                        "group": name,
+                        "reference": reference,
+                        **ratio,
+                        "p_value": float(cox.pvalues[i]),
+                        "n": len(d),
+                    }
+                )
+            ratio = (
+                None if gamma is None else ratio_interval(float(gamma.params[name]), float(gamma.bse[name]))
             )
-            if gamma is not None:
-                b, se = float(gamma.params[name]), float(gamma.bse[name])
+            if ratio is not None:
                 days_ratio.append(
                     {
                         "group": name,
                         "reference": reference,
-                        "estimate": math.exp(b),
-                        "std_error": se,
-                        "ci_low": math.exp(b - Z95 * se),
-                        "ci_high": math.exp(b + Z95 * se),
+                        **ratio,
                         "p_value": float(gamma.pvalues[name]),
                         "n": int(positive.sum()),
                     }

@@ -92,6 +92,34 @@ def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame[list(TIDY_COLUMNS) + extra]
 
 
+#: The standard normal quantile of a 95% interval.
+Z95 = 1.959963984540054
+
+
+def ratio_interval(b: float, se: float, z: float = Z95) -> dict[str, float] | None:
+    """A log-scale coefficient as a ratio (odds, hazard, rate or days ratio) with its Wald
+    interval: ``estimate`` exp(b), ``std_error`` the standard error of b, ``ci_low`` and
+    ``ci_high`` exp(b ∓ z·se).
+
+    ``None`` when the interval is not finite: a standard error that is not a number, or an
+    interval beyond what a float holds (statsmodels' answer to separated data is a coefficient
+    of -55 with a standard error of 36,000). There is then no estimate to publish.
+    """
+    import math
+
+    if not (math.isfinite(b) and math.isfinite(se)):
+        return None
+    try:
+        return {
+            "estimate": math.exp(b),
+            "std_error": se,
+            "ci_low": math.exp(b - z * se),
+            "ci_high": math.exp(b + z * se),
+        }
+    except OverflowError:
+        return None
+
+
 def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion, as statsmodels' ``proportion_confint`` with
     ``method="wilson"`` gives it (clipped to 0..1; tests/test_results.py compares the two).
