@@ -182,9 +182,11 @@ def test_completion_with_every_warm_handover_completed_has_no_odds_ratio():
     result = completion_model(
         df, Policy(), completed="voltooid", yes="Ja", warm_handover="warm", warm_yes="Ja", cluster="gemeente"
     )
-    assert result.fit is None and result.odds_ratio is None
+    assert result.fit is None and result.odds_ratio is None and result.separated
     assert "odds_ratio" not in set(result.to_frame()["kind"])
     assert result.table() is not None  # the table of completion is still there
+    assert "elke verwijzing voltooid, of geen enkele" in " ".join(result.findings())
+    assert "every referral was completed, or none" in " ".join(result.findings("en"))
 
 
 @pytest.mark.parametrize(

@@ -413,6 +413,8 @@ class Completion(Result):
         #: The odds ratio of a warm handover (``estimate``, ``std_error`` of its log,
         #: ``ci_low``, ``ci_high``, ``p_value``, ``n``), or None when it may not be published.
         self.odds_ratio = estimate
+        #: Whether a handover group completed all of its referrals or none (no odds ratio then).
+        self.separated = False
         self.policy = policy
         self.labels = dict(labels or {})
         self.lang = lang
@@ -517,6 +519,8 @@ class Completion(Result):
                     cluster=in_sentence(self.labels.get(self.cluster, self.cluster or ""))
                 )
             out.append(sentence)
+        elif self.separated:
+            out.append(t["completion_separated"])
         else:
             out.append(t["completion_no_model"])
         dest = frame[frame["kind"] == "destination"]
@@ -682,7 +686,8 @@ def completion_model(
     y = _is(model_data[completed], yes).to_numpy()
     x = _is(model_data[warm_handover], warm_yes).to_numpy()
     # no model when a handover group completed all or none (its odds ratio is infinite)
-    if not patterns.separated(y, x):
+    separated = bool(0 < x.sum() < len(x)) and patterns.separated(y, x)
+    if 0 < x.sum() < len(x) and not separated:
         groups = None if cluster is None else pd.factorize(model_data[cluster].astype("string"))[0]
         fit, n_clusters = _logit_on_patterns(y, x, groups)
         n_model = len(y)
@@ -705,7 +710,7 @@ def completion_model(
         labels=labels,
         lang=lang,
     )
-    result.fit, result.n_model = fit, n_model
+    result.fit, result.n_model, result.separated = fit, n_model, separated
     return result
 
 
