@@ -13,7 +13,8 @@ read_referrals      ``Study.load``                               ``pandas.read_c
 gate                ``gate.run`` on frames already read          the same expectations and
                     (great-expectations import counted apart)    references in plain pandas
 prepare             ``compose.prepare`` for every part           -
-models              every analysis of the plan                   -
+models              every analysis of the plan (also the time    -
+                    and the peak of each: Linux's clear_refs)
 report              ``bruggen report``, first and second run     -
 load                ``analysis.load()`` after a report           -
 batch               ``bruggen report --gemeente all``            one process per municipality
@@ -36,6 +37,7 @@ the baseline or to the first report) and writes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -238,13 +240,21 @@ def stage(name: str, study_path: Path) -> dict:
         for part in ("survey", "referrals"):
             vs.prepared(part)
         t0 = time.perf_counter()
-        each = {}
+        each, peaks = {}, {}
+        loaded_peak = _peak_mb()  # loading and preparing, before the first reset
         for analysis_name in plan.analyses:
+            _reset_peak()
             t1 = time.perf_counter()
             vs.analyse(analysis_name)
             each[analysis_name] = round(time.perf_counter() - t1, 3)
+            peaks[analysis_name] = _peak_mb()
         out["seconds"] = time.perf_counter() - t0
         out["per_analysis"] = dict(sorted(each.items(), key=lambda kv: -kv[1]))
+        if loaded_peak is not None and all(v is not None for v in peaks.values()):
+            out["peak_mb_per_analysis"] = dict(sorted(peaks.items(), key=lambda kv: -kv[1]))
+            # resetting the peak resets what os.wait4 reports too: the stage's peak is the
+            # highest of its parts
+            out["peak_mb"] = max(loaded_peak, *peaks.values())
         out["analyses"] = len(plan.analyses)
     elif name == "load":
         import analysis
@@ -256,6 +266,27 @@ def stage(name: str, study_path: Path) -> dict:
         raise SystemExit(f"unknown stage {name}")
     out["process_seconds"] = time.perf_counter() - t_start
     return out
+
+
+def _reset_peak() -> None:
+    """Start this process's peak resident memory afresh (Linux: ``/proc/self/clear_refs``).
+
+    The kernel's peak is then the peak since the reset, also the one ``os.wait4`` reports at
+    the end: a stage that resets it must report its own overall peak (the models stage does).
+    """
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mb() -> float | None:
+    """This process's peak resident memory since the last :func:`_reset_peak` (Linux), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def _frames_mb(study) -> float:
@@ -429,7 +460,16 @@ def one_size(rows: int, stages: list[str], work: Path, *, report_max: int = 1_00
             entry["ratio"] = (
                 round(entry["seconds"] / entry["baseline_seconds"], 2) if entry["baseline_seconds"] else None
             )
-        for extra in ("frame_mb", "import_seconds", "checks", "failed", "analyses", "per_analysis", "shape"):
+        for extra in (
+            "frame_mb",
+            "import_seconds",
+            "checks",
+            "failed",
+            "analyses",
+            "per_analysis",
+            "peak_mb_per_analysis",
+            "shape",
+        ):
             if extra in bruggen_fig:
                 entry[extra] = bruggen_fig[extra]
         if entry.get("frame_mb", 0) >= 100:  # below that the interpreter, not the data, is the peak

@@ -24,3 +24,20 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     assert sav["ratio"] == round(sav["seconds"] / sav["baseline_seconds"], 2)
     assert rows[1]["shape"][0] == 5000  # five referrals per respondent
     assert "read .sav" in done.stdout and "ratio" in done.stdout
+
+
+def test_the_models_stage_reports_each_analysis_and_its_own_overall_peak(tmp_path):
+    # each analysis's peak is measured by resetting the kernel's peak (clear_refs), which also
+    # resets what os.wait4 reports: the stage's peak must be the highest of its parts
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "1000", "--stages", "gate,models",
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    (result,) = tmp_path.glob("run-*.json")
+    (models,) = [
+        r for r in json.loads(result.read_text(encoding="utf-8"))["rows"] if r["stage"].startswith("models")
+    ]
+    peaks = models["peak_mb_per_analysis"]
+    assert set(peaks) == set(models["per_analysis"]) and len(peaks) == models["analyses"]
+    assert models["peak_mb"] >= max(peaks.values()) > 0
