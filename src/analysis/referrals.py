@@ -685,9 +685,11 @@ def completion_model(
     model_data = data if cluster is None else data.dropna(subset=[cluster])
     y = _is(model_data[completed], yes).to_numpy()
     x = _is(model_data[warm_handover], warm_yes).to_numpy()
-    # no model when a handover group completed all or none (its odds ratio is infinite)
-    separated = bool(0 < x.sum() < len(x)) and patterns.separated(y, x)
-    if 0 < x.sum() < len(x) and not separated:
+    # no model without both handover groups, nor when one completed all or none (the odds
+    # ratio is infinite: ``separated``, which the findings say)
+    both = bool(0 < x.sum() < len(x))
+    separated = both and patterns.separated(y, x)
+    if both and not separated:
         groups = None if cluster is None else pd.factorize(model_data[cluster].astype("string"))[0]
         fit, n_clusters = _logit_on_patterns(y, x, groups)
         n_model = len(y)
