@@ -869,7 +869,8 @@ class TimeToContact(Result):
         self.lang = lang
         #: Contacts on the day of the referral (0 days): left out of the Gamma model only.
         self.n_zero_days = n_zero_days
-        #: The fitted models (statsmodels PHReg and GLM Gamma results), for the researcher.
+        #: The fitted models (:class:`analysis.patterns.CoxResults` and a statsmodels GLM Gamma
+        #: result), for the researcher.
         self.cox = None
         self.gamma = None
 
@@ -1082,7 +1083,8 @@ class TimeToContact(Result):
         return out
 
     def summary(self):
-        """The Cox model's summary (statsmodels PHReg; for the researcher only)."""
+        """The Cox model's coefficient table (:meth:`analysis.patterns.CoxResults.summary`; for the
+        researcher only)."""
         if self.cox is None:
             raise NotImplementedError("no Cox model was fitted: fewer than two groups")
         return self.cox.summary()
@@ -1136,7 +1138,8 @@ def time_to_contact(
         weekly grid, each stopped where fewer than ``policy.min_count`` referrals remain at
         risk; a group with fewer referrals or contacts than that is not drawn).
         ``to_frame()``: counts, medians with 95% intervals (``survfit`` rule,
-        :func:`kaplan_meier_median`), hazard ratios (statsmodels ``PHReg``, Efron ties) and
+        :func:`kaplan_meier_median`), hazard ratios (a Cox model with Efron's ties on counts per day
+        and group, :func:`analysis.patterns.cox_efron`: the estimates of statsmodels' ``PHReg``) and
         ratios of mean days among referrals with a contact (GLM Gamma, log link, dispersion by
         Pearson's chi-square as R's ``glm``). ``cox`` and ``gamma`` keep the fits.
 
@@ -1150,10 +1153,10 @@ def time_to_contact(
     import numpy as np
     import pandas as pd
     import statsmodels.api as sm
-    from statsmodels.duration.hazard_regression import PHReg
     from statsmodels.duration.survfunc import SurvfuncRight
 
     from analysis.disclosure import suppress_counts
+    from analysis.patterns import cox_efron
 
     _require(data, [days, event, between])
     t = words(lang, "referrals")
@@ -1206,30 +1209,32 @@ def time_to_contact(
                 curves[str(g)] = _curve(km, d[mask], m)
         medians.append(entry)
 
-    # models: structural against the rest, or every level against the first
+    # models: structural against the rest, or every level against the first; each group's row
+    # of the contrasts (design) and each referral's group (pattern)
+    pattern = pd.Categorical(groups, categories=levels).codes
     if structural is not None and structural in [str(g) for g in levels]:
-        contrasts = {str(structural): _is(groups, structural).astype(float).to_numpy()}
+        names = [str(structural)]
+        design = np.array([[float(str(g) == str(structural))] for g in levels])
         reference = t["others"]
-        sizes = {str(structural): _is(groups, structural).to_numpy()}
-        ref_mask = ~sizes[str(structural)]
     else:
+        names = [str(g) for g in levels[1:]]
+        design = np.eye(len(levels))[:, 1:]
         reference = str(levels[0]) if levels else ""
-        contrasts = {str(g): (groups == g).astype(float).to_numpy() for g in levels[1:]}
-        sizes = {name: x.astype(bool) for name, x in contrasts.items()}
-        ref_mask = (groups == levels[0]).to_numpy() if levels else np.zeros(len(groups), bool)
-    exog = pd.DataFrame(contrasts, index=frame.index)
+    exog = pd.DataFrame(design[pattern], columns=names, index=frame.index)
+    sizes = {name: exog[name].to_numpy() == 1 for name in names}
+    ref_mask = ~exog.to_numpy().any(axis=1)
     hazard, days_ratio = [], []
     cox = gamma = None
     n_zero = 0
-    if len(contrasts) and e.sum() > 0:
-        cox = PHReg(d, exog.to_numpy(), status=e, ties="efron").fit()
+    if names and e.sum() > 0:
+        cox = cox_efron(d, e, pattern, design, names=names)
         positive = (e == 1) & (d > 0)
         n_zero = int(((e == 1) & (d == 0)).sum())
         gx = sm.add_constant(exog.loc[positive], has_constant="add")
         if len(np.unique(gx.to_numpy(), axis=0)) > 1:
             gamma = _gamma_on_patterns(d[positive], gx)
         ok_ref = ref_mask.sum() >= m and e[ref_mask].sum() >= m
-        for i, name in enumerate(contrasts):
+        for i, name in enumerate(names):
             mask = sizes[name]
             if not (ok_ref and mask.sum() >= m and e[mask].sum() >= m):
                 continue
