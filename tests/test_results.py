@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
@@ -56,3 +57,89 @@ def test_ratio_interval_is_the_wald_interval_on_the_ratio_scale_or_nothing():
     assert ratio_interval(-54.9, 36589.06) is None  # statsmodels on separated answers
     assert ratio_interval(0.5, float("nan")) is None
     assert ratio_interval(float("inf"), 1.0) is None
+
+
+# -- fitted models without their rows ------------------------------------------------------------
+def _fits(n: int):
+    """One fit of each statsmodels model a Result keeps, on ``n`` rows."""
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(1)
+    x = sm.add_constant(rng.integers(0, 2, (n, 2)).astype(float))
+    exposure = rng.uniform(50, 500, n)
+    y = rng.poisson(0.01 * exposure * np.exp(x @ [0, 0.3, -0.2]))
+    groups = rng.integers(0, 20, n)
+    cluster = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+    yield sm.GLM(y, x, family=sm.families.Poisson(), exposure=exposure).fit(**cluster)
+    yield sm.NegativeBinomial(y, x, exposure=exposure, loglike_method="nb2").fit(disp=0, **cluster)
+    yield sm.GEE(
+        y,
+        x,
+        groups=groups,
+        family=sm.families.Poisson(),
+        cov_struct=sm.cov_struct.Exchangeable(),
+        exposure=exposure,
+    ).fit()
+    yield sm.OLS(y, x).fit()
+    frame = pd.DataFrame({"y": rng.normal(size=n) + 0.3 * groups % 3, "x": x[:, 1], "g": groups})
+    yield sm.MixedLM(frame["y"], sm.add_constant(frame[["x"]]), groups=frame["g"]).fit(reml=True)
+
+
+def test_a_fit_without_rows_keeps_its_estimates_and_summary_and_does_not_grow_with_the_rows():
+    import pickle
+    import warnings
+
+    import numpy as np
+
+    from analysis.results import without_rows
+
+    warnings.simplefilter("ignore")
+    sizes = {}
+    for n in (2_000, 20_000):
+        for fit in _fits(n):
+            name = type(fit.model).__name__
+            params, bse, llf = np.asarray(fit.params), np.asarray(fit.bse), float(fit.llf)
+            table = str(fit.summary().tables[1])
+            assert len(pickle.dumps(fit)) > 8 * n  # before: the rows are in it
+            assert without_rows(fit) is fit
+            assert fit.model.endog is None and fit.model.exog is None
+            np.testing.assert_array_equal(np.asarray(fit.params), params)
+            np.testing.assert_array_equal(np.asarray(fit.bse), bse)
+            assert float(fit.llf) == llf
+            assert str(fit.summary().tables[1]) == table
+            without_rows(fit)  # again: nothing changes
+            sizes.setdefault(name, []).append(len(pickle.dumps(pickle.loads(pickle.dumps(fit)))))
+    for name, (small, large) in sizes.items():
+        assert large < 1.05 * small, (name, small, large)  # ten times the rows, the same size
+
+
+@pytest.fixture(scope="module")
+def example_study():
+    import analysis
+
+    return analysis.load(ROOT / "study.yml")
+
+
+def test_the_plans_results_keep_no_rows(example_study):
+    """Every fitted model a plan's result keeps (and so every stored result) is without its rows."""
+    import pickle
+
+    found = []
+
+    def visit(value, depth=0):
+        if hasattr(value, "remove_data"):
+            found.append(value)
+            assert value.model.endog is None, type(value.model).__name__
+        elif depth < 3 and isinstance(value, dict):
+            for v in value.values():
+                visit(v, depth + 1)
+
+    for name in example_study.plan.analyses:
+        result = example_study.analyse(name)
+        for value in vars(result).values():
+            visit(value)
+        pickle.dumps(result)
+    kinds = {type(fit.model).__name__ for fit in found}
+    assert {"NegativeBinomial", "GLM", "GEE", "OLS", "MixedLM"} <= kinds, kinds

@@ -13,6 +13,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from analysis import memory
 from analysis.errors import StudyConfigError
 
 if TYPE_CHECKING:
@@ -38,7 +39,11 @@ def run(
         )
     if options:
         spec = replace(spec, options={**spec.options, **options}, given=spec.given | set(options))
-    return hook(spec.kind, "runner")(Run(vs, spec, lang, data))
+    try:
+        # a Result keeps no rows: its fitted models keep their estimates, not the data
+        return hook(spec.kind, "runner")(Run(vs, spec, lang, data)).without_rows()
+    finally:
+        memory.release()
 
 
 def hook(kind: str, name: str):

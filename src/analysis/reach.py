@@ -73,7 +73,7 @@ from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
-from analysis.results import Z95, Result, ratio_interval, tidy
+from analysis.results import Z95, Result, ratio_interval, tidy, without_rows
 from analysis.text import words
 
 if TYPE_CHECKING:
@@ -140,8 +140,9 @@ class ReachModel(Result):
         self.labels = dict(labels)
         self.policy = policy
         self.lang = lang
-        #: ``{"nb2": ..., "poisson": ..., "gee": ..., "cameron_trivedi": ...}``: the fitted
-        #: statsmodels results (unsuppressed; for the researcher only).
+        #: ``{"nb2": ..., "poisson": ..., "gee": ..., "cameron_trivedi": ...,
+        #: "pearson_dispersion": ...}``: the fitted statsmodels results, without their rows
+        #: (:func:`analysis.results.without_rows`), unsuppressed: for the researcher only.
         self.fits = dict(fits or {})
         self.fit = self.fits.get("nb2")
 
@@ -647,6 +648,11 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
     aux = ((y - mu) ** 2 - y) / mu
     ct = sm.OLS(aux, mu).fit()
     ct_z = float(np.asarray(ct.tvalues)[0])
+    dispersion = float(poisson.pearson_chi2 / poisson.df_resid)  # from the rows, so before they go
+    # each model lets go of its rows as soon as it is done (at 1M organisations, hundreds of MB each)
+    for fit in (poisson, nb, ct):
+        without_rows(fit)
+    del mu, aux
     fits: dict[str, Any] = {
         "nb2": nb,
         "poisson": poisson,
@@ -657,6 +663,7 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
             "p_value": float(stats.norm.sf(ct_z)),
             "fit": ct,
         },
+        "pearson_dispersion": dispersion,
     }
     if groups is not None:
         with warnings.catch_warnings():
@@ -671,7 +678,7 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
                     exposure=exposure,
                 ).fit(ddof_scale=0, maxiter=200)
                 if np.all(np.isfinite(gee.bse)):
-                    fits["gee"] = gee
+                    fits["gee"] = without_rows(gee)
             except (ValueError, np.linalg.LinAlgError):
                 pass
     return fits
@@ -735,11 +742,10 @@ def _model_rows(fits, X, terms, predictor, levels, n) -> list[dict[str, Any]]:
             "role": "dispersion",
         }
     )
-    poisson = fits["poisson"]
     rows.append(
         {
             "term": "pearson_dispersion",
-            "estimate": float(poisson.pearson_chi2 / poisson.df_resid),
+            "estimate": fits["pearson_dispersion"],
             "n": n,
             "model": "poisson",
             "measure": "pearson_dispersion",

@@ -869,7 +869,7 @@ class TimeToContact(Result):
         self.lang = lang
         #: Contacts on the day of the referral (0 days): left out of the Gamma model only.
         self.n_zero_days = n_zero_days
-        #: The fitted models (:class:`analysis.patterns.CoxResults` and a statsmodels GLM Gamma
+        #: The fitted models (:class:`analysis.cox.CoxResults` and a statsmodels GLM Gamma
         #: result), for the researcher.
         self.cox = None
         self.gamma = None
@@ -1083,7 +1083,7 @@ class TimeToContact(Result):
         return out
 
     def summary(self):
-        """The Cox model's coefficient table (:meth:`analysis.patterns.CoxResults.summary`; for the
+        """The Cox model's coefficient table (:meth:`analysis.cox.CoxResults.summary`; for the
         researcher only)."""
         if self.cox is None:
             raise NotImplementedError("no Cox model was fitted: fewer than two groups")
@@ -1139,7 +1139,7 @@ def time_to_contact(
         risk; a group with fewer referrals or contacts than that is not drawn).
         ``to_frame()``: counts, medians with 95% intervals (``survfit`` rule,
         :func:`kaplan_meier_median`), hazard ratios (a Cox model with Efron's ties on counts per day
-        and group, :func:`analysis.patterns.cox_efron`: the estimates of statsmodels' ``PHReg``) and
+        and group, :func:`analysis.cox.cox_efron`: the estimates of statsmodels' ``PHReg``) and
         ratios of mean days among referrals with a contact (GLM Gamma, log link, dispersion by
         Pearson's chi-square as R's ``glm``). ``cox`` and ``gamma`` keep the fits.
 
@@ -1155,8 +1155,8 @@ def time_to_contact(
     import statsmodels.api as sm
     from statsmodels.duration.survfunc import SurvfuncRight
 
+    from analysis.cox import cox_efron
     from analysis.disclosure import suppress_counts
-    from analysis.patterns import cox_efron
 
     _require(data, [days, event, between])
     t = words(lang, "referrals")

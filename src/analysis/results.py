@@ -40,6 +40,24 @@ class Result:
             raise NotImplementedError(f"{type(self).__name__} fits no model; see to_frame()")
         return self.fit.summary() if hasattr(self.fit, "summary") else self.fit
 
+    def without_rows(self) -> Result:
+        """This result, every fitted model it keeps (``fit``, ``fits``, ...) without the rows it
+        was fitted on (:func:`without_rows`). The plan's analyses are returned and stored so."""
+
+        def visit(value: Any, depth: int) -> None:
+            if hasattr(value, "remove_data"):
+                without_rows(value)
+            elif depth < 3 and isinstance(value, dict):
+                for v in value.values():
+                    visit(v, depth + 1)
+            elif depth < 3 and isinstance(value, (list, tuple)):
+                for v in value:
+                    visit(v, depth + 1)
+
+        for value in vars(self).values():
+            visit(value, 0)
+        return self
+
     def title(self, lang: str | None = None) -> str:
         """The caption of the result's figure and table, in the report language."""
         return self.key
@@ -138,3 +156,90 @@ def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[fl
     center = (q + z2 / (2 * n)) / denom
     dist = z * math.sqrt(q * (1 - q) / n + z2 / (4 * n * n)) / denom
     return max(0.0, center - dist), min(1.0, center + dist)
+
+
+#: Statistics statsmodels computes lazily from the rows: computed before they go.
+STATISTICS = (
+    "bse", "tvalues", "pvalues", "llf", "llnull", "aic", "bic", "scale",
+    "deviance", "pearson_chi2", "df_resid", "df_model", "prsquared",
+)  # fmt: skip
+
+
+def without_rows(fit: Any) -> Any:
+    """``fit``, a statsmodels result, without the rows it was fitted on; returned for chaining.
+
+    What a Result keeps of a model fitted on every respondent or referral: its estimates,
+    covariance, tests and ``summary()``, not a copy of the data (at a national monitor's size,
+    hundreds of megabytes per model, and respondent-level data in a stored result). statsmodels
+    computes much of that lazily from the rows, so the usual statistics are computed first and
+    the summary is made and kept (``fit.summary()`` then returns it as made, whatever its
+    arguments); then its ``remove_data()`` drops the arrays with a value per row, and this drops
+    what the model keeps per cluster (GEE's and MixedLM's blocks of rows per group). Anything
+    else needing the rows (residuals, predictions on the fitted data) is gone: fit the model
+    again on ``study.data()`` for that.
+    """
+    import contextlib
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    results = getattr(fit, "_results", fit)
+    if not hasattr(results, "remove_data") or isinstance(vars(results).get("summary"), _Made):
+        return fit  # not a statsmodels model, or without its rows already
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in STATISTICS:
+            with contextlib.suppress(Exception):  # a statistic the model does not have
+                getattr(fit, name)
+        try:
+            summary = fit.summary()
+        except Exception:  # a result without a summary keeps its rows
+            return fit
+    if not hasattr(results, "_cache"):  # MixedLM's results keep no cache of their own
+        results._cache = {}
+    rows = int(getattr(results, "nobs", 0) or 0)
+    arrays = (np.ndarray, pd.Series, pd.DataFrame)
+    # statistics already computed stay, whatever remove_data() wipes (MixedLM's llf, say)
+    computed = {
+        name: value
+        for name, value in results._cache.items()
+        if value is not None and not (isinstance(value, arrays) and value.ndim > 0 and len(value) == rows)
+    }
+    results.remove_data()
+    results._cache.update(computed)
+
+    def blocks(value: Any) -> bool:  # arrays (or tuples of them) per cluster
+        return isinstance(value, (list, tuple)) and any(
+            isinstance(v, arrays) or (isinstance(v, tuple) and any(isinstance(w, arrays) for w in v))
+            for v in value
+        )
+
+    def strip(found: dict) -> None:
+        for name, value in list(found.items()):
+            if value is cache:
+                continue
+            if (isinstance(value, arrays) and value.ndim > 0 and len(value) == rows) or blocks(value):
+                found[name] = None
+            elif isinstance(value, dict) and value:
+                if all(isinstance(v, (np.ndarray, list)) for v in value.values()):
+                    found[name] = None  # row numbers per cluster
+                else:
+                    strip(value)
+
+    cache = getattr(results, "_cache", None)
+    model = results.model
+    for owner in (results, cache, model, getattr(model, "data", None), getattr(model, "cov_struct", None)):
+        strip(owner if isinstance(owner, dict) else getattr(owner, "__dict__", {}))
+    results.summary = _Made(summary)
+    return fit
+
+
+class _Made:
+    """A value made once, returned by every call (a stored fit's summary)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.value

@@ -353,9 +353,13 @@ class ValidatedStudy:
         another process with the same inputs, reads the file instead of recomputing. Rows are
         the rows of the part's dataset, in order.
         """
+        from analysis import memory
         from analysis.prepare.cache import prepared
 
-        return prepared(self, part)
+        try:
+            return prepared(self, part)
+        finally:
+            memory.release()
 
     def _frame(self, name: str, lang: str) -> pd.DataFrame:
         if (name, lang) not in self._frames:
@@ -469,8 +473,11 @@ def load_validated(path: str | Path | None = None) -> ValidatedStudy:
     study = Study.from_yaml(path)
     key = f"{study.source}:{study.digest()}"
     if key not in _LOADED:
+        from analysis import memory
+
         _LOADED.clear()
         _LOADED[key] = ValidatedStudy(study, gate.require_pass(study))
+        memory.release()
     return _LOADED[key]
 
 
