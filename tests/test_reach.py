@@ -91,6 +91,29 @@ def test_the_model_is_nb2_with_exposure_clustered_by_municipality(bereik, inform
     assert bereik.fits["gee"].model.cov_struct.__class__.__name__ == "Exchangeable"
 
 
+
+def test_the_poisson_fit_on_patterns_equals_the_fit_on_every_organisation(bereik, informal):
+    """Summed counts and exposure per design row and municipality: the same estimates and
+    cluster-robust errors as statsmodels' Poisson GLM on the organisations (R: test_reach_reference)."""
+    poisson = bereik.fits["poisson"]
+    assert poisson.nobs < len(informal) / 2  # patterns, not organisations
+    structural = (informal["collab_form"] == "Structureel").astype(float).rename("structural")
+    X = pd.concat(
+        [structural, pd.get_dummies(informal["informal_org_type"], drop_first=True, dtype=float)], axis=1
+    )
+    X.insert(0, "const", 1.0)
+    groups = pd.factorize(informal["municipality_code"].astype("string"))[0]
+    rows = sm.GLM(
+        informal["reach_total"].astype(float),
+        X,
+        family=sm.families.Poisson(),
+        exposure=informal["target_pop_estimate"].astype(float),
+    ).fit(tol=1e-12, cov_type="cluster", cov_kwds={"groups": groups})
+    np.testing.assert_allclose(np.asarray(poisson.params), np.asarray(rows.params), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(np.asarray(poisson.bse), np.asarray(rows.bse), rtol=1e-7)
+    dispersion = bereik.to_frame().query("measure == 'pearson_dispersion'")["estimate"].iloc[0]
+    assert dispersion == pytest.approx(rows.pearson_chi2 / rows.df_resid, rel=1e-8)
+
 def test_overdispersion_is_tested_and_reported(bereik):
     frame = bereik.to_frame()
     ct = frame[frame["measure"] == "cameron_trivedi"].iloc[0]

@@ -33,7 +33,9 @@ Cluster-robust errors
     jointly. Without a cluster variable, or with fewer than :data:`MIN_CLUSTERS` clusters (a
     municipality report), the errors are model-based, there is no GEE, and the result says so.
 Overdispersion
-    The Poisson fit's Pearson dispersion (chi-square / residual df; 1 under the Poisson model)
+    The Poisson fit (on covariate patterns: summed counts and exposure per design row and
+    cluster, the estimates and errors of the fit on every organisation) and its Pearson
+    dispersion on the organisations (chi-square / residual df; 1 under the Poisson model)
     and the Cameron–Trivedi (1990) regression test against NB2: regress
     ``((y - mu)^2 - y) / mu`` on ``mu`` without intercept; the coefficient estimates alpha and
     its t-value is a one-sided z-test of alpha = 0 (as ``AER::dispersiontest(trafo = 2)``).
@@ -630,9 +632,9 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            poisson = sm.GLM(y, X, family=sm.families.Poisson(), exposure=exposure).fit(tol=1e-12, **robust)
+            poisson = _poisson_on_patterns(y, X, exposure, groups)
             model = sm.NegativeBinomial(y, X, exposure=exposure, loglike_method="nb2")
-            start = np.append(poisson.params.to_numpy(), 0.5)
+            start = np.append(np.asarray(poisson.params), 0.5)
             nb = model.fit(start_params=start, method="newton", maxiter=200, tol=1e-12, disp=0, **robust)
             if not nb.mle_retvals.get("converged", False) or not np.all(np.isfinite(nb.bse)):
                 nb = model.fit(start_params=start, method="bfgs", maxiter=2000, gtol=1e-10, disp=0, **robust)
@@ -644,13 +646,14 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
         or nb.params.iloc[-1] <= 0
     ):
         return None
-    mu = np.asarray(poisson.fittedvalues, dtype=float)
+    mu = exposure * np.exp(np.asarray(X, dtype=float) @ np.asarray(poisson.params))  # per row
+    dispersion = float(((y - mu) ** 2 / mu).sum() / (len(y) - X.shape[1]))  # Pearson's, on the rows
     aux = ((y - mu) ** 2 - y) / mu
     ct = sm.OLS(aux, mu).fit()
     ct_z = float(np.asarray(ct.tvalues)[0])
-    dispersion = float(poisson.pearson_chi2 / poisson.df_resid)  # from the rows, so before they go
-    # each model lets go of its rows as soon as it is done (at 1M organisations, hundreds of MB each)
-    for fit in (poisson, nb, ct):
+    poisson_start = np.asarray(poisson.params)  # the GEE's own start: the same Poisson fit
+    # each model lets go of its rows as soon as it is done (at 1M organisations, tens of MB each)
+    for fit in (nb, ct):
         without_rows(fit)
     del mu, aux
     fits: dict[str, Any] = {
@@ -676,12 +679,43 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
                     family=sm.families.Poisson(),
                     cov_struct=sm.cov_struct.Exchangeable(),
                     exposure=exposure,
-                ).fit(ddof_scale=0, maxiter=200)
+                ).fit(ddof_scale=0, maxiter=200, start_params=poisson_start)
                 if np.all(np.isfinite(gee.bse)):
                     fits["gee"] = without_rows(gee)
             except (ValueError, np.linalg.LinAlgError):
                 pass
     return fits
+
+
+def _poisson_on_patterns(y, X, exposure, groups):
+    """The Poisson GLM with exposure, fitted on covariate patterns (:mod:`analysis.patterns`).
+
+    Its log-likelihood is, up to a constant, the sum over the patterns of the design (within
+    each cluster) of Y b'x - E exp(b'x), with Y and E the pattern's summed counts and exposure:
+    the fit on the patterns has the estimates, model-based errors and cluster sums of scores of
+    the fit on the rows, and the cluster-robust factor counts the rows (``fit_clustered``). Its
+    likelihood and deviance are the patterns' (the Pearson dispersion is taken on the rows).
+    """
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+
+    from analysis import patterns
+
+    design = np.asarray(X, dtype=float)
+    keys = design if groups is None else np.column_stack([design, groups])
+    found, where = np.unique(keys, axis=0, return_inverse=True)
+    where = where.ravel()
+    counts = np.bincount(where, weights=y, minlength=len(found))
+    reached = np.bincount(where, weights=exposure, minlength=len(found))
+    exog = pd.DataFrame(found[:, : design.shape[1]], columns=X.columns)
+
+    def fit(**cov):
+        return sm.GLM(counts, exog, family=sm.families.Poisson(), exposure=reached).fit(tol=1e-12, **cov)
+
+    if groups is None:
+        return fit()
+    return patterns.fit_clustered(fit, found[:, -1].astype(np.int64), len(y))
 
 
 def _model_rows(fits, X, terms, predictor, levels, n) -> list[dict[str, Any]]:
