@@ -106,23 +106,29 @@ def cox_efron(
     events) x exp(x'b) x (1, x, xx'). Only the counts per (time, pattern) enter: the rows are
     counted once, and the fit does not grow with them.
     """
-    time = np.asarray(time, dtype=float)
-    status = np.asarray(status, dtype=float)
-    pattern = np.asarray(pattern, dtype=np.int64)
+    import pandas as pd
+
+    time, status, pattern = np.asarray(time), np.asarray(status), np.asarray(pattern)
     z = np.atleast_2d(np.asarray(design, dtype=float))
     n_patterns, k = z.shape
     if not (len(time) == len(status) == len(pattern)):
         raise ValueError("time, status and pattern need one value per row")
-    if len(pattern) and (pattern.min() < 0 or pattern.max() >= n_patterns):
+    if not np.issubdtype(pattern.dtype, np.integer) or (
+        len(pattern) and (pattern.min() < 0 or pattern.max() >= n_patterns)
+    ):
         raise ValueError("a pattern code is not a row of the design")
+    if not np.isin(status, (0, 1)).all():
+        raise ValueError("status must be 1 (event) or 0 (censored)")
     names = list(names) if names is not None else [f"x{i + 1}" for i in range(k)]
 
-    times, at = np.unique(time, return_inverse=True)
-    cell = at.astype(np.int64) * n_patterns + pattern
+    # counts per (time, pattern): the rows are read once, into one array of cell numbers
+    cell, times = pd.factorize(time, sort=True)
+    cell *= n_patterns
+    cell += pattern
     size = len(times) * n_patterns
     exits = np.bincount(cell, minlength=size).reshape(len(times), n_patterns).astype(float)
-    events = np.bincount(cell, weights=status, minlength=size).reshape(len(times), n_patterns)
-    del at, cell
+    events = np.bincount(cell[status == 1], minlength=size).reshape(len(times), n_patterns).astype(float)
+    del cell
     risk = exits[::-1].cumsum(axis=0)[::-1]  # rows at risk at each time: leaving then or later
     with_events = events.sum(axis=1) > 0
     risk, events = risk[with_events], events[with_events]
@@ -200,7 +206,7 @@ def cox_efron(
         llf=llf,
         llnull=llnull,
         nobs=len(time),
-        n_events=int(status.sum()),
+        n_events=int(events.sum()),
         n_cells=int((exits > 0).sum()),
         iterations=iterations,
         converged=converged,

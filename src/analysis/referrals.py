@@ -1163,7 +1163,7 @@ def time_to_contact(
     frame = data[[days, event, between]].dropna()
     frame = frame.assign(**{between: _compact(frame[between])})
     d = frame[days].astype(float).to_numpy()
-    e = frame[event].astype(int).to_numpy()
+    e = frame[event].astype(np.int8).to_numpy()
     if (d < 0).any() or not set(np.unique(e)) <= {0, 1}:
         raise BruggenError(
             "days must be non-negative and the event 0 or 1",
@@ -1220,9 +1220,8 @@ def time_to_contact(
         names = [str(g) for g in levels[1:]]
         design = np.eye(len(levels))[:, 1:]
         reference = str(levels[0]) if levels else ""
-    exog = pd.DataFrame(design[pattern], columns=names, index=frame.index)
-    sizes = {name: exog[name].to_numpy() == 1 for name in names}
-    ref_mask = ~exog.to_numpy().any(axis=1)
+    sizes = {name: design[pattern, i] == 1 for i, name in enumerate(names)}
+    ref_mask = ~design.any(axis=1)[pattern]
     hazard, days_ratio = [], []
     cox = gamma = None
     n_zero = 0
@@ -1230,9 +1229,10 @@ def time_to_contact(
         cox = cox_efron(d, e, pattern, design, names=names)
         positive = (e == 1) & (d > 0)
         n_zero = int(((e == 1) & (d == 0)).sum())
-        gx = sm.add_constant(exog.loc[positive], has_constant="add")
-        if len(np.unique(gx.to_numpy(), axis=0)) > 1:
-            gamma = _gamma_on_patterns(d[positive], gx)
+        present = np.bincount(pattern[positive], minlength=len(levels)) > 0  # groups with days
+        if len(np.unique(design[present], axis=0)) > 1:
+            exog = pd.DataFrame(design[pattern[positive]], columns=names)
+            gamma = _gamma_on_patterns(d[positive], sm.add_constant(exog, has_constant="add"))
         ok_ref = ref_mask.sum() >= m and e[ref_mask].sum() >= m
         for i, name in enumerate(names):
             mask = sizes[name]
