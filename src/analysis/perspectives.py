@@ -40,7 +40,7 @@ from analysis.disclosure.tables import html_table
 from analysis.errors import BruggenError, DisclosureError, StudyConfigError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number
-from analysis.results import Result, ratio_interval, tidy
+from analysis.results import Result, ratio_interval, tidy, without_rows
 from analysis.text import words
 
 if TYPE_CHECKING:
@@ -547,6 +547,7 @@ def compare_sides(
     fit = mixed = None
     if estimable:
         fit, estimates = _ols(sample, moderated=moderator is not None, cluster=n_clusters >= 2)
+        without_rows(fit)  # its numbers are taken: the rows go before the mixed model comes
         estimates += _cohen(sample, moderated=moderator is not None)
         if n_clusters >= 2:
             mixed, more = _mixed(sample, moderated=moderator is not None)
@@ -1358,11 +1359,12 @@ def _mixed(sample: pd.DataFrame, *, moderated: bool):
     import warnings
 
     import numpy as np
+    import pandas as pd
     from scipy import optimize, stats
     from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMParams
 
     x = _design_matrix(sample, moderated)
-    groups = sample["cluster"].astype(str).to_numpy()
+    groups = pd.factorize(sample["cluster"])[0]  # integers: no text per respondent
     model = MixedLM(sample["y"], x, groups=groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # near-boundary variances warn; the profile search settles them
