@@ -91,7 +91,6 @@ def test_the_model_is_nb2_with_exposure_clustered_by_municipality(bereik, inform
     assert bereik.fits["gee"].model.cov_struct.__class__.__name__ == "Exchangeable"
 
 
-
 def test_the_poisson_fit_on_patterns_equals_the_fit_on_every_organisation(bereik, informal):
     """Summed counts and exposure per design row and municipality: the same estimates and
     cluster-robust errors as statsmodels' Poisson GLM on the organisations (R: test_reach_reference)."""
@@ -113,6 +112,7 @@ def test_the_poisson_fit_on_patterns_equals_the_fit_on_every_organisation(bereik
     np.testing.assert_allclose(np.asarray(poisson.bse), np.asarray(rows.bse), rtol=1e-7)
     dispersion = bereik.to_frame().query("measure == 'pearson_dispersion'")["estimate"].iloc[0]
     assert dispersion == pytest.approx(rows.pearson_chi2 / rows.df_resid, rel=1e-8)
+
 
 def test_overdispersion_is_tested_and_reported(bereik):
     frame = bereik.to_frame()

@@ -151,10 +151,11 @@ def test_completion_on_covariate_patterns_equals_the_model_on_every_referral(clu
     np.testing.assert_allclose(fit.conf_int().to_numpy(), direct.conf_int(), rtol=1e-6)
 
 
-@pytest.mark.parametrize("levels", [2, 4])
-def test_days_ratios_on_their_groups_equal_the_gamma_model_on_every_referral(levels):
+@pytest.mark.parametrize("levels, merged", [(2, False), (4, False), (3, True)])
+def test_days_ratios_on_their_groups_equal_the_gamma_model_on_every_referral(levels, merged):
     # group means with the counts as weights and the rows' Pearson dispersion: the estimates,
-    # standard errors and z of statsmodels' Gamma GLM on every referral
+    # standard errors and z of statsmodels' Gamma GLM on every referral; merged: one level
+    # against the others together (two levels share the row of the indicators)
     import statsmodels.api as sm
 
     from analysis.referrals import _gamma_on_patterns
@@ -162,12 +163,16 @@ def test_days_ratios_on_their_groups_equal_the_gamma_model_on_every_referral(lev
     rng = np.random.default_rng(5)
     group = rng.integers(0, levels, 3_000)
     d = rng.gamma(2.0, 10.0 * (1 + group), 3_000)
+    if merged:
+        indicators = pd.DataFrame({"g1": (np.arange(levels) == 1).astype(float)})
+    else:
+        indicators = pd.DataFrame({f"g{j}": (np.arange(levels) == j).astype(float) for j in range(1, levels)})
     exog = sm.add_constant(
-        pd.DataFrame({f"g{j}": (group == j).astype(float) for j in range(1, levels)}), has_constant="add"
+        pd.DataFrame(indicators.to_numpy()[group], columns=indicators.columns), has_constant="add"
     )
     direct = sm.GLM(d, exog, family=sm.families.Gamma(sm.families.links.Log())).fit()
-    fit = _gamma_on_patterns(d, exog)
-    assert fit.nobs == levels
+    fit = _gamma_on_patterns(d, group, indicators)
+    assert fit.nobs == (2 if merged else levels)
     np.testing.assert_allclose(fit.params.to_numpy(), direct.params, rtol=1e-6)
     np.testing.assert_allclose(fit.scale, direct.scale, rtol=1e-6)
     np.testing.assert_allclose(fit.bse.to_numpy(), direct.bse, rtol=1e-6)

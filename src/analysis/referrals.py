@@ -753,16 +753,18 @@ def _logit_on_patterns(y: np.ndarray, x: np.ndarray, groups: np.ndarray | None):
     return patterns.fit_clustered(fit, used // 2, n), n_clusters
 
 
-def _gamma_on_patterns(d: np.ndarray, exog: pd.DataFrame):
-    """Gamma GLM (log link) of the days ``d`` on group indicators ``exog`` (a constant and
-    disjoint 0/1 columns), fitted on the groups: the same estimates and standard errors as on
-    every referral.
+def _gamma_on_patterns(d: np.ndarray, group: np.ndarray, indicators: pd.DataFrame):
+    """Gamma GLM (log link) of the days ``d`` on group indicators, fitted on the groups: the
+    same estimates and standard errors as on every referral.
 
-    With only group indicators the model is saturated in the groups: each group's fitted mean
-    is its mean. The dispersion R and statsmodels use (Pearson X²/(N-K)) needs every row, and
-    is found from each group's count, sum and sum of squares: X² = Σ (S2/m² - n) over the
-    groups, m the group's mean. The GLM on the group means with the counts as ``var_weights``
-    and this fixed scale has the information and standard errors of the model on the rows.
+    ``group`` is each referral's row of ``indicators`` (disjoint 0/1 columns, one row per
+    group; groups with the same row are one group of the model, as "the others" are), so no
+    design is built per referral. With only group indicators the model is saturated in the
+    groups: each group's fitted mean is its mean. The dispersion R and statsmodels use (Pearson
+    X²/(N-K)) needs every row, and is found from each group's count, sum and sum of squares:
+    X² = Σ (S2/m² - n) over the groups, m the group's mean. The GLM on the group means with the
+    counts as ``var_weights`` and this fixed scale has the information and standard errors of
+    the model on the rows.
     """
     import numpy as np
     import pandas as pd
@@ -770,20 +772,18 @@ def _gamma_on_patterns(d: np.ndarray, exog: pd.DataFrame):
 
     from analysis import patterns
 
-    columns = [c for c in exog.columns if c != "const"]
-    x = exog[columns].to_numpy()
+    x = indicators.to_numpy(dtype=float)
     if not ((x == 0) | (x == 1)).all() or (x.sum(axis=1) > 1).any():
         raise ValueError("the days ratios need disjoint group indicators")
-    group = (x * np.arange(1, len(columns) + 1)).sum(axis=1).astype(np.int64)
-    rows = np.bincount(group)
+    design, which = np.unique(x, axis=0, return_inverse=True)
+    cell = which.ravel()[group]
+    rows = np.bincount(cell, minlength=len(design))
     used = np.flatnonzero(rows)
-    total, squares = np.bincount(group, weights=d)[used], np.bincount(group, weights=d * d)[used]
+    total, squares = np.bincount(cell, weights=d)[used], np.bincount(cell, weights=d * d)[used]
     mean = total / rows[used]
-    k = 1 + len(columns)
+    k = 1 + x.shape[1]
     scale = float(np.sum(squares / mean**2 - rows[used])) / (len(d) - k)
-    groups = pd.DataFrame(
-        {name: (used == j + 1).astype(float) for j, name in enumerate(columns)}, index=range(len(used))
-    )
+    groups = pd.DataFrame(design[used], columns=indicators.columns)
     family = sm.families.Gamma(sm.families.links.Log())
     return patterns.glm(mean, sm.add_constant(groups, has_constant="add"), rows[used], family, scale=scale)
 
@@ -1152,7 +1152,6 @@ def time_to_contact(
     """
     import numpy as np
     import pandas as pd
-    import statsmodels.api as sm
     from statsmodels.duration.survfunc import SurvfuncRight
 
     from analysis.cox import cox_efron
@@ -1231,8 +1230,8 @@ def time_to_contact(
         n_zero = int(((e == 1) & (d == 0)).sum())
         present = np.bincount(pattern[positive], minlength=len(levels)) > 0  # groups with days
         if len(np.unique(design[present], axis=0)) > 1:
-            exog = pd.DataFrame(design[pattern[positive]], columns=names)
-            gamma = _gamma_on_patterns(d[positive], sm.add_constant(exog, has_constant="add"))
+            indicators = pd.DataFrame(design, columns=names)
+            gamma = _gamma_on_patterns(d[positive], pattern[positive], indicators)
         ok_ref = ref_mask.sum() >= m and e[ref_mask].sum() >= m
         for i, name in enumerate(names):
             mask = sizes[name]
