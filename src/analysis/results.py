@@ -196,16 +196,12 @@ def without_rows(fit: Any) -> Any:
             return fit
     if not hasattr(results, "_cache"):  # MixedLM's results keep no cache of their own
         results._cache = {}
+    cache: dict = results._cache
     rows = int(getattr(results, "nobs", 0) or 0)
     arrays = (np.ndarray, pd.Series, pd.DataFrame)
-    # statistics already computed stay, whatever remove_data() wipes (MixedLM's llf, say)
-    computed = {
-        name: value
-        for name, value in results._cache.items()
-        if value is not None and not (isinstance(value, arrays) and value.ndim > 0 and len(value) == rows)
-    }
-    results.remove_data()
-    results._cache.update(computed)
+
+    def per_row(value: Any) -> bool:
+        return isinstance(value, arrays) and value.ndim > 0 and len(value) == rows
 
     def blocks(value: Any) -> bool:  # arrays (or tuples of them) per cluster
         return isinstance(value, (list, tuple)) and any(
@@ -217,7 +213,7 @@ def without_rows(fit: Any) -> Any:
         for name, value in list(found.items()):
             if value is cache:
                 continue
-            if (isinstance(value, arrays) and value.ndim > 0 and len(value) == rows) or blocks(value):
+            if per_row(value) or blocks(value):
                 found[name] = None
             elif isinstance(value, dict) and value:
                 if all(isinstance(v, (np.ndarray, list)) for v in value.values()):
@@ -225,7 +221,10 @@ def without_rows(fit: Any) -> Any:
                 else:
                     strip(value)
 
-    cache = getattr(results, "_cache", None)
+    # statistics already computed stay, whatever remove_data() wipes (MixedLM's llf, say)
+    computed = {name: value for name, value in cache.items() if value is not None and not per_row(value)}
+    results.remove_data()
+    cache.update(computed)
     model = results.model
     for owner in (results, cache, model, getattr(model, "data", None), getattr(model, "cov_struct", None)):
         strip(owner if isinstance(owner, dict) else getattr(owner, "__dict__", {}))
