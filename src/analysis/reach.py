@@ -647,7 +647,8 @@ def _fit_models(y, X, exposure, groups) -> dict[str, Any] | None:
     ):
         return None
     mu = exposure * np.exp(np.asarray(X, dtype=float) @ np.asarray(poisson.params))  # per row
-    dispersion = float(((y - mu) ** 2 / mu).sum() / (len(y) - X.shape[1]))  # Pearson's, on the rows
+    # Pearson's, on the rows (the patterns span the rows' design: the same rank)
+    dispersion = float(((y - mu) ** 2 / mu).sum() / (len(y) - poisson.df_model - 1))
     aux = ((y - mu) ** 2 - y) / mu
     ct = sm.OLS(aux, mu).fit()
     ct_z = float(np.asarray(ct.tvalues)[0])
