@@ -61,6 +61,27 @@ def test_cox_efron_ties_differ_from_breslow_and_a_whole_risk_set_of_ties_is_fine
     assert list(fit.summary().index) == ["b"]
 
 
-def test_cox_efron_rejects_a_pattern_outside_the_design():
+def test_efrons_sums_over_tied_events_in_chunks_equal_the_sums_in_one(monkeypatch):
+    """At 5M referrals the tied events are expanded a chunk of whole days at a time: a chunk
+    smaller than one day's ties, and chunks that split the days unevenly, give the same fit."""
+    import analysis.cox
+
+    design = np.eye(3)[:, 1:]
+    time, status, pattern = _durations(3_000, design, days=True)
+    whole = cox_efron(time, status, pattern, design)
+    for chunk in (1, 7, 100):
+        monkeypatch.setattr(analysis.cox, "_EFRON_CHUNK", chunk)
+        fit = cox_efron(time, status, pattern, design)
+        np.testing.assert_allclose(fit.params, whole.params, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(fit.bse, whole.bse, rtol=1e-12)
+        assert fit.llf == pytest.approx(whole.llf, rel=1e-13)
+
+
+def test_cox_efron_rejects_a_pattern_outside_the_design_and_a_status_other_than_0_or_1():
+    design = np.array([[0.0], [1.0]])
     with pytest.raises(ValueError, match="not a row of the design"):
-        cox_efron([1.0, 2.0], [1, 0], [0, 2], np.array([[0.0], [1.0]]))
+        cox_efron([1.0, 2.0], [1, 0], [0, 2], design)
+    with pytest.raises(ValueError, match="not a row of the design"):
+        cox_efron([1.0, 2.0], [1, 0], [0.0, 1.0], design)  # codes must be integers
+    with pytest.raises(ValueError, match="status must be 1"):
+        cox_efron([1.0, 2.0], [1, 2], [0, 1], design)

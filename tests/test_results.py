@@ -87,15 +87,14 @@ def _fits(n: int):
     yield sm.MixedLM(frame["y"], sm.add_constant(frame[["x"]]), groups=frame["g"]).fit(reml=True)
 
 
+@pytest.mark.filterwarnings("ignore")  # statsmodels' convergence notes on random data
 def test_a_fit_without_rows_keeps_its_estimates_and_summary_and_does_not_grow_with_the_rows():
     import pickle
-    import warnings
 
     import numpy as np
 
     from analysis.results import without_rows
 
-    warnings.simplefilter("ignore")
     sizes = {}
     for n in (2_000, 20_000):
         for fit in _fits(n):
