@@ -2,6 +2,10 @@
 
 The first table of every report's method section. Counts go through disclosure control like
 every other table; the sentences quote only published counts.
+
+The total is every row of the dataset: a respondent who left a grouping unanswered is counted
+in a row of its own ("Geen antwoord"), never dropped from the total. Without a grouping
+(``by: null``) the table counts all respondents, by ``rows`` when one is given.
 """
 
 from __future__ import annotations
@@ -9,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int
 from analysis.results import Result, tidy
 from analysis.text import words
 
 if TYPE_CHECKING:
-    import pandas as pd
     import plotly.graph_objects as go
 
     from analysis.analyses import Run
@@ -27,7 +32,9 @@ class Response(Result):
 
     key = "response"
 
-    def __init__(self, disclosed: DisclosedTable, by: str, rows: str | None, labels: Mapping[str, str]):
+    def __init__(
+        self, disclosed: DisclosedTable, by: str | None, rows: str | None, labels: Mapping[str, str]
+    ):
         self._table = disclosed
         self.lang = disclosed.lang
         self.by = by
@@ -57,13 +64,13 @@ class Response(Result):
 
         t = words(lang, "response")
         data = self._table.figure_data(lang)
+        grouping = self.by or self.rows
         if "col" in data:
             return heatmap(data, x_title=self.labels.get(self.by, self.by), value_title=t["x"])
         shares = data.set_index("row")[["percent"]].T
         shares.index = [t["all"]]
-        return stacked_bar_shares(
-            shares, title=self.title(lang), x_title="%", legend_title=self.labels.get(self.by, self.by)
-        )
+        legend = self.labels.get(grouping, grouping) if grouping else t["all"]
+        return stacked_bar_shares(shares, title=self.title(lang), x_title="%", legend_title=legend)
 
     def findings(self, lang: str | None = None) -> list[str]:
         """The number of respondents, and per group of ``by`` where it is published."""
@@ -73,7 +80,9 @@ class Response(Result):
         out = []
         if status.iloc[-1, -1] == "shown":
             out.append(t["total"].format(n=fmt_int(values.iloc[-1, -1], lang)))
-        if self.rows is None:
+        if self.by is None and self.rows is None:
+            groups = []  # one group, all respondents: the total says it
+        elif self.rows is None or self.by is None:
             groups = [(str(g), values.iloc[i, 0], status.iloc[i, 0]) for i, g in enumerate(values.index[:-1])]
         else:
             groups = [
@@ -87,12 +96,16 @@ def response(
     data: pd.DataFrame,
     policy: Policy,
     *,
-    by: str,
+    by: str | None,
     rows: str | None = None,
     labels: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> Response:
     """Count respondents by ``by`` (and ``rows``), through disclosure control.
+
+    Every row of ``data`` is counted: a respondent missing a grouping is counted under
+    "Geen antwoord" (``response.no_answer`` in the wording catalogue), so the total is the
+    number of respondents.
 
     Parameters
     ----------
@@ -101,7 +114,7 @@ def response(
     policy
         The study's disclosure policy.
     by
-        The grouping in the columns (the side).
+        The grouping in the columns (the side), or ``None``: all respondents together.
     rows
         An optional second grouping in the rows (the region, joined from the municipality frame).
     labels
@@ -118,24 +131,64 @@ def response(
 
     labels = dict(labels or {})
     title = _title(by, rows, labels, lang)
-    if rows is None:
-        table = frequency(data, by, policy, name=title, lang=lang, label=labels.get(by))
+    t = words(lang, "response")
+    groupings = [c for c in (by, rows) if c is not None]
+    if not groupings:
+        everyone = "__respondents__"
+        frame = pd.DataFrame({everyone: pd.Categorical([t["all"]] * len(data), categories=[t["all"]])})
+        table = frequency(frame, everyone, policy, name=title, lang=lang, label=t["all"])
+        return Response(table, None, None, labels)
+    frame = with_no_answer(data, groupings, t["no_answer"])
+    if len(groupings) == 1:
+        (column,) = groupings
+        table = frequency(frame, column, policy, name=title, lang=lang, label=labels.get(column))
     else:
-        table = crosstab(data, rows=rows, cols=by, policy=policy, name=title, lang=lang, labels=labels)
+        table = crosstab(frame, rows=rows, cols=by, policy=policy, name=title, lang=lang, labels=labels)
     return Response(table, by, rows, labels)
 
 
-def _title(by: str, rows: str | None, labels: Mapping[str, str], lang: str) -> str:
+def with_no_answer(data: pd.DataFrame, columns: list[str], label: str) -> pd.DataFrame:
+    """The ``columns`` of ``data`` with a missing value counted as the category ``label``.
+
+    A category is added only to a column that has missing values, last in its order, so a
+    complete grouping gives the same table as before. ``data`` is not changed.
+    """
+    out = {}
+    for column in columns:
+        s = data[column]
+        if s.notna().all():
+            out[column] = s
+            continue
+        if not isinstance(s.dtype, pd.CategoricalDtype):
+            values = s.dropna().unique()
+            try:
+                cats = sorted(values)
+            except TypeError:
+                cats = sorted(values, key=str)
+            s = pd.Series(pd.Categorical(s, categories=cats), index=s.index, name=column)
+        if label in s.cat.categories:  # a category that is already called so: keep them apart
+            label = f"{label} ({column})"
+        out[column] = s.cat.add_categories([label]).fillna(label)
+    return pd.DataFrame(out, index=data.index)
+
+
+def _title(by: str | None, rows: str | None, labels: Mapping[str, str], lang: str) -> str:
     t = words(lang, "response")
+    if by is None and rows is None:
+        return t["title_all"]
+    if by is None or rows is None:
+        column = by or rows
+        return t["title"].format(by=in_sentence(labels.get(column, column)))
     by_text = in_sentence(labels.get(by, by))
-    if rows is None:
-        return t["title"].format(by=by_text)
     return t["title_two"].format(rows=in_sentence(labels.get(rows, rows)), by=by_text)
 
 
 def from_plan(r: Run) -> Result:
     """The runner of the ``response`` analysis kind (see :mod:`analysis.analyses`)."""
-    by = r.column(r.option("by"))
+    by = r.option("by")
+    if by and "by" not in r.spec.given and not r.plan.has(r.part, by):
+        by = None  # the default (the side) where the plan binds none: all respondents together
+    by = r.column(by) if by else None
     rows = r.option("rows")
     if (
         rows
