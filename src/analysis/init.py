@@ -128,13 +128,32 @@ YES = _rx(r"^(ja|yes|y|j|true|waar|wel|1|1\.0)$")
 
 
 # -- what was read -------------------------------------------------------------------------
+def _memo(method: Callable) -> Callable:
+    """Keep a Table's answer per column (and arguments): the rules ask the same questions often."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: Table, *args: Any) -> Any:
+        key = (method.__name__, *args)
+        if key not in self._cache:
+            self._cache[key] = method(self, *args)
+        return self._cache[key]
+
+    return wrapper
+
+
 @dataclass
 class Table:
-    """One data file that was read, under its dataset name, with the helpers the rules use."""
+    """One data file that was read, under its dataset name, with the helpers the rules use.
+
+    Answers about a column (its values, whether it is a date, a number, open text ...) are
+    computed once: the data are read, never changed.
+    """
 
     name: str
     path: Path
     dataset: Dataset
+    _cache: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -173,6 +192,7 @@ class Table:
     def matches(self, column: str, *patterns: str) -> bool:
         return all(PATTERNS[p].search(self.words(column)) for p in patterns)
 
+    @_memo
     def values(self, column: str) -> pd.Series:
         """The valid values as stored (codes where the variable has value labels), no missing."""
         frame = self.frame[column]
@@ -180,6 +200,19 @@ class Table:
         source = self.dataset.code_column(column) if self.dataset.has_codes(column) else frame
         return source[present]
 
+    @_memo
+    def value_counts(self, column: str) -> pd.Series:
+        """How often each valid value occurs (codes where labelled)."""
+        return self.values(column).value_counts(sort=False)
+
+    def normed(self, column: str) -> list[str]:
+        """The distinct valid values of :meth:`value_counts`, normalised for comparison."""
+        key = ("normed", column)
+        if key not in self._cache:
+            self._cache[key] = [_norm(v) for v in self.value_counts(column).index]
+        return self._cache[key]
+
+    @_memo
     def distinct(self, column: str, limit: int = 50) -> list[Any]:
         """The distinct valid values (at most ``limit`` + 1, so callers can tell "many")."""
         out = []
@@ -189,10 +222,12 @@ class Table:
                 break
         return out
 
+    @_memo
     def labelled(self, column: str) -> dict[Any, str]:
         """The value labels of valid codes."""
         return dict(self.var(column).valid_labels)
 
+    @_memo
     def is_date(self, column: str) -> bool:
         import pandas as pd
 
@@ -204,6 +239,7 @@ class Table:
             hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str) for v in head
         )
 
+    @_memo
     def numbers(self, column: str) -> pd.Series | None:
         """The valid values as numbers, or ``None`` when they are not all numbers."""
         import pandas as pd
@@ -225,10 +261,12 @@ class Table:
         n = self.numbers(column)
         return n is not None and bool(((n >= 0) & (n % 1 == 0)).all())
 
+    @_memo
     def is_unique_key(self, column: str) -> bool:
         s = self.frame[column]
         return self.rows > 0 and not s.isna().any() and not s.astype(str).duplicated().any()
 
+    @_memo
     def gm_share(self, column: str) -> float:
         """The share of the non-missing values that look like a CBS municipality code."""
         s = self.frame[column].dropna()
@@ -237,10 +275,12 @@ class Table:
         text = s.astype(str).str.strip()
         return float(text.str.match(GM_CODE).mean())
 
+    @_memo
     def answered(self, column: str) -> float:
         """The share of rows with a valid (non-missing) value."""
         return float(self.frame[column].notna().mean()) if self.rows else 0.0
 
+    @_memo
     def is_private(self, column: str) -> bool:
         """Personal data or open text: never a role, a grouping or a quasi-identifier.
 
@@ -259,6 +299,7 @@ class Table:
         words = values.str.split().str.len().median()
         return distinct > 0.5 and (words >= 3 or values.str.len().median() >= 25)
 
+    @_memo
     def is_category(self, column: str, most: int = 30, least: int = 2) -> bool:
         """A closed set of ``least`` to ``most`` values (labelled codes, or distinct values).
 
@@ -430,20 +471,33 @@ def _key_columns(table: Table) -> list[str]:
 
 
 def _share_in(table: Table, column: str, keys: set[str]) -> float:
-    values = table.values(column)
-    if values.empty or not keys:
+    """The share of the column's valid values that are among ``keys`` (counted on distinct values)."""
+    counts = table.value_counts(column)
+    if counts.empty or not keys:
         return 0.0
-    return float(values.map(_norm).isin(keys).mean())
+    hit = [k in keys for k in table.normed(column)]
+    return float(counts[hit].sum() / counts.sum())
+
+
+def _row_numbers(keys: set[str]) -> bool:
+    """Keys that are the numbers 1..n (or 0..n-1): row numbers, which any small count falls among."""
+    try:
+        numbers = sorted(int(k) for k in keys)
+    except ValueError:
+        return False
+    return bool(numbers) and numbers[0] in (0, 1) and numbers[-1] - numbers[0] == len(numbers) - 1
 
 
 def _ref_column(table: Table, keys: set[str], exclude: Iterable[str] = ()) -> tuple[str, float] | None:
     """The column whose values are (mostly) among ``keys``, with that share."""
     best = None
+    if not keys or _row_numbers(keys):
+        return None  # row numbers 1..n: any small number falls among them, so they identify nothing
     for c in table.columns:
         if c in exclude or table.is_date(c):
             continue
-        values = table.values(c)
-        if len(values) < max(2, table.rows / 2) or values.nunique() < 2:
+        counts = table.value_counts(c)
+        if counts.sum() < max(2, table.rows / 2) or len(counts) < 2:
             continue  # a mostly empty or constant column refers to nothing
         share = _share_in(table, c, keys)
         if share >= 0.8 and (best is None or share > best[1]):
@@ -477,7 +531,7 @@ def propose(tables: list[Table], names_file: str | None = None) -> Proposal:
 
     # the survey: most labelled variables, then most rows; a log that refers to another
     # dataset's key and has two dates comes last
-    keys = {t.name: {c: {_norm(v) for v in t.values(c)} for c in _key_columns(t)} for t in plain}
+    keys = {t.name: {c: set(t.normed(c)) for c in _key_columns(t)} for t in plain}
 
     def log_like(t: Table) -> bool:
         if sum(t.is_date(c) for c in t.columns) < 2:
@@ -876,13 +930,13 @@ def _propose_frame(p: Proposal, frames: list[tuple[Table, str, str]], survey: Ta
     survey_codes: set[str] = set()
     gm = p.column("survey", "municipality")
     if survey is not None and gm:
-        survey_codes = {_norm(v) for v in survey.values(gm)}
+        survey_codes = set(survey.normed(gm))
 
     def coverage(f: tuple[Table, str, str]) -> float:
         t, code, _ = f
         if not survey_codes:
             return 0.0
-        return len(survey_codes & {_norm(v) for v in t.values(code)}) / len(survey_codes)
+        return len(survey_codes & set(t.normed(code))) / len(survey_codes)
 
     t, code, name = max(frames, key=lambda f: (coverage(f), f[0].rows))
     why = f"{t.rows} rows, one per municipality code in {code}"
@@ -942,7 +996,7 @@ def _propose_referrals(p: Proposal, tables: list[Table], survey: Table | None) -
             "no referral log: it is recognised by a column of survey identifiers, and the survey has none",
         )
         return
-    ids = {_norm(v) for v in survey.values(sid)}
+    ids = set(survey.normed(sid))
     found = []
     for t in tables:
         dates = [c for c in t.columns if t.is_date(c)]
@@ -1048,7 +1102,7 @@ def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) 
     taken: set[str] = set()
     sid = p.column("survey", "id")
     if survey is not None and sid:
-        ref = _ref_column(t, {_norm(v) for v in survey.values(sid)}, exclude=standard)
+        ref = _ref_column(t, set(survey.normed(sid)), exclude=standard)
         if ref:
             taken.add(ref[0])
             p.add(
