@@ -754,7 +754,7 @@ def _likert_labels(t: Table, column: str) -> tuple | None:
 def _find_scales(t: Table, taken: set[str]) -> list[tuple[str, list[str], str]]:
     """Likert batteries: items that share one ordered answer scale (see :func:`_likert_labels`).
 
-    Items with the same answer scale are split by their name's prefix (``trust_1`` ...,
+    Items with the same answer scale are split by their name's prefix (``vertrouwen_1`` ...,
     ``Q5_1`` ...) and into runs of neighbouring columns; a battery has at least
     :data:`BATTERY_ITEMS` items answered by most respondents. Members of a multiple-response set
     never are items.
