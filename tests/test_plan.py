@@ -459,4 +459,5 @@ def test_what_a_plan_lacks_for_each_kind_is_what_the_kind_needs():
         datasets=("enquete",),
     )
     assert full.lacks("reach") == [] and full.lacks("perspectives") == []
+    assert bare.lacks("joint_display") == ["plan.interviews"]
     assert set(REQUIRES) == set(ANALYSES)

@@ -541,7 +541,7 @@ class Plan:
             need_part, _, role = key.partition(".")
             if need_part not in self.datasets:
                 out.append(f"plan.{need_part}")
-            elif (
+            elif role and (
                 (role == "scales" and not self.scales)
                 or (role == "indicators" and not self.indicators)
                 or (role not in ("scales", "indicators") and not self.has(need_part, role))
