@@ -215,3 +215,22 @@ def test_no_wording_left_in_dicts_keyed_by_language():
                 if {"nl", "en"} <= keys:
                     offenders.append(f"{path.relative_to(SRC.parent)}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("label", "in_text"),
+    [
+        ("Type respondent", "type respondent"),
+        ("Kant van de samenwerking", "kant van de samenwerking"),
+        ("GGD-regio", "GGD-regio"),  # an acronym
+        ("Veilig Thuis", "Veilig Thuis"),  # a name of two words
+        ("Gemeente Den Haag", "Gemeente Den Haag"),
+        ("Rijbewijs B", "Rijbewijs B"),
+        ("Q12 score", "Q12 score"),  # a question code
+        ("iPad-gebruik", "iPad-gebruik"),
+    ],
+)
+def test_a_label_in_a_sentence_keeps_the_capitals_of_names(label, in_text):
+    from analysis.labels import in_sentence
+
+    assert in_sentence(label) == in_text

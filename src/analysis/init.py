@@ -133,10 +133,10 @@ def _memo(method: Callable) -> Callable:
     import functools
 
     @functools.wraps(method)
-    def wrapper(self: Table, *args: Any) -> Any:
-        key = (method.__name__, *args)
+    def wrapper(self: Table, *args: Any, **kwargs: Any) -> Any:
+        key = (method.__name__, *args, *sorted(kwargs.items()))
         if key not in self._cache:
-            self._cache[key] = method(self, *args)
+            self._cache[key] = method(self, *args, **kwargs)
         return self._cache[key]
 
     return wrapper

@@ -78,13 +78,22 @@ def declared_label(var: Variable | None, declared: Any, lang: str, primary: str)
 
 
 def in_sentence(label: str) -> str:
-    """A label inside a sentence, as the codebook writes it.
+    """A label inside a sentence: "Type respondent" -> "type respondent".
 
-    Its capitals are kept: a label may begin with a name ("Veilig Thuis", "Amsterdam", "Qualtrics")
-    or an acronym, and lower-casing it would misspell it. One place decides this for every title
-    and sentence.
+    The first letter is lowered only where it is plainly a capital of sentence case: a label
+    whose first word is an acronym or mixed case ("GGD", "iPad", "Q12") or that holds another
+    capitalised word ("Veilig Thuis", "Gemeente Den Haag", "Rijbewijs B") keeps its capitals,
+    so names are never misspelt.
     """
-    return label
+    words = label.split()
+    if not words or len(words[0]) < 2 or not words[0][0].isupper():
+        return label
+    first = words[0]
+    if any(c.isupper() or c.isdigit() for c in first[1:]):
+        return label  # an acronym, a code or a name in mixed case
+    if any(w[:1].isupper() for w in words[1:]):
+        return label  # a name of more words, or a label in title case
+    return label[0].lower() + label[1:]
 
 
 def _number(value: Any) -> float | None:
