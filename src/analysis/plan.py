@@ -133,12 +133,16 @@ PART_KEYS = {
 #: taking an :class:`analysis.analyses.Run`). A kind may name a ``check`` (``module:function``
 #: with ``(spec, study, dataset) -> list[str]``) that the gate runs on its options. ``by``,
 #: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset.
+#: ``by: null`` means "no grouping: the whole group" and is allowed only for the kinds marked
+#: ``"ungrouped": True``; for any other kind study.yml is refused (``validate`` and ``report``
+#: alike), naming the key.
 ANALYSES: dict[str, dict[str, Any]] = {
     "response": {
         "chapter": "methode",
         "needs": ("survey",),
         "options": {"by": "side", "rows": "region"},
         "runner": "analysis.response:from_plan",
+        "ungrouped": True,
     },
     "collaboration_form": {
         "chapter": "samenwerking",
@@ -779,6 +783,15 @@ class _Parser:
                         f"a {kind} analysis needs the plan's {part!r} part",
                         hint=f"bind it under plan.{part} (at least its dataset), or remove the analysis",
                     )
+            if "by" in spec and spec["by"] is None and "by" in info["options"] and not info.get("ungrouped"):
+                ungrouped = [k for k, v in ANALYSES.items() if v.get("ungrouped")]
+                raise self.error(
+                    f"{key}.by",
+                    f"null means no grouping (the whole group), which a {kind} analysis cannot do: "
+                    "it compares groups",
+                    hint=f"name a role of plan.{info['needs'][0]} or a variable, or leave `by` out for the "
+                    f"default ({info['options']['by']}); by: null is allowed for {', '.join(ungrouped)}",
+                )
             chapter = spec.get("chapter")
             if chapter is not None and chapter not in CHAPTERS:
                 raise self.error(f"{key}.chapter", f"{chapter!r} is not a chapter", hint=", ".join(CHAPTERS))

@@ -228,6 +228,41 @@ class Study:
     def processed_dir(self) -> Path:
         return self.path("processed", "data/processed")
 
+    def check_files(self) -> None:
+        """Check that every data file and codebook study.yml names exists.
+
+        The gate calls this first (``bruggen validate``, ``bruggen report``,
+        :func:`analysis.load`): a wrong path is a configuration error, not data that failed.
+
+        Raises
+        ------
+        StudyConfigError
+            Naming, per missing file, the key in study.yml (``datasets.<name>.path``,
+            ``datasets.<name>.codebook``) and the absolute path it was looked for at.
+        """
+        problems = []
+        for name, entry in self.datasets.items():
+            if not entry.path.exists():
+                problems.append(
+                    f"the data file named in study.yml datasets.{name}.path does not exist: "
+                    f"{entry.path.resolve()}"
+                )
+            if entry.codebook is not None and not entry.codebook.exists():
+                problems.append(
+                    f"the codebook named in study.yml datasets.{name}.codebook does not exist: "
+                    f"{entry.codebook.resolve()}"
+                )
+        if problems:
+            raise StudyConfigError(
+                problems[0]
+                if len(problems) == 1
+                else "files named in study.yml are missing:\n  " + "\n  ".join(problems),
+                path=self.source,
+                hint="correct the path in study.yml (relative paths start at the folder of study.yml), "
+                "or put the file there; a codebook can be written with "
+                "`bruggen codebook DATAFILE --format yaml -o CODEBOOK`",
+            )
+
     # -- catalog ----------------------------------------------------------------------
     def entry(self, name: str) -> DatasetEntry:
         try:

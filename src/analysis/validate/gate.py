@@ -111,9 +111,18 @@ def run(study: Study) -> ValidationResult:
     -------
     ValidationResult
         ``.passed`` is False when any check failed; ``.loaded`` holds the datasets read.
+
+    Raises
+    ------
+    StudyConfigError
+        A data file or codebook that study.yml names does not exist, or the analysis plan or
+        a report text names something that does not exist.
     """
     from analysis.validate.plan_checks import plan_checks
+    from analysis.validate.text_checks import check_texts
 
+    study.check_files()
+    check_texts(study)
     engine = gx.Engine()
     config = study.validation_rules() or None
     privacy_config = study.section("privacy")

@@ -109,7 +109,7 @@ def _whole_numbers_between(lo: float, hi: float) -> int:
 SPECIAL_LABEL = re.compile(
     r"weet\s*(ik\s*)?niet|\bweigert?\b|geweigerd|weigering|wil\s*(ik\s*)?niet\s*zeggen|zeg\s*ik\s*liever\s*niet"
     r"|\bn\.?\s*v\.?\s*t\b|niet\s*van\s*toepassing|geen\s*antwoord|niet\s*(ingevuld|beantwoord|gevraagd)"
-    r"|onbekend|ontbre(ekt|kend)|\bmissing\b|\bdon'?t\s*know|\bdo\s*not\s*know|\bdk\b|\brefus(ed|al)\b"
+    r"|\bonbekend|ontbre(ekt|kend)|\bmissing\b|\bdon'?t\s*know|\bdo\s*not\s*know|\bdk\b|\brefus(ed|al)\b"
     r"|prefer\s*not|not\s*applicable|\bn\s*/\s*a\b|\bno\s*answer|not\s*(answered|asked)|\bunknown\b"
     r"|\bskipped\b|\bsysmis\b|\banders\b|\boverig\b|\bother\b",
     re.IGNORECASE,
@@ -124,8 +124,8 @@ def special_codes(var: Variable) -> list[float]:
     A variable is a *measure labelled on its special codes* (a count or an age with
     ``97 = weet niet``, ``98 = weigert``, ``99 = n.v.t.``) when it is numeric, has value labels
     on numbers, and every label that is not on a user-missing code marks a special answer: its
-    label says so (:data:`SPECIAL_LABEL`: weet niet, weigert, n.v.t., geen antwoord, onbekend,
-    don't know, refused, not applicable, N/A, missing, other ...), or its code is one of the
+    label says so (:data:`SPECIAL_LABEL`: weet niet, weigert, n.v.t., geen antwoord, niet
+    ingevuld, don't know, refused, not applicable, N/A, missing, other ...), or its code is one of the
     typical special numbers (:data:`SPECIAL_NUMBERS`: 7-9, 97-99, 997-999, -1 to -9), with at
     least one label saying so. Such labels do not close a set (:func:`value_set` gives none);
     they bound a range instead (:func:`value_range`).
