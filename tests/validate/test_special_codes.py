@@ -145,3 +145,17 @@ def test_the_example_study_suites_do_not_change():
     for name in study.datasets:
         data = suites.read_suite_dict(suites.suite_path(study, name))
         assert suites.is_current(data, study.codebook(name), rules), name
+
+
+def test_describe_observed_twice_changes_nothing_more():
+    book = Codebook(
+        "d",
+        (
+            Variable("kids", measure="nominal", value_labels=AGE_SPECIAL),
+            Variable("x", measure="nominal", value_labels={1: "red", 2: "green"}),
+        ),
+    )
+    frame = pd.DataFrame({"kids": [0.0, 3.0, 98.0], "x": [1.0, 2.0, 5.0]})
+    once = describe_observed(book, _dataset(book, frame))
+    assert once is not book
+    assert describe_observed(once, _dataset(once, frame)) is once
