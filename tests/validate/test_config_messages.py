@@ -132,8 +132,8 @@ def test_validate_checks_the_placeholders_of_the_report_texts_with_file_and_line
         gate.run(Study.from_yaml(mini_study))
     message = info.value.message
     text_file = mini_study.parent / "tekst.md"
-    assert f"{text_file}:5:" in message and "'respon'" in message
-    assert f"{text_file}:7:" in message and "respons.tabel" in message
+    assert f"{text_file}: line 5:" in message and "'respon'" in message
+    assert f"{text_file}: line 7:" in message and "respons.tabel" in message
 
 
 def test_validate_checks_the_language_versions_too(mini_study):
@@ -141,7 +141,7 @@ def test_validate_checks_the_language_versions_too(mini_study):
 
     _with_text(mini_study, "{{ respons.findings }}\n")
     (mini_study.parent / "tekst.en.md").write_text("Line\n{{ nothing.title }}\n", encoding="utf-8")
-    with pytest.raises(StudyConfigError, match=r"tekst\.en\.md:2:"):
+    with pytest.raises(StudyConfigError, match=r"tekst\.en\.md: line 2:"):
         check_texts(Study.from_yaml(mini_study))
 
 

@@ -42,7 +42,7 @@ def check_texts(study: Study) -> None:
     Raises
     ------
     StudyConfigError
-        Listing every problem as ``<file>:<line>: ...`` (or the key of a missing file).
+        Listing every problem as ``<file>: line <n>: ...`` (or the key of a missing file).
     """
     from analysis.report.prose import problems
     from analysis.text import LANGUAGES
@@ -58,7 +58,7 @@ def check_texts(study: Study) -> None:
         ]
         for version in versions:
             text = version.read_text(encoding="utf-8")
-            found += [f"{version}:{line}: {message}" for line, message in problems(text, names)]
+            found += [f"{version}: line {line}: {message}" for line, message in problems(text, names)]
     if found:
         raise StudyConfigError(
             f"the report texts (report.texts) do not fit the plan ({len(found)} problem(s)):\n  "
