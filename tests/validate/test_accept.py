@@ -167,3 +167,10 @@ def test_a_passed_gate_with_an_accepted_check_is_reused_from_the_cache(likert_7)
     # another reason is another study.yml: the stored result is not reused
     _accept(path, {"rule": rule, "reason": "een andere reden"})
     assert cache.load(Study.from_yaml(path)) is None
+
+
+def test_an_accepted_check_keeps_the_advice_but_not_how_to_accept_it(likert_7):
+    path, rule = likert_7
+    _accept(path, {"rule": rule, "reason": REASON})
+    (check,) = gate.run(Study.from_yaml(path)).accepted
+    assert "measure: scale" in check.fix and "validation.accept" not in check.fix

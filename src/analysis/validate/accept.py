@@ -32,11 +32,15 @@ NOT_ACCEPTABLE = ("read", "accept")
 PREFIX = "study.validation.accept."
 
 
-def fix_for(check: Check) -> str:
-    """What to do about a failed check, in the report language (``""`` when nothing is known)."""
+def fix_for(check: Check, *, how_to_accept: bool = True) -> str:
+    """What to do about a failed check, in the report language.
+
+    With ``how_to_accept``, the advice ends with the ``validation.accept`` entry that would
+    accept the check (its rule name filled in), unless the check cannot be accepted.
+    """
     fixes = wording("fix")
     text = fixes.get(check.check) or fixes["custom"]
-    if check.check not in NOT_ACCEPTABLE:
+    if how_to_accept and check.check not in NOT_ACCEPTABLE:
         text += " " + fixes["accept"].format(rule=check.rule)
     return text
 
@@ -60,7 +64,7 @@ def accept(checks: list[Check], acceptances: tuple[Acceptance, ...]) -> list[Che
     -------
     list of Check
         The same checks in the same order, a failed or warning check that an entry names
-        turned ``accepted`` (with the entry's reason and the check's ``fix``), followed by a
+        turned ``accepted`` (with the entry's reason and what could be done instead), followed by a
         failed check per entry that names no check or a check that cannot be accepted, and a
         warning per entry whose check passed.
     """
@@ -75,7 +79,7 @@ def accept(checks: list[Check], acceptances: tuple[Acceptance, ...]) -> list[Che
         if a is not None:
             found[a.rule] = c
             if c.status in (FAILED, WARNING) and c.check not in NOT_ACCEPTABLE:
-                c = replace(c, status=ACCEPTED, reason=a.reason, fix=c.fix or fix_for(c))
+                c = replace(c, status=ACCEPTED, reason=a.reason, fix=fix_for(c, how_to_accept=False))
         out.append(c)
     names = [c.rule for c in checks]
     for a in acceptances:
