@@ -39,8 +39,10 @@ def _init(folder: Path):
     result = init_study(folder)
     for t in result.tables:  # what init's one line will do: the codebook describes its file
         path = folder / "codebooks" / f"{t.name}.yml"
-        if describe_observed(Codebook.from_yaml(path), t.dataset) != Codebook.from_yaml(path):
-            describe_observed(Codebook.from_yaml(path), t.dataset).to_yaml(path)
+        book = Codebook.from_yaml(path)
+        described = describe_observed(book, t.dataset)
+        if described is not book:
+            described.to_yaml(path)
     regenerate_study(Study.from_yaml(folder / "study.yml"))
     return result
 
@@ -64,3 +66,23 @@ def test_a_real_file_alone_passes_its_own_generated_suite(name, tmp_path):
     _init(folder)
     result = CliRunner().invoke(app, ["validate", "--study", str(folder / "study.yml")])
     assert result.exit_code == 0, result.output
+
+
+def test_the_codebook_init_writes_records_the_codes_the_labels_miss(tmp_path):
+    reason = realdata_missing()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path / "studie"
+    folder.mkdir()
+    shutil.copy(REALDATA / "spss" / "simple_alltypes.sav", folder)
+    _init(folder)
+    x = Codebook.from_yaml(folder / "codebooks" / "simple_alltypes.yml")["x"]
+    assert x.value_labels == {1: "red", 2: "green", 3: "blue"} and x.missing_values == [7, 8, 99]
+    assert x.unlabelled_codes == [4, 9]
+    result = CliRunner().invoke(app, ["validate", "--study", str(folder / "study.yml")])
+    assert result.exit_code == 0, result.output
+    import json
+
+    checks = json.loads((folder / "reports" / "validatie.json").read_text(encoding="utf-8"))["checks"]
+    (value_set,) = [c for c in checks if c["rule"] == "simple_alltypes.x.value_set"]
+    assert value_set["status"] == "passed" and "1, 2, 3, 4, 7, 8, 9, 99" in value_set["description"]
