@@ -53,7 +53,7 @@ def _report_ok_or_names_what_the_plan_lacks(result: subprocess.CompletedProcess)
     """`bruggen report` made a report, or exited 2 with a message that names the missing part."""
     _assert_no_traceback(result)
     if result.returncode == 0:
-        assert "rapport.html" in result.stdout
+        assert "rapport.html" in result.stdout.replace("\n", "")  # the console wraps long paths
         return
     assert result.returncode == 2, result.stderr
     assert re.search(r"plan\.\w+", result.stderr), result.stderr  # names the key the plan lacks
@@ -126,10 +126,15 @@ def test_init_proposes_the_plan_from_names_labels_and_values(example):
     assert b["interviews.side"].variable == "org_side"
     assert b["interviews.side"].values == {"formal": "formeel", "informal": "informeel"}
     kinds = {spec.kind for spec in plan.analyses.values()}
-    assert kinds == {"response", "collaboration_form", "interview_themes"}
-    # no names file in the folder: no quotes, and study.yml says why
+    shipped = {
+        a["kind"]
+        for a in yaml.safe_load((ROOT / "study.yml").read_text(encoding="utf-8"))["analyses"].values()
+    }
+    # no names file in the folder: everything the shipped plan runs but what publishes quotes
+    assert kinds == shipped - {"quotes", "case_box"}
     text = (folder / "study.yml").read_text(encoding="utf-8")
-    assert "NOT FOUND: quotes (kind quotes)" in text
+    assert "NOT FOUND: quotes: quotes are published only with a names file" in text
+    assert "NOT FOUND: case_box:" in text
 
 
 def test_every_binding_line_is_marked_for_review(example):
@@ -161,7 +166,14 @@ def test_init_finds_the_names_file_and_proposes_quotes(tmp_path):
     assert study.config["privacy"]["names_file"] == "data/raw/namenlijst.txt"
     assert study.config["paths"]["processed"] == "data/processed"
     assert study.plan.quote_themes
-    assert {s.kind for s in study.plan.analyses.values()} == {"interview_themes", "quotes"}
+    # an interview-only study: every kind that needs only the interviews (a check coder coded twice)
+    assert {s.kind for s in study.plan.analyses.values()} == {
+        "interview_themes",
+        "quotes",
+        "case_box",
+        "cooccurrence",
+        "intercoder_agreement",
+    }
 
 
 # -- (b) a real SPSS file Bruggen has never seen ------------------------------------------------------
@@ -329,4 +341,10 @@ def test_the_rules_recognise_an_english_study(tmp_path):
         "date_contact",
     )
     assert p.bound("referrals", "warm_handover") == {"variable": "handover", "yes": "yes"}
-    assert {g.value["kind"] for g in p.analyses} == {"response", "collaboration_form"}
+    assert {g.value["kind"] for g in p.analyses} == {
+        "response",
+        "collaboration_form",
+        "reach",
+        "referral_flows",
+        "time_to_contact",
+    }

@@ -297,7 +297,10 @@ VOCABULARY = {
 
 #: Dutch words that ``bruggen init`` looks for in a researcher's labels to propose a plan
 #: (a side labelled formeel/informeel, a form labelled structureel): matching vocabulary there.
-PROPOSAL_WORDS = {"formeel", "informeel", "sleutelpersoon", "structureel", "onbekend", "samenwerkingsvorm"}
+PROPOSAL_WORDS = {
+    "formeel", "informeel", "sleutelpersoon", "structureel", "onbekend", "samenwerkingsvorm",
+    "huwelijksdwang", "achterlating",  # themes of self-determination: early signals of referrals
+}  # fmt: skip
 
 
 def _qda_reader_columns() -> set[str]:
@@ -424,3 +427,37 @@ def test_every_kind_of_analysis_has_a_runner_a_chapter_and_known_parts(kind):
     assert info.get("check") is None or callable(hook(kind, "check"))
     assert info["chapter"] in plan_module.CHAPTERS
     assert set(info["needs"]) <= set(plan_module.ROLES)
+
+
+def test_what_a_plan_lacks_for_each_kind_is_what_the_kind_needs():
+    """The refusal of a plan without analyses names the real requirements, never "nothing more"."""
+    from analysis.plan import ANALYSES, REQUIRES
+
+    bare = Plan.from_config({"survey": {"dataset": "enquete"}}, {}, datasets=("enquete",))
+    assert bare.lacks("response") == []
+    assert bare.lacks("reach") == [
+        "plan.survey.reach.count",
+        "plan.survey.reach.population",
+        "plan.survey.side",
+        "plan.survey.collaboration_form",
+        "plan.survey.municipality",
+    ]
+    assert bare.lacks("reliability") == ["plan.survey.scales"]
+    assert bare.lacks("completion") == ["plan.referrals"]
+    full = Plan.from_config(
+        {
+            "survey": {
+                "dataset": "enquete",
+                "side": {"variable": "kant", "formal": 1, "informal": 2},
+                "collaboration_form": "vorm",
+                "municipality": "gemeente",
+                "reach": {"count": "bereik", "population": "doelgroep"},
+                "scales": {"s": ["a", "b"]},
+            }
+        },
+        {},
+        datasets=("enquete",),
+    )
+    assert full.lacks("reach") == [] and full.lacks("perspectives") == []
+    assert bare.lacks("joint_display") == ["plan.interviews"]
+    assert set(REQUIRES) == set(ANALYSES)

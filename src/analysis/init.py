@@ -66,6 +66,9 @@ SKIP_DIRS = frozenset(
 #: A text file with this kind of name is a list of names and places to pseudonymise, not data.
 NAMES_FILE = re.compile(r"^(namen|names?|naam|pseudonym\w*)[ _-]?(lijst|list)?$|namenlijst|names?[ _-]?list")
 
+#: A role that groups respondents binds only a variable answered by at least this share of rows.
+MOST = 0.5
+
 #: Disclosure-control defaults, as in the example study.
 DISCLOSURE = {"min_count": 10, "min_denominator": 20, "round_to": None, "k": 5}
 
@@ -125,13 +128,32 @@ YES = _rx(r"^(ja|yes|y|j|true|waar|wel|1|1\.0)$")
 
 
 # -- what was read -------------------------------------------------------------------------
+def _memo(method: Callable) -> Callable:
+    """Keep a Table's answer per column (and arguments): the rules ask the same questions often."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: Table, *args: Any) -> Any:
+        key = (method.__name__, *args)
+        if key not in self._cache:
+            self._cache[key] = method(self, *args)
+        return self._cache[key]
+
+    return wrapper
+
+
 @dataclass
 class Table:
-    """One data file that was read, under its dataset name, with the helpers the rules use."""
+    """One data file that was read, under its dataset name, with the helpers the rules use.
+
+    Answers about a column (its values, whether it is a date, a number, open text ...) are
+    computed once: the data are read, never changed.
+    """
 
     name: str
     path: Path
     dataset: Dataset
+    _cache: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -170,6 +192,7 @@ class Table:
     def matches(self, column: str, *patterns: str) -> bool:
         return all(PATTERNS[p].search(self.words(column)) for p in patterns)
 
+    @_memo
     def values(self, column: str) -> pd.Series:
         """The valid values as stored (codes where the variable has value labels), no missing."""
         frame = self.frame[column]
@@ -177,6 +200,19 @@ class Table:
         source = self.dataset.code_column(column) if self.dataset.has_codes(column) else frame
         return source[present]
 
+    @_memo
+    def value_counts(self, column: str) -> pd.Series:
+        """How often each valid value occurs (codes where labelled)."""
+        return self.values(column).value_counts(sort=False)
+
+    def normed(self, column: str) -> list[str]:
+        """The distinct valid values of :meth:`value_counts`, normalised for comparison."""
+        key = ("normed", column)
+        if key not in self._cache:
+            self._cache[key] = [_norm(v) for v in self.value_counts(column).index]
+        return self._cache[key]
+
+    @_memo
     def distinct(self, column: str, limit: int = 50) -> list[Any]:
         """The distinct valid values (at most ``limit`` + 1, so callers can tell "many")."""
         out = []
@@ -186,10 +222,12 @@ class Table:
                 break
         return out
 
+    @_memo
     def labelled(self, column: str) -> dict[Any, str]:
         """The value labels of valid codes."""
         return dict(self.var(column).valid_labels)
 
+    @_memo
     def is_date(self, column: str) -> bool:
         import pandas as pd
 
@@ -201,6 +239,7 @@ class Table:
             hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str) for v in head
         )
 
+    @_memo
     def numbers(self, column: str) -> pd.Series | None:
         """The valid values as numbers, or ``None`` when they are not all numbers."""
         import pandas as pd
@@ -222,10 +261,12 @@ class Table:
         n = self.numbers(column)
         return n is not None and bool(((n >= 0) & (n % 1 == 0)).all())
 
+    @_memo
     def is_unique_key(self, column: str) -> bool:
         s = self.frame[column]
         return self.rows > 0 and not s.isna().any() and not s.astype(str).duplicated().any()
 
+    @_memo
     def gm_share(self, column: str) -> float:
         """The share of the non-missing values that look like a CBS municipality code."""
         s = self.frame[column].dropna()
@@ -234,14 +275,46 @@ class Table:
         text = s.astype(str).str.strip()
         return float(text.str.match(GM_CODE).mean())
 
+    @_memo
+    def answered(self, column: str) -> float:
+        """The share of rows with a valid (non-missing) value."""
+        return float(self.frame[column].notna().mean()) if self.rows else 0.0
+
+    @_memo
+    def is_private(self, column: str) -> bool:
+        """Personal data or open text: never a role, a grouping or a quasi-identifier.
+
+        The codebook's ``pii`` flag, or text that reads as open answers: unlabelled strings of
+        which most answers are distinct and several words long.
+        """
+        if self.var(column).pii:
+            return True
+        if self.labelled(column) or self.numbers(column) is not None or self.is_date(column):
+            return False
+        values = self.frame[column].dropna().astype(str).str.strip()
+        values = values[values != ""]
+        if len(values) < 3:
+            return False
+        distinct = values.nunique() / len(values)
+        words = values.str.split().str.len().median()
+        return distinct > 0.5 and (words >= 3 or values.str.len().median() >= 25)
+
+    @_memo
     def is_category(self, column: str, most: int = 30, least: int = 2) -> bool:
-        """A closed set of ``least`` to ``most`` values (labelled codes, or distinct values)."""
-        if self.is_date(column):
+        """A closed set of ``least`` to ``most`` values (labelled codes, or distinct values).
+
+        Open text is never a category, however few its answers.
+        """
+        if self.is_date(column) or self.is_private(column):
             return False
         if self.labelled(column):
             return least <= len(self.labelled(column)) <= most
         n = len(self.distinct(column, most))
         return least <= n <= most and n < max(3, self.rows)
+
+    def is_grouping(self, column: str) -> bool:
+        """A category answered by most respondents: what a role that groups them may bind."""
+        return self.is_category(column) and self.answered(column) >= MOST
 
     def n_labelled(self) -> int:
         """Variables with a label of their own or value labels: how well the file describes itself."""
@@ -353,7 +426,7 @@ def _side_values(table: Table, column: str) -> tuple[Any, Any, str] | None:
 def _find_side(table: Table, exclude: Iterable[str] = ()) -> Guess | None:
     hits = []
     for c in table.columns:
-        if c in exclude:
+        if c in exclude or table.is_private(c) or table.answered(c) < MOST:
             continue
         found = _side_values(table, c)
         if found:
@@ -398,20 +471,33 @@ def _key_columns(table: Table) -> list[str]:
 
 
 def _share_in(table: Table, column: str, keys: set[str]) -> float:
-    values = table.values(column)
-    if values.empty or not keys:
+    """The share of the column's valid values that are among ``keys`` (counted on distinct values)."""
+    counts = table.value_counts(column)
+    if counts.empty or not keys:
         return 0.0
-    return float(values.map(_norm).isin(keys).mean())
+    hit = [k in keys for k in table.normed(column)]
+    return float(counts[hit].sum() / counts.sum())
+
+
+def _row_numbers(keys: set[str]) -> bool:
+    """Keys that are the numbers 1..n (or 0..n-1): row numbers, which any small count falls among."""
+    try:
+        numbers = sorted(int(k) for k in keys)
+    except ValueError:
+        return False
+    return bool(numbers) and numbers[0] in (0, 1) and numbers[-1] - numbers[0] == len(numbers) - 1
 
 
 def _ref_column(table: Table, keys: set[str], exclude: Iterable[str] = ()) -> tuple[str, float] | None:
     """The column whose values are (mostly) among ``keys``, with that share."""
     best = None
+    if not keys or _row_numbers(keys):
+        return None  # row numbers 1..n: any small number falls among them, so they identify nothing
     for c in table.columns:
         if c in exclude or table.is_date(c):
             continue
-        values = table.values(c)
-        if len(values) < max(2, table.rows / 2) or values.nunique() < 2:
+        counts = table.value_counts(c)
+        if counts.sum() < max(2, table.rows / 2) or len(counts) < 2:
             continue  # a mostly empty or constant column refers to nothing
         share = _share_in(table, c, keys)
         if share >= 0.8 and (best is None or share > best[1]):
@@ -445,7 +531,7 @@ def propose(tables: list[Table], names_file: str | None = None) -> Proposal:
 
     # the survey: most labelled variables, then most rows; a log that refers to another
     # dataset's key and has two dates comes last
-    keys = {t.name: {c: {_norm(v) for v in t.values(c)} for c in _key_columns(t)} for t in plain}
+    keys = {t.name: {c: set(t.normed(c)) for c in _key_columns(t)} for t in plain}
 
     def log_like(t: Table) -> bool:
         if sum(t.is_date(c) for c in t.columns) < 2:
@@ -471,7 +557,8 @@ def propose(tables: list[Table], names_file: str | None = None) -> Proposal:
     others = [t for t in others if t.name not in frame_names]
     _propose_referrals(p, others, survey)
     _propose_interviews(p, qda, survey)
-    _propose_analyses(p)
+    by_name = {t.name: t for t in tables}
+    _propose_analyses(p, {part: by_name[p.bound(part)] for part in p.parts if p.bound(part) in by_name})
     return p
 
 
@@ -513,7 +600,7 @@ def _propose_survey(p: Proposal, t: Table) -> None:
     rtype = _first(
         t,
         t.columns,
-        lambda c: c not in taken and t.matches(c, "respondent_type") and t.is_category(c),
+        lambda c: c not in taken and t.matches(c, "respondent_type") and t.is_grouping(c),
         prefer=lambda c: bool(t.labelled(c)),
     )
     if rtype:
@@ -523,7 +610,7 @@ def _propose_survey(p: Proposal, t: Table) -> None:
     else:
         p.lack("survey", "respondent_type: no category named or labelled like a type of respondent or role")
 
-    gm = [c for c in _gm_columns(t) if c not in taken]
+    gm = [c for c in _gm_columns(t) if c not in taken and t.answered(c) >= MOST]
     if gm:
         bind("municipality", gm[0], f"the values of {gm[0]} look like CBS municipality codes (GM + 4 digits)")
     else:
@@ -541,9 +628,35 @@ def _propose_survey(p: Proposal, t: Table) -> None:
 
     scales = _find_scales(t, taken)
     for name, items, reason in scales:
-        p.add("survey", f"scales.{name}", {"items": items}, reason)
+        spec: dict[str, Any] = {"items": items}
+        reversed_ = _reversed_items(t, items)
+        if reversed_:
+            spec["reversed"] = reversed_
+            reason += f"; {', '.join(reversed_)} run against the others (reverse-keyed)"
+        label = _scale_label(t, items)
+        if label:
+            spec["label"] = label
+        p.add("survey", f"scales.{name}", spec, reason)
+        taken.update(items)
     if not scales:
-        p.lack("survey", "scales: no items sharing a name prefix and the same value labels")
+        p.lack(
+            "survey",
+            f"scales: no battery of {BATTERY_ITEMS} or more neighbouring items sharing one ordered answer "
+            f"scale of {LIKERT_POINTS} or more points",
+        )
+
+    form = p.column("survey", "collaboration_form")
+    indicators = _find_indicators(t, taken, form) if form else []
+    if indicators:
+        p.add(
+            "survey",
+            "indicators",
+            [c for c, _ in indicators],
+            "ordered answers that start at none/never and rise with the collaboration form "
+            + ", ".join(f"{c} (rho {r:.2f})" for c, r in indicators[:4])
+            + (", ..." if len(indicators) > 4 else ""),
+        )
+        taken.update(c for c, _ in indicators)
 
     counts = [c for c in t.columns if c not in taken and t.is_count(c) and not t.labelled(c)]
     reach = [c for c in counts if t.matches(c, "reach")]
@@ -572,6 +685,14 @@ def _propose_survey(p: Proposal, t: Table) -> None:
             unknown[0],
             f"{unknown[0]} is a reach count labelled {t.var(unknown[0]).label or unknown[0]!r}",
         )
+    funnel = _find_funnel(t, [c for c in counts if c not in taken and c not in reach and c not in target])
+    for role, column in funnel.items():
+        p.add(
+            "survey",
+            f"funnel.{role}",
+            column,
+            f"{column} is a count labelled {t.var(column).label or column!r}",
+        )
     if not total:
         p.lack("survey", "reach.count: no count named or labelled 'bereik'/'reach'")
     if not target:
@@ -580,7 +701,7 @@ def _propose_survey(p: Proposal, t: Table) -> None:
 
 def _find_collaboration_form(t: Table, taken: set[str]) -> Guess | None:
     for c in t.columns:
-        if c in taken or not t.matches(c, "collaboration", "form") or not t.is_category(c):
+        if c in taken or not t.matches(c, "collaboration", "form") or not t.is_grouping(c):
             continue
         labels = t.labelled(c) or {v: str(v) for v in t.distinct(c, 30)}
         structural = [code for code, label in labels.items() if PATTERNS["structural"].search(str(label))]
@@ -595,38 +716,207 @@ def _find_collaboration_form(t: Table, taken: set[str]) -> Guess | None:
 
 
 #: A scale item's name: a prefix and a number (vertrouwen_1, item1, Q3_1) or a letter (q1a, item_b).
-_ITEM = re.compile(r"^(.+?)(?:[_.](\d+|[a-z])|(?<=[A-Za-z])(\d+)|(?<=\d)([a-z]))$")
+_ITEM = re.compile(r"^(.+?)(?:[_.#](\d+|[a-z])|(?<=[A-Za-z])(\d+)|(?<=\d)([a-z]))$")
+#: The words of an ordered answer scale (agreement, frequency, satisfaction, importance, quality).
+ANSWER_SCALE = _rx(
+    r"eens|agree|nooit|never|altijd|always|soms|sometimes|vaak|often|tevreden|satisf|belangrijk|important"
+    r"|goed|good|slecht|poor|bad|helemaal|completely|strongly|zeer|very|neutra|mee eens|niet|not at all"
+    r"|weinig|veel|little|much|likely|waarschijnlijk|excellent|uitstekend|matig|fair"
+)
+#: Fewest valid points of a Likert item; fewest items of a battery.
+LIKERT_POINTS, BATTERY_ITEMS = 4, 3
+
+
+def _likert_labels(t: Table, column: str) -> tuple | None:
+    """The ordered answer scale of a Likert item (``((code, label), ...)``), or ``None``.
+
+    At least :data:`LIKERT_POINTS` valid labelled codes that are consecutive whole numbers, with
+    an ordinal measure or the words of an answer scale on its labels. A dichotomy (a multiple-
+    response set's 0/1) and a nominal list of options are not Likert items.
+    """
+    if t.is_private(column):
+        return None
+    labels = t.labelled(column)
+    if len(labels) < LIKERT_POINTS:
+        return None
+    try:
+        codes = sorted(float(k) for k in labels)
+    except (TypeError, ValueError):
+        return None
+    if any(not c.is_integer() for c in codes) or codes[-1] - codes[0] != len(codes) - 1:
+        return None
+    worded = sum(bool(ANSWER_SCALE.search(str(v))) for v in labels.values()) >= 2
+    if t.var(column).measure != "ordinal" and not worded:
+        return None
+    return tuple(sorted((float(k), str(v).strip().casefold()) for k, v in labels.items()))
 
 
 def _find_scales(t: Table, taken: set[str]) -> list[tuple[str, list[str], str]]:
-    """Likert items: a shared name prefix with a number or letter suffix, and shared value labels."""
-    groups: dict[tuple[str, tuple], list[str]] = {}
+    """Likert batteries: items that share one ordered answer scale (see :func:`_likert_labels`).
+
+    Items with the same answer scale are split by their name's prefix (``vertrouwen_1`` ...,
+    ``Q5_1`` ...) and into runs of neighbouring columns; a battery has at least
+    :data:`BATTERY_ITEMS` items answered by most respondents. Members of a multiple-response set
+    never are items.
+    """
+    in_sets = {v for spec in t.codebook.mr_sets.values() for v in spec.get("variables", ())}
+    position = {c: i for i, c in enumerate(t.columns)}
+    groups: dict[tuple, list[str]] = {}
     for c in t.columns:
-        if c in taken:
+        if c in taken or c in in_sets or t.answered(c) < MOST:
             continue
-        labels = t.labelled(c)
-        if len(labels) < 3:
-            continue
-        codes = [k for k in labels if isinstance(k, (int, float)) and not isinstance(k, bool)]
-        if len(codes) != len(labels):
+        labels = _likert_labels(t, c)
+        if labels is None:
             continue
         m = _ITEM.match(c)
-        if not m:
-            continue
-        key = (m.group(1), tuple(sorted((float(k), str(v)) for k, v in labels.items())))
-        groups.setdefault(key, []).append(c)
-    out = []
+        groups.setdefault((m.group(1) if m else "", labels), []).append(c)
+    out: list[tuple[str, list[str], str]] = []
     used: set[str] = set()
     for (prefix, labels), items in groups.items():
-        if len(items) < 2:
-            continue
-        name = _snake(prefix) or "scale"
-        while name in used:
-            name += "_2"
-        used.add(name)
-        shown = _show_labels({_scalar(k): v for k, v in labels}, 2)
-        out.append((name, items, f"{len(items)} items named {prefix}... share the value labels {shown}"))
+        runs: list[list[str]] = []
+        for c in items:  # neighbouring columns (other columns between them split the run)
+            if runs and position[c] - position[runs[-1][-1]] == 1:
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+        for run in runs:
+            if len(run) < BATTERY_ITEMS:
+                continue
+            base = _snake(prefix) if len(_snake(prefix)) > 2 else f"battery_{_snake(run[0])}"
+            name = base
+            n = 2
+            while name in used:
+                name, n = f"{base}_{n}", n + 1
+            used.add(name)
+            shown = _show_labels({_scalar(k): v for k, v in labels}, 2)
+            out.append(
+                (
+                    name,
+                    run,
+                    f"{len(run)} neighbouring items share the ordered answer scale {shown} ({len(labels)} points)",
+                )
+            )
     return out
+
+
+def _reversed_items(t: Table, items: list[str]) -> list[str]:
+    """Items that correlate negatively with the sum of the battery's other items: reverse-keyed.
+
+    Answers are the stored codes, missing codes left out; at most half the items can be
+    reversed (otherwise the battery's direction itself is the question).
+    """
+    import pandas as pd
+
+    codes = pd.DataFrame(
+        {
+            c: pd.to_numeric(
+                t.dataset.code_column(c) if t.dataset.has_codes(c) else t.frame[c], errors="coerce"
+            )
+            for c in items
+        }
+    )
+    codes = codes.where(t.frame[items].notna().to_numpy())
+    out = []
+    for c in items:
+        rest = codes.drop(columns=c).mean(axis=1)
+        both = pd.DataFrame({"x": codes[c], "rest": rest}).dropna()
+        if len(both) >= 10 and both["x"].nunique() > 1 and float(both["x"].corr(both["rest"])) < 0:
+            out.append(c)
+    return out if len(out) <= len(items) / 2 else []
+
+
+def _scale_label(t: Table, items: list[str]) -> str | None:
+    """What the items' labels have in common (a matrix question's text), when it says something."""
+    labels = [t.var(c).label or "" for c in items]
+    if not all(labels):
+        return None
+    common = labels[0]
+    for label in labels[1:]:
+        while common and not label.startswith(common):
+            common = common[:-1]
+    common = common.rstrip(" -:–—_.([")
+    return common if len(common.split()) >= 2 else None
+
+
+#: The lowest answer of an indicator of structure: nothing arranged.
+NONE_ANSWER = _rx(r"^(geen|nooit|nee|no|none|never|niet|geen samenwerking|no collaboration)\b")
+#: Indicators rise with the collaboration form: at least this rank correlation.
+INDICATOR_RHO = 0.2
+
+
+def _find_indicators(t: Table, taken: set[str], form: str) -> list[tuple[str, float]]:
+    """Behavioural indicators of structure: what partners actually arrange.
+
+    Labelled variables answered by most respondents whose lowest code (0) means nothing
+    arranged ("geen", "nooit", "nee") and whose answers rise with the researchers'
+    collaboration form (Spearman's rho at least :data:`INDICATOR_RHO`). Members of a
+    multiple-response set (items sharing a prefix, one 0/1 each) are left out.
+    """
+    import pandas as pd
+
+    in_sets = {v for spec in t.codebook.mr_sets.values() for v in spec.get("variables", ())}
+    prefixes: dict[str, int] = {}
+    for c in t.columns:
+        m = _ITEM.match(c)
+        if m and len(t.labelled(c)) == 2:
+            prefixes[m.group(1)] = prefixes.get(m.group(1), 0) + 1
+    form_codes = pd.to_numeric(
+        t.dataset.code_column(form) if t.dataset.has_codes(form) else t.frame[form], errors="coerce"
+    )
+    out = []
+    for c in t.columns:
+        if c in taken or c == form or c in in_sets or t.answered(c) < MOST:
+            continue
+        m = _ITEM.match(c)
+        if m and prefixes.get(m.group(1), 0) >= 3:
+            continue  # one of a set of dichotomies (x_1 .. x_5)
+        labels = t.labelled(c)
+        if len(labels) < 2:
+            continue
+        try:
+            low = min(labels, key=float)
+        except (TypeError, ValueError):
+            continue
+        if float(low) != 0 or not NONE_ANSWER.search(str(labels[low]).strip()):
+            continue
+        codes = pd.to_numeric(
+            t.dataset.code_column(c) if t.dataset.has_codes(c) else t.frame[c], errors="coerce"
+        )
+        both = pd.DataFrame({"x": codes, "y": form_codes}).dropna()
+        if len(both) < 10 or both["x"].nunique() < 2:
+            continue
+        rho = float(both["x"].rank().corr(both["y"].rank()))
+        if rho >= INDICATOR_RHO:
+            out.append((c, rho))
+    return out
+
+
+#: The steps of the reach funnel after the referral, by their labels.
+FUNNEL = {
+    "referred": _rx(r"^(verwijzingen|referrals)\b|verwijzingen in de|referrals (made|in the)|\bdoorverwez"),
+    "first_contact": _rx(r"eerste contact|first contact|contact .*tot stand|contact (was )?made"),
+    "help_started": _rx(r"hulp .*(gestart|begonnen)|help (started|began)|support started"),
+    "feedback": _rx(r"terugkoppeling|feedback"),
+}
+
+
+def _find_funnel(t: Table, counts: list[str]) -> dict[str, str]:
+    """The reach funnel's counts (referred, first contact, help started, feedback) by their labels.
+
+    Bound only when the referrals themselves are found: the other steps count among them.
+    """
+    out: dict[str, str] = {}
+    for role, pattern in FUNNEL.items():
+        for c in counts:
+            if c in out.values() or t.answered(c) < MOST:
+                continue
+            label = t.var(c).label or ""
+            if role == "referred" and any(FUNNEL[o].search(label) for o in FUNNEL if o != "referred"):
+                continue
+            if pattern.search(label) and (role == "referred" or PATTERNS["referred"].search(t.words(c))):
+                out[role] = c
+                break
+    return out if "referred" in out else {}
 
 
 def _propose_frame(p: Proposal, frames: list[tuple[Table, str, str]], survey: Table | None) -> None:
@@ -640,13 +930,13 @@ def _propose_frame(p: Proposal, frames: list[tuple[Table, str, str]], survey: Ta
     survey_codes: set[str] = set()
     gm = p.column("survey", "municipality")
     if survey is not None and gm:
-        survey_codes = {_norm(v) for v in survey.values(gm)}
+        survey_codes = set(survey.normed(gm))
 
     def coverage(f: tuple[Table, str, str]) -> float:
         t, code, _ = f
         if not survey_codes:
             return 0.0
-        return len(survey_codes & {_norm(v) for v in t.values(code)}) / len(survey_codes)
+        return len(survey_codes & set(t.normed(code))) / len(survey_codes)
 
     t, code, name = max(frames, key=lambda f: (coverage(f), f[0].rows))
     why = f"{t.rows} rows, one per municipality code in {code}"
@@ -706,7 +996,7 @@ def _propose_referrals(p: Proposal, tables: list[Table], survey: Table | None) -
             "no referral log: it is recognised by a column of survey identifiers, and the survey has none",
         )
         return
-    ids = {_norm(v) for v in survey.values(sid)}
+    ids = set(survey.normed(sid))
     found = []
     for t in tables:
         dates = [c for c in t.columns if t.is_date(c)]
@@ -749,6 +1039,11 @@ def _propose_referrals(p: Proposal, tables: list[Table], survey: Table | None) -
         a, b = sorted(dates[:2], key=lambda c: t.frame[c].dropna().min())
         p.add("referrals", "referred", a, f"{a} is the earlier of the two dates")
         p.add("referrals", "first_contact", b, f"{b} is the later of the two dates")
+    p.lack(
+        "referrals",
+        "observation_end: the last day the log covers (a date); without it, referrals without a "
+        "contact are censored at the latest date in the log",
+    )
     for role in ("completed", "warm_handover"):
         column = _first(t, t.columns, lambda c, role=role: c not in taken and t.matches(c, role))
         yes = _yes_value(t, column) if column else None
@@ -768,12 +1063,24 @@ def _propose_referrals(p: Proposal, tables: list[Table], survey: Table | None) -
         column = _first(
             t,
             t.columns,
-            lambda c, pattern=pattern: c not in taken and t.matches(c, pattern) and t.is_category(c),
+            lambda c, role=role, pattern=pattern: (
+                c not in taken
+                and (t.matches(c, pattern) if role != "collaboration_form" or c != survey_form else True)
+                and (role == "collaboration_form" or c != survey_form)
+                and t.is_grouping(c)
+            ),
             prefer=lambda c: c == survey_form,
         )
-        if column:
-            taken.add(column)
-            p.add("referrals", role, column, f"{column} is a category named like {role.replace('_', ' ')}")
+        if not column:
+            continue
+        taken.add(column)
+        value: Any = column
+        if role == "collaboration_form":
+            labels = t.labelled(column) or {v: str(v) for v in t.distinct(column, 30)}
+            structural = [k for k, v in labels.items() if PATTERNS["structural"].search(str(v))]
+            if len(structural) == 1:
+                value = {"variable": column, "structural": structural[0]}
+        p.add("referrals", role, value, f"{column} is a category named like {role.replace('_', ' ')}")
 
 
 def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) -> None:
@@ -795,7 +1102,7 @@ def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) 
     taken: set[str] = set()
     sid = p.column("survey", "id")
     if survey is not None and sid:
-        ref = _ref_column(t, {_norm(v) for v in survey.values(sid)}, exclude=standard)
+        ref = _ref_column(t, set(survey.normed(sid)), exclude=standard)
         if ref:
             taken.add(ref[0])
             p.add(
@@ -822,7 +1129,13 @@ def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) 
     gm = [c for c in _gm_columns(t) if c not in taken and c in attributes]
     if gm:
         p.add("interviews", "municipality", gm[0], f"the values of {gm[0]} look like CBS municipality codes")
-    top = t.frame["code"].dropna().astype(str).value_counts().head(2)
+    coder = _check_coder(t)
+    if coder:
+        column, check, reason = coder
+        p.add("interviews", "coder", {"variable": column, "check": check}, reason)
+    meta = {"QUOTE", "CASEBOX", "IDENT"}
+    counts = t.frame["code"].dropna().astype(str).value_counts()
+    top = counts[~counts.index.isin(meta)].head(2)
     if len(top):
         p.add(
             "interviews",
@@ -832,67 +1145,277 @@ def _propose_interviews(p: Proposal, tables: list[Table], survey: Table | None) 
         )
 
 
-def _propose_analyses(p: Proposal) -> None:
-    has_side = p.bound("survey", "side") is not None
-    has_type = p.bound("survey", "respondent_type") is not None
-    if p.bound("survey"):
-        by = "side" if has_side else "respondent_type" if has_type else None
-        if by:
-            spec: dict[str, Any] = {"kind": "response", "by": by}
-            why = f"the survey binds {by}"
-            if p.bound("municipalities", "region") and p.bound("survey", "municipality"):
-                spec["rows"] = "region"
-                why += " and the municipality frame a region"
-            p.analyses.append(Guess("response", spec, why))
-        else:
-            p.lack("analyses", "response (kind response): needs survey.side or survey.respondent_type")
-        if p.bound("survey", "collaboration_form"):
-            if has_side:
-                p.analyses.append(
+def _check_coder(t: Table) -> tuple[str, str, str] | None:
+    """(column, check coder, reason) when one coder coded only documents another coder coded too.
+
+    That coder is the check coder of intercoder agreement: the one with the fewest documents,
+    all of them also coded by someone else.
+    """
+    if "coder" not in t.columns or "document" not in t.columns:
+        return None
+    docs = t.frame[["coder", "document"]].dropna().astype(str).drop_duplicates()
+    per = docs.groupby("coder")["document"].apply(set)
+    if len(per) < 2:
+        return None
+    for coder in per.sort_values(key=lambda s: s.map(len)).index:
+        others = set().union(*(d for c, d in per.items() if c != coder))
+        if per[coder] <= others and len(per[coder]) < len(others):
+            return (
+                "coder",
+                coder,
+                f"{coder} coded {len(per[coder])} documents, each also coded by another coder: the check coder",
+            )
+    return None
+
+
+#: Referral themes that are early signals of a threat to self-determination.
+SIGNALS = _rx(
+    r"huwelijksdwang|achterlating|eer.?gerelateerd|gedwongen.?isolement|zelfbeschikking|forced.?marriage"
+    r"|abandon|honou?r|forced.?isolation|self.?determination|vrouwelijke genitale|genital"
+)
+
+
+def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
+    """Every analysis whose parts the proposal binds; per kind, what is missing when it is not.
+
+    ``tables`` maps a part of the plan to its table. Options are given where the data decide
+    them (the collaboration index's cut-offs, the early signals' themes, the check coder);
+    defaults that name an unbound role are set to ``null``.
+    """
+    survey, referrals, interviews = (tables.get(k) for k in ("survey", "referrals", "interviews"))
+    add = p.analyses.append
+
+    def has(part: str, role: str | None = None) -> bool:
+        return p.bound(part, role) is not None
+
+    def lack(kind: str, what: str) -> None:
+        p.lack("analyses", f"{kind}: {what}")
+
+    side, rtype, form = (has("survey", r) for r in ("side", "respondent_type", "collaboration_form"))
+    cluster = "municipality" if has("survey", "municipality") else None
+    scales = [g.key.split(".", 1)[1] for g in p.parts.get("survey", []) if g.key.startswith("scales.")]
+    if survey is not None:
+        by = "side" if side else "respondent_type" if rtype else None
+        spec: dict[str, Any] = {"kind": "response", "by": by}
+        why = f"the survey binds {by}" if by else "the survey (no grouping bound: all respondents together)"
+        if has("municipalities", "region") and has("survey", "municipality"):
+            spec["rows"] = "region"
+            why += " and the municipality frame a region"
+        add(Guess("response", spec, why))
+        if form:
+            if side:
+                add(
                     Guess(
                         "collaboration_form_by_side",
                         {"kind": "collaboration_form", "by": "side"},
                         "the survey binds collaboration_form and side",
                     )
                 )
-            if has_type:
-                p.analyses.append(
+            if rtype:
+                add(
                     Guess(
                         "collaboration_form",
                         {"kind": "collaboration_form", "by": "respondent_type"},
                         "the survey binds collaboration_form and respondent_type",
                     )
                 )
+            if not side and not rtype:
+                lack("collaboration_form", "needs survey.side or survey.respondent_type to compare groups")
         else:
-            p.lack(
-                "analyses", "collaboration_form (kind collaboration_form): needs survey.collaboration_form"
+            lack("collaboration_form", "needs survey.collaboration_form")
+        indicators = p.bound("survey", "indicators")
+        if form and indicators:
+            cutoffs = _propose_cutoffs(survey, indicators, p.column("survey", "collaboration_form"))
+            spec = {"kind": "collaboration_index", "by": "side" if side else None, "cutoffs": cutoffs}
+            add(
+                Guess(
+                    "collaboration_index",
+                    spec,
+                    "the survey binds indicators and collaboration_form; the cut-offs agree best with it",
+                )
             )
-    if p.bound("interviews"):
-        by = next((r for r in ("side", "respondent_type") if p.bound("interviews", r) is not None), None)
-        if by:
-            p.analyses.append(
-                Guess("interview_themes", {"kind": "interview_themes", "by": by}, f"the interviews bind {by}")
+        else:
+            lack("collaboration_index", "needs survey.indicators and survey.collaboration_form")
+        support = _find_support(survey, p)
+        if support and form:
+            add(
+                Guess(
+                    "support",
+                    {
+                        "kind": "support",
+                        "variables": support,
+                        "by": "collaboration_form",
+                        "side": "side" if side else None,
+                    },
+                    f"{', '.join(support)} are named like payment, training or coaching",
+                )
             )
-            if p.names_file is not None and p.bound("interviews", "quote_themes"):
-                p.analyses.append(
-                    Guess(
-                        "quotes",
-                        {"kind": "quotes", "by": by, "n": 3},
-                        f"the interviews bind {by} and quote_themes, and {p.names_file.value} lists names to replace",
+        else:
+            lack(
+                "support",
+                "needs survey.collaboration_form and labelled variables named like payment or training",
+            )
+        if scales:
+            add(Guess("reliability", {"kind": "reliability"}, f"the survey binds {len(scales)} scale(s)"))
+            if side:
+                for name in scales:
+                    add(
+                        Guess(
+                            f"perspectives_{name}",
+                            {
+                                "kind": "perspectives",
+                                "scale": name,
+                                "moderator": "collaboration_form" if form else None,
+                                "cluster": cluster,
+                            },
+                            f"the scale {name} compared between the sides",
+                        )
                     )
-                )
+                    items = next(g.value["items"] for g in p.parts["survey"] if g.key == f"scales.{name}")
+                    add(
+                        Guess(
+                            f"items_{name}",
+                            {"kind": "likert_items", "items": items, "cluster": cluster, "summary": False},
+                            f"the items of {name} compared between the sides",
+                        )
+                    )
             else:
-                p.lack(
-                    "analyses",
-                    "quotes (kind quotes): quotes are published only with a names file under privacy.names_file "
-                    "(names and places to replace); add one, check plan.interviews.quote_themes, then add "
-                    "quotes: {kind: quotes, by: " + by + "}",
-                )
+                lack("perspectives", "needs survey.side (which value is formal, which informal)")
         else:
-            p.lack(
-                "analyses",
-                "interview_themes (kind interview_themes): needs interviews.side or interviews.respondent_type",
+            lack("reliability", "needs survey.scales (a battery of Likert items)")
+        if has("survey", "reach.count") and has("survey", "reach.population") and side:
+            add(
+                Guess(
+                    "reach",
+                    {"kind": "reach", "between": "collaboration_form" if form else None, "cluster": cluster},
+                    "the survey binds the reach count, its population and side",
+                )
             )
+        else:
+            lack("reach", "needs survey.reach.count, survey.reach.population and survey.side")
+        if has("survey", "reach.count") and has("survey", "funnel.referred") and side:
+            add(
+                Guess(
+                    "reach_funnel",
+                    {"kind": "reach_funnel", "between": "collaboration_form" if form else None},
+                    "the survey binds the reach count and the referrals' funnel",
+                )
+            )
+        else:
+            lack(
+                "reach_funnel",
+                "needs survey.reach.count, survey.funnel (referrals and their steps) and survey.side",
+            )
+    if referrals is not None:
+        add(Guess("referral_flows", {"kind": "referral_flows"}, "the referral log"))
+        if has("referrals", "completed") and has("referrals", "warm_handover"):
+            add(
+                Guess(
+                    "completion",
+                    {
+                        "kind": "completion",
+                        "cluster": "municipality" if has("referrals", "municipality") else None,
+                    },
+                    "the log binds completed and warm_handover",
+                )
+            )
+        else:
+            lack("completion", "needs referrals.completed and referrals.warm_handover (yes/no)")
+        add(
+            Guess(
+                "time_to_contact",
+                {
+                    "kind": "time_to_contact",
+                    "by": "collaboration_form" if has("referrals", "collaboration_form") else None,
+                },
+                "the log binds the dates of the referral and the first contact",
+            )
+        )
+        themes = (
+            _signal_themes(referrals, p.column("referrals", "theme")) if has("referrals", "theme") else []
+        )
+        if themes:
+            add(
+                Guess(
+                    "early_signals",
+                    {
+                        "kind": "early_signals",
+                        "themes": themes,
+                        "by": "collaboration_form" if has("referrals", "collaboration_form") else None,
+                    },
+                    "referral themes that signal a threat to self-determination",
+                )
+            )
+        else:
+            lack(
+                "early_signals",
+                "needs referrals.theme with themes of self-determination (huwelijksdwang, ...)",
+            )
+    if interviews is not None:
+        by = next((r for r in ("side", "respondent_type") if has("interviews", r)), None)
+        add(
+            Guess(
+                "interview_themes",
+                {"kind": "interview_themes", "by": by},
+                f"the interviews bind {by}" if by else "the interviews (no grouping bound: all together)",
+            )
+        )
+        names = p.names_file is not None
+        if names and has("interviews", "quote_themes"):
+            add(
+                Guess(
+                    "quotes",
+                    {"kind": "quotes", "by": by, "n": 3},
+                    f"the interviews bind quote_themes, and {p.names_file.value} lists names to replace",
+                )
+            )
+        else:
+            lack(
+                "quotes",
+                "quotes are published only with a names file under privacy.names_file (names and "
+                "places to replace) and plan.interviews.quote_themes",
+            )
+        codes = set(interviews.frame["code"].dropna().astype(str))
+        if names and "CASEBOX" in codes:
+            add(
+                Guess(
+                    "case_box",
+                    {"kind": "case_box", "by": by, "summary": False},
+                    "passages coded CASEBOX are practice examples",
+                )
+            )
+        else:
+            lack("case_box", "needs passages coded CASEBOX (a practice example) and a names file")
+        add(
+            Guess(
+                "cooccurrence",
+                {"kind": "cooccurrence", "unit": "segment"},
+                "codes applied to the same passage",
+            )
+        )
+        if has("interviews", "coder"):
+            add(
+                Guess(
+                    "intercoder_agreement",
+                    {"kind": "intercoder_agreement", "unit": "segment", "summary": False},
+                    "a check coder coded documents a second time",
+                )
+            )
+        else:
+            lack(
+                "intercoder_agreement", "needs interviews.coder with a check coder who coded documents twice"
+            )
+        rows = _joint_rows(p, survey, codes)
+        if rows:
+            add(
+                Guess(
+                    "joint_display",
+                    {"kind": "joint_display", "by": by, "themes": rows},
+                    "survey results beside the interview codes that share their words",
+                )
+            )
+        else:
+            lack("joint_display", "needs a survey analysis and interview codes that speak of the same theme")
     qi = [
         c
         for c in (p.column("survey", r) for r in ("municipality", "respondent_type", "side"))
@@ -902,6 +1425,118 @@ def _propose_analyses(p: Proposal) -> None:
         p.quasi_identifiers = Guess(
             "quasi_identifiers", qi, "the survey's municipality, respondent type and side"
         )
+
+
+def _propose_cutoffs(t: Table, indicators: list[str], form: str) -> dict[Any, float]:
+    """Cut-offs of the structural index (per collaboration form code, 0.05 apart) that classify
+    most respondents as the researchers did."""
+    import itertools
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.structure import structural_index
+
+    index = structural_index(t.frame, indicators, codebook=t.codebook).to_numpy()
+    codes = sorted(t.labelled(form), key=float)
+    observed = pd.to_numeric(
+        t.dataset.code_column(form) if t.dataset.has_codes(form) else t.frame[form], errors="coerce"
+    ).to_numpy()
+    rank = np.full(len(observed), -2)
+    for i, code in enumerate(codes):
+        rank[observed == float(code)] = i
+    keep = (rank >= 0) & ~np.isnan(index)
+    index, rank = index[keep], rank[keep]
+    grid = np.round(np.arange(0.05, 1.0, 0.05), 2)
+    best, cuts = -1, None
+    for combo in itertools.combinations(grid, len(codes)):
+        predicted = np.searchsorted(np.array(combo), index, side="right") - 1
+        hits = int((predicted == rank).sum())
+        if hits > best:
+            best, cuts = hits, combo
+    return {_scalar(code): float(c) for code, c in zip(codes, cuts or grid[: len(codes)], strict=True)}
+
+
+#: Support for key persons: payment and training.
+SUPPORT = _rx(
+    r"vergoed|betaal|betaald|\bpaid\b|payment|compensat|scholing|training|coaching|intervisie|onkosten"
+)
+
+
+def _find_support(t: Table, p: Proposal) -> list[str]:
+    """Labelled variables named like payment, compensation, training or coaching (support for
+    key persons), not bound to a role of the survey."""
+    bound = {
+        p.column("survey", g.key)
+        for g in p.parts.get("survey", [])
+        if "." not in g.key and isinstance(g.value, (str, dict))
+    }
+    bound |= {i for g in p.parts.get("survey", []) if g.key.startswith("scales.") for i in g.value["items"]}
+    return [
+        c
+        for c in t.columns
+        if c not in bound and len(t.labelled(c)) >= 2 and not t.is_private(c) and SUPPORT.search(t.words(c))
+    ]
+
+
+def _signal_themes(t: Table, column: str) -> list[Any]:
+    labels = t.labelled(column) or {v: str(v) for v in t.distinct(column, 50)}
+    return [code for code, label in labels.items() if SIGNALS.search(str(label)) or SIGNALS.search(str(code))]
+
+
+def _stems(text: str) -> set[str]:
+    """Words of at least five letters, cut to their first five (serieus, serieuze -> serie)."""
+    return {w[:5] for w in re.findall(r"[a-zà-ÿ]{5,}", text.casefold())}
+
+
+def _joint_rows(p: Proposal, survey: Table | None, codes: set[str]) -> list[dict[str, Any]]:
+    """Rows of a joint display: per survey result, the interview codes that share its words.
+
+    The survey results are the structural index, reach, completion and each scale's
+    perspective; a row is proposed where at least one code (not a meta-code) shares a word
+    stem with the result's topic (its words in the catalogue, a scale's name, label and item
+    labels). Terms name the result's row in the study's language.
+    """
+    from analysis.text import LANGUAGES, words
+
+    names = {g.key: g.value for g in p.analyses}
+    themed = [c for c in sorted(codes) if c not in {"QUOTE", "CASEBOX", "IDENT"}]
+    structural = ""
+    form = p.bound("survey", "collaboration_form")
+    if survey is not None and isinstance(form, dict) and "structural" in form:
+        structural = str(survey.labelled(form["variable"]).get(form["structural"], form["structural"]))
+    total = words("nl", "disclosure")["table"]["total"]
+    topics: list[tuple[str, Any, str | None, str]] = []
+    for kind, term in (
+        ("collaboration_index", f"{total}: {structural}" if structural else None),
+        ("reach", structural or None),
+        ("completion", "odds ratio: warm handover"),
+    ):
+        theme = {lang: words(lang, "init_joint")[kind] for lang in LANGUAGES}
+        stems = " ".join(words(lang, "init_joint")[f"{kind}_words"] for lang in LANGUAGES)
+        topics.append((kind, theme, term, stems))
+    for name, spec in names.items():
+        if spec["kind"] != "perspectives" or survey is None:
+            continue
+        scale = next(g.value for g in p.parts["survey"] if g.key == f"scales.{spec['scale']}")
+        text = " ".join(
+            [spec["scale"].replace("_", " "), scale.get("label", "")]
+            + [survey.var(c).label or "" for c in scale["items"]]
+        )
+        topics.append((name, scale.get("label") or spec["scale"], "gap", text))
+    rows = []
+    for name, theme, term, text in topics:
+        if name not in names:
+            continue
+        stems = _stems(text)
+        scored = [(len(_stems(c.replace("_", " ")) & stems), c) for c in themed]
+        hits = [c for n, c in sorted(scored, key=lambda h: -h[0]) if n][:3]
+        if hits:
+            row: dict[str, Any] = {"theme": theme, "survey": name}
+            if term:
+                row["term"] = term
+            rows.append({**row, "codes": hits})
+    return rows
 
 
 # -- reading a folder ----------------------------------------------------------------------

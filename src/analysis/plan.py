@@ -290,6 +290,35 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "check": "analysis.joint:check_plan",
     },
 }
+#: What each kind needs of the plan beyond its part's dataset, with its default options: the
+#: keys :meth:`Plan.lacks` names (the gate checks the same, kind by kind).
+REQUIRES: dict[str, tuple[str, ...]] = {
+    "response": (),
+    "collaboration_form": ("survey.collaboration_form", "survey.respondent_type"),
+    "collaboration_index": ("survey.indicators", "survey.collaboration_form"),
+    "support": ("survey.collaboration_form",),
+    "interview_themes": (),
+    "quotes": (),
+    "case_box": (),
+    "cooccurrence": (),
+    "intercoder_agreement": ("interviews.coder",),
+    "reliability": ("survey.scales",),
+    "perspectives": ("survey.scales", "survey.side", "survey.collaboration_form", "survey.municipality"),
+    "likert_items": ("survey.side", "survey.municipality"),
+    "referral_flows": ("referrals.sender",),
+    "completion": ("referrals.completed", "referrals.warm_handover"),
+    "time_to_contact": ("referrals.referred", "referrals.first_contact"),
+    "early_signals": ("referrals.theme",),
+    "reach": (
+        "survey.reach.count",
+        "survey.reach.population",
+        "survey.side",
+        "survey.collaboration_form",
+        "survey.municipality",
+    ),
+    "reach_funnel": ("survey.reach.count", "survey.side", "survey.collaboration_form"),
+    "joint_display": ("survey",),
+}
 #: Options every analysis accepts.
 COMMON_OPTIONS = {"title": None, "chapter": None, "summary": True}
 
@@ -503,13 +532,26 @@ class Plan:
         return self.to_frame().to_html(index=False)
 
     def lacks(self, kind: str) -> list[str]:
-        """The keys of study.yml an analysis of ``kind`` needs (with its default options) and lacks."""
-        info = ANALYSES[kind]
-        part = info["needs"][0]
+        """The keys of study.yml an analysis of ``kind`` needs (with its default options) and lacks.
+
+        The requirements are :data:`REQUIRES` (the roles, scales and indicators the gate asks
+        for); a part that is missing is named alone (``plan.referrals``).
+        """
+        part = ANALYSES[kind]["needs"][0]
         if part not in self.datasets:
             return [f"plan.{part}"]
-        roles = [info["options"].get("by")] + (["collaboration_form"] if kind == "collaboration_form" else [])
-        return [f"plan.{part}.{role}" for role in roles if role and not self.has(part, role)]
+        out = []
+        for key in REQUIRES.get(kind, ()):
+            need_part, _, role = key.partition(".")
+            if need_part not in self.datasets:
+                out.append(f"plan.{need_part}")
+            elif role and (
+                (role == "scales" and not self.scales)
+                or (role == "indicators" and not self.indicators)
+                or (role not in ("scales", "indicators") and not self.has(need_part, role))
+            ):
+                out.append(f"plan.{key}")
+        return list(dict.fromkeys(out))
 
     def rules(self) -> dict[str, list]:
         """The validation rules the plan implies, in the layout of study.yml's ``validation:``.

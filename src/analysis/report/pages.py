@@ -40,6 +40,34 @@ CHAPTER_TITLES = {
     "interviews": "interviews",
     "samenhang": "joint",
 }
+#: Chapters whose title speaks of the field (formal and informal partners): the kinds that
+#: justify it; a chapter holding none of them gets the neutral title after the arrow.
+DOMAIN_TITLES = {"perspectieven": ({"perspectives", "likert_items", "support"}, "scales")}
+
+
+def chapter_title(chapter: str, kinds: list[str]) -> str:
+    """The wording key of a chapter's title: what its analyses measure.
+
+    Reliability alone (the scales of any survey) is "Schalen", not "Perspectieven van formele en
+    informele partners"; the field's title is kept where an analysis compares the sides.
+    """
+    if chapter in DOMAIN_TITLES:
+        kinds_needed, neutral = DOMAIN_TITLES[chapter]
+        if not kinds_needed & set(kinds):
+            return neutral
+    return CHAPTER_TITLES[chapter]
+
+
+def placeholder(t: dict[str, str], what: str) -> str:
+    """A visible, clearly marked placeholder for a text only the researcher can write."""
+    from html import escape
+
+    return (
+        f'<div class="placeholder" role="note"><p><strong>{escape(t["placeholder_label"])}</strong> '
+        f"{escape(t[f'placeholder_{what}'])}</p></div>"
+    )
+
+
 #: Report text key of the paragraph that opens a chapter, where it has one.
 CHAPTER_INTROS = {"methode": "method_text", "interviews": "interviews_text"}
 
@@ -285,8 +313,8 @@ def _report(
     prose = _Prose(ctx, results, name)
     if texts.background:
         background = Section(id="aanleiding", title=t["intro"], html_before=prose(texts.background))
-    else:
-        background = Section(id="aanleiding", title=t["intro"], paragraphs=(t["intro_text"],))
+    else:  # nothing of another study's background: say what the researcher is to write, and where
+        background = Section(id="aanleiding", title=t["intro"], html_before=placeholder(t, "background"))
     sections = [summary, background]
     for chapter in CHAPTERS:
         members = chapters.get(chapter, [])
@@ -300,7 +328,7 @@ def _report(
         sections.append(
             Section(
                 id=chapter,
-                title=t[CHAPTER_TITLES[chapter]],
+                title=t[chapter_title(chapter, [spec.kind for spec, _ in members])],
                 paragraphs=tuple(paragraphs),
                 blocks=tuple(blocks),
                 html_after=prose(texts.interpretation[chapter]) if chapter in texts.interpretation else "",
