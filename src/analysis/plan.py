@@ -134,8 +134,8 @@ PART_KEYS = {
 #: with ``(spec, study, dataset) -> list[str]``) that the gate runs on its options. ``by``,
 #: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset.
 #: ``by: null`` means "no grouping: the whole group" and is allowed only for the kinds marked
-#: ``"ungrouped": True``; for any other kind study.yml is refused (``validate`` and ``report``
-#: alike), naming the key.
+#: ``"ungrouped": True``; for any other kind the gate refuses the plan (``validate`` and
+#: ``report`` alike, :mod:`analysis.validate.plan_checks`), naming the key.
 ANALYSES: dict[str, dict[str, Any]] = {
     "response": {
         "chapter": "methode",
@@ -825,15 +825,6 @@ class _Parser:
                         f"a {kind} analysis needs the plan's {part!r} part",
                         hint=f"bind it under plan.{part} (at least its dataset), or remove the analysis",
                     )
-            if "by" in spec and spec["by"] is None and "by" in info["options"] and not info.get("ungrouped"):
-                ungrouped = [k for k, v in ANALYSES.items() if v.get("ungrouped")]
-                raise self.error(
-                    f"{key}.by",
-                    f"null means no grouping (the whole group), which a {kind} analysis cannot do: "
-                    "it compares groups",
-                    hint=f"name a role of plan.{info['needs'][0]} or a variable, or leave `by` out for the "
-                    f"default ({info['options']['by']}); by: null is allowed for {', '.join(ungrouped)}",
-                )
             chapter = spec.get("chapter")
             if chapter is not None and chapter not in CHAPTERS:
                 raise self.error(f"{key}.chapter", f"{chapter!r} is not a chapter", hint=", ".join(CHAPTERS))
