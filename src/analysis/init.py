@@ -1574,6 +1574,9 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path]]:
             continue
         if any("_BKUP_" in part and part.lower().endswith(".qda") for part in rel.parts[:-1]):
             continue  # a backup QualCoder made of the project next to it
+        project = next((i for i, part in enumerate(rel.parts[:-1]) if part.lower().endswith(".qda")), None)
+        if project is not None and not (project == len(rel.parts) - 2 and path.name.lower() == "data.qda"):
+            continue  # a QualCoder project is one dataset (its data.qda): its documents are inside it
         if path.suffix.lower() == ".txt" and NAMES_FILE.search(_snake(path.stem)):
             names.append(path)
         elif path.suffix.lower() in READERS:

@@ -78,9 +78,12 @@ def declared_label(var: Variable | None, declared: Any, lang: str, primary: str)
 
 
 def in_sentence(label: str) -> str:
-    """A label inside a sentence: "Type respondent" -> "type respondent" (acronyms kept: "GGD")."""
-    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
-        return label[0].lower() + label[1:]
+    """A label inside a sentence, as the codebook writes it.
+
+    Its capitals are kept: a label may begin with a name ("Veilig Thuis", "Amsterdam", "Qualtrics")
+    or an acronym, and lower-casing it would misspell it. One place decides this for every title
+    and sentence.
+    """
     return label
 
 

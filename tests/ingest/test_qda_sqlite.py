@@ -599,6 +599,12 @@ def test_init_names_a_qualcoder_project_by_its_folder_and_skips_its_backups(qual
 
     root = qualcoder.parent
     shutil.copytree(qualcoder, root / "wijkzorg_BKUP_20260105_10.qda")
+    # QualCoder keeps the project's documents inside its folder: they are the project, not datasets
+    (qualcoder / "documents").mkdir(exist_ok=True)
+    for i in range(3):
+        (qualcoder / "documents" / f"interview_{i}.txt").write_text(
+            "Ik werk hier al jaren.\n", encoding="utf-8"
+        )
     files, _ = find_files(root)
     assert files == [qualcoder / "data.qda"]
     tables, skipped, _ = read_tables(root)
