@@ -394,7 +394,17 @@ def _rows(book: Codebook) -> list[dict[str, str]]:
                 "label": v.label,
                 "type": v.type,
                 "measure": "" if v.measure == "unknown" else v.measure,
-                "value labels": _codes(v.value_labels),
+                "value labels": "; ".join(
+                    part
+                    for part in (
+                        _codes(v.value_labels),
+                        # codes the file holds without a label (analysis.codebook.describe_observed)
+                        "no label: " + ", ".join(map(_plain, v.unlabelled_codes))
+                        if v.unlabelled_codes
+                        else "",
+                    )
+                    if part
+                ),
                 "missing": ", ".join(missing),
                 "scale": v.scale or "",
             }

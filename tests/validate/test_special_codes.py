@@ -159,3 +159,11 @@ def test_describe_observed_twice_changes_nothing_more():
     once = describe_observed(book, _dataset(book, frame))
     assert once is not book
     assert describe_observed(once, _dataset(once, frame)) is once
+
+
+def test_the_codebook_table_shows_the_codes_without_a_label():
+    from analysis import codebook_cli
+
+    var = Variable("x", measure="nominal", value_labels={1: "red", 2: "green"}, unlabelled_codes=[4, 9])
+    (row,) = codebook_cli._rows(Codebook("d", (var,)))
+    assert row["value labels"] == "1=red; 2=green; no label: 4, 9"
