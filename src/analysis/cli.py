@@ -45,9 +45,23 @@ StudyOption = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from analysis import __version__
+
+        out.print(f"bruggen {__version__}", highlight=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks for errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print Bruggen's version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 

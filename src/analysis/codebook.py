@@ -84,6 +84,11 @@ class Variable:
         Labels in other languages, per language code: ``{en: {label: ..., value_labels:
         {1: Formal}}}``. Reports in that language use them (:meth:`label_in`,
         :meth:`value_labels_in`); without them they show the codebook's own labels.
+    unlabelled_codes
+        Codes the data hold that have no value label, in a variable whose labels otherwise
+        close its set of codes (a nominal ``1 = rood, 2 = groen, 3 = blauw`` whose file also
+        holds 4 and 9). They belong to the variable's value set (the gate's ``value_set``
+        check allows them); :func:`describe_observed` records them when a study starts.
     """
 
     name: str
@@ -105,6 +110,7 @@ class Variable:
     applies_to: str | None = None
     source_name: str | None = None
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unlabelled_codes: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for lang, spec in self.translations.items():
@@ -314,6 +320,8 @@ class Codebook:
                 raw["value_labels"] = {_code(k): str(v) for k, v in (raw["value_labels"] or {}).items()}
             if "missing_values" in raw:
                 raw["missing_values"] = [_code(k) for k in raw["missing_values"] or []]
+            if "unlabelled_codes" in raw:
+                raw["unlabelled_codes"] = [_code(k) for k in raw["unlabelled_codes"] or []]
             if "translations" in raw:
                 raw["translations"] = _translations(raw["translations"], raw["name"], source)
             try:
@@ -413,6 +421,105 @@ class Codebook:
                 )
         order = {n: i for i, n in enumerate(list(mine) + [n for n in theirs if n not in mine])}
         return sorted(out, key=lambda d: (order[d.variable], d.kind))
+
+
+#: At most this many unlabelled codes are recorded for a numeric variable; more make it a
+#: measure (``measure: scale``), not a set of categories.
+MAX_UNLABELLED = 20
+
+
+def describe_observed(codebook: Codebook, data: Any) -> Codebook:
+    """The codebook of a file, made to describe what the file holds (for a study's first codebook).
+
+    A file's own metadata can disagree with its data in two ways that would make its generated
+    suite fail on the untouched file:
+
+    1. a count or an age marked nominal, labelled only on its special codes
+       (``97 = weet niet``, ``98 = weigert``, ``99 = n.v.t.``;
+       :func:`analysis.validate.suites.special_codes`): it gets ``measure: scale`` and its
+       special codes are declared missing (``missing_values``), so analyses do not count 99 as
+       99 years;
+    2. a closed set of labelled codes (a nominal or ordinal variable labelled ``1 = rood,
+       2 = groen, 3 = blauw``) whose data also hold codes without a label (4 and 9): those are
+       recorded in ``unlabelled_codes``, which the value set includes, so the reviewer sees them
+       in the codebook and can label them. A numeric variable with more than
+       :data:`MAX_UNLABELLED` such codes is a measure, not a set: it gets ``measure: scale``.
+
+    Nothing else changes. Codes that are user-missing are never unlabelled codes.
+
+    Parameters
+    ----------
+    codebook
+        The file's own codebook (``Dataset.codebook`` of a file read without a reviewed codebook).
+    data
+        The :class:`~analysis.ingest.Dataset` read from the file (its stored codes are looked
+        at), or a frame of the stored codes.
+
+    Returns
+    -------
+    Codebook
+        A new codebook; the same object when nothing needed to change.
+
+    Examples
+    --------
+    >>> from analysis.codebook import describe_observed
+    >>> book = describe_observed(dataset.codebook, dataset)       # doctest: +SKIP
+    >>> book.to_yaml("codebooks/enquete.yml")                     # doctest: +SKIP
+    """
+    from analysis.validate.suites import special_codes, value_set
+
+    changed = False
+    variables = []
+    for var in codebook.variables:
+        new = var
+        special = special_codes(var)
+        if special:
+            missing = list(var.missing_values) + [
+                _plain(c) for c in special if not var.is_missing_code(_plain(c))
+            ]
+            if var.measure != "scale" or missing != list(var.missing_values):
+                new = replace(var, measure="scale", missing_values=missing)
+        else:
+            allowed = value_set(var)
+            if allowed is not None:
+                extra = _unlabelled(var, allowed, _codes_of(data, var.name))
+                if var.type == "numeric" and len(extra) > MAX_UNLABELLED:
+                    new = replace(var, measure="scale")
+                elif extra:
+                    new = replace(var, unlabelled_codes=list(var.unlabelled_codes) + extra)
+        changed |= new is not var
+        variables.append(new)
+    return replace(codebook, variables=tuple(variables)) if changed else codebook
+
+
+def _codes_of(data: Any, column: str) -> Any:
+    """The stored codes of one column of a Dataset or frame (``None`` when it has no such column)."""
+    if hasattr(data, "code_column"):
+        try:
+            return data.code_column(column)
+        except KeyError:
+            return None
+    return data[column] if column in getattr(data, "columns", ()) else None
+
+
+def _unlabelled(var: Variable, allowed: list[Any], codes: Any) -> list[Any]:
+    """The distinct non-missing codes of ``codes`` outside ``allowed``, sorted, as plain values."""
+    if codes is None:
+        return []
+    import pandas as pd
+
+    values = pd.Series(codes).dropna()
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    seen = set()
+    for value in pd.unique(values):
+        value = _plain(value)
+        if isinstance(value, str) and var.type == "numeric":
+            continue  # text in a numeric column is the type check's business
+        if value in allowed or var.is_missing_code(value) or (isinstance(value, str) and not value.strip()):
+            continue
+        seen.add(value)
+    return sorted(seen, key=lambda v: (isinstance(v, str), v if not isinstance(v, str) else str(v)))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ study.yml) reads the raw file's own metadata and lists how it drifts from the st
 new or dropped codes, changed missing codes.
 
 For an interview project (REFI-QDA ``.qdpx``/``.qde``, QualCoder, Taguette, a codings table)
+and for a REFI-QDA codebook (``.qdc``, as ``bruggen export P.qdpx -o P.qdc`` writes it)
 the codebook a researcher means is the code system: ``bruggen codebook project.qdpx`` prints a
 header (codes, levels, codings, documents, codes without codings), then every code as a tree
 with its colour, own codings and documents, the same with its sub-codes, and its description
@@ -82,7 +83,15 @@ def run(
     fmt = fmt.lower() if fmt else None
     path = Path(path)
     drift: list[Drift] | None = None
-    if path.is_file() or path.suffix:
+    if path.suffix.lower() == ".qdc":  # a REFI-QDA codebook: the code system alone
+        from analysis.ingest.qda import read_qdc
+
+        dataset = read_qdc(path)
+        book = dataset.codebook
+        warnings = ()
+        heading = f"{path.name}: a REFI-QDA codebook"
+        label = path.name
+    elif path.is_file() or path.suffix:
         dataset = read(path)
         book = dataset.codebook
         warnings = dataset.warnings
@@ -103,7 +112,7 @@ def run(
             console.print(text, markup=False, highlight=False, soft_wrap=True, end="")
         return len(drift or [])
     if codes is not None:
-        _print_code_system(codes, label, console)
+        _print_code_system(codes, label, console, codebook_only=path.suffix.lower() == ".qdc")
         if codes.codings == 0:
             # The code system's own note says it plainly; the reader's would repeat it.
             warnings = tuple(w for w in warnings if not w.startswith("the project has no codings"))
@@ -242,7 +251,9 @@ def _export(book: Codebook, fmt: str, drift: list[Drift] | None, codes: CodeSyst
 _DESCRIPTION_LINES = 2
 
 
-def _print_code_system(codes: CodeSystem, label: str, console: Console) -> None:
+def _print_code_system(
+    codes: CodeSystem, label: str, console: Console, *, codebook_only: bool = False
+) -> None:
     """The code system as a tree: colour, own codings and documents, with sub-codes, description.
 
     One line per code (its name folds within the name column, indented by its depth), the
@@ -254,7 +265,13 @@ def _print_code_system(codes: CodeSystem, label: str, console: Console) -> None:
     from rich.text import Text
 
     console.print(Text(f"{label}: {codes.summary()}", style="bold", overflow="fold"))
-    if codes.codings == 0:
+    if codebook_only:
+        console.print(
+            "A REFI-QDA codebook (.qdc) holds the code system only: no codings or documents to count.",
+            highlight=False,
+            markup=False,
+        )
+    elif codes.codings == 0:
         console.print(
             f"There are no codings yet: all {len(codes)} codes are listed with 0. Code the "
             "interviews in your QDA program, then read the project (or a new export of it) again.",
@@ -377,7 +394,17 @@ def _rows(book: Codebook) -> list[dict[str, str]]:
                 "label": v.label,
                 "type": v.type,
                 "measure": "" if v.measure == "unknown" else v.measure,
-                "value labels": _codes(v.value_labels),
+                "value labels": "; ".join(
+                    part
+                    for part in (
+                        _codes(v.value_labels),
+                        # codes the file holds without a label (analysis.codebook.describe_observed)
+                        "no label: " + ", ".join(map(_plain, v.unlabelled_codes))
+                        if v.unlabelled_codes
+                        else "",
+                    )
+                    if part
+                ),
                 "missing": ", ".join(missing),
                 "scale": v.scale or "",
             }

@@ -133,12 +133,16 @@ PART_KEYS = {
 #: taking an :class:`analysis.analyses.Run`). A kind may name a ``check`` (``module:function``
 #: with ``(spec, study, dataset) -> list[str]``) that the gate runs on its options. ``by``,
 #: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset.
+#: ``by: null`` means "no grouping: the whole group" and is allowed only for the kinds marked
+#: ``"ungrouped": True``; for any other kind the gate refuses the plan (``validate`` and
+#: ``report`` alike, :mod:`analysis.validate.plan_checks`), naming the key.
 ANALYSES: dict[str, dict[str, Any]] = {
     "response": {
         "chapter": "methode",
         "needs": ("survey",),
         "options": {"by": "side", "rows": "region"},
         "runner": "analysis.response:from_plan",
+        "ungrouped": True,
     },
     "collaboration_form": {
         "chapter": "samenwerking",

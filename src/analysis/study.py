@@ -57,6 +57,25 @@ class DatasetEntry:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """A check hit the researchers accept: ``validation.accept`` in study.yml.
+
+    Attributes
+    ----------
+    rule
+        The rule name as the gate reports it (``enquete.q12.value_set``, ``enquete.opmerking.pii``).
+    reason
+        Why the hit is accepted; shown beside the check in every report of the gate.
+    key
+        Where it stands in study.yml (``validation.accept[0]``), for messages.
+    """
+
+    rule: str
+    reason: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Study:
     """A research project: settings plus a catalog of datasets.
 
@@ -144,6 +163,7 @@ class Study:
         plan = Plan.from_config(
             config.get("plan"), config.get("analyses"), datasets=tuple(entries), source=source
         )
+        parse_acceptances(config.get("validation"), source)
         return cls(root=root, config=config, datasets=entries, source=source, plan=plan)
 
     # -- settings ---------------------------------------------------------------------
@@ -171,6 +191,11 @@ class Study:
             raise StudyConfigError(f"'{key}' must be a mapping", path=self.source)
         return value
 
+    @property
+    def acceptances(self) -> tuple[Acceptance, ...]:
+        """The check hits accepted under ``validation.accept`` (see :func:`parse_acceptances`)."""
+        return parse_acceptances(self.config.get("validation"), self.source)
+
     def validation_rules(self) -> dict[str, Any]:
         """The ``validation:`` section plus the rules the analysis plan implies.
 
@@ -178,6 +203,7 @@ class Study:
         are left out with ``validation: {builtin: false}``.
         """
         config = dict(self.section("validation"))
+        config.pop("accept", None)  # not a rule: applied to the gate's result (gate.accept)
         if config.get("builtin", True):
             for key, implied in self.plan.rules().items():
                 own = list(config.get(key) or [])
@@ -201,6 +227,41 @@ class Study:
     @property
     def processed_dir(self) -> Path:
         return self.path("processed", "data/processed")
+
+    def check_files(self) -> None:
+        """Check that every data file and codebook study.yml names exists.
+
+        The gate calls this first (``bruggen validate``, ``bruggen report``,
+        :func:`analysis.load`): a wrong path is a configuration error, not data that failed.
+
+        Raises
+        ------
+        StudyConfigError
+            Naming, per missing file, the key in study.yml (``datasets.<name>.path``,
+            ``datasets.<name>.codebook``) and the absolute path it was looked for at.
+        """
+        problems = []
+        for name, entry in self.datasets.items():
+            if not entry.path.exists():
+                problems.append(
+                    f"the data file named in study.yml datasets.{name}.path does not exist: "
+                    f"{entry.path.resolve()}"
+                )
+            if entry.codebook is not None and not entry.codebook.exists():
+                problems.append(
+                    f"the codebook named in study.yml datasets.{name}.codebook does not exist: "
+                    f"{entry.codebook.resolve()}"
+                )
+        if problems:
+            raise StudyConfigError(
+                problems[0]
+                if len(problems) == 1
+                else "files named in study.yml are missing:\n  " + "\n  ".join(problems),
+                path=self.source,
+                hint="correct the path in study.yml (relative paths start at the folder of study.yml), "
+                "or put the file there; a codebook can be written with "
+                "`bruggen codebook DATAFILE --format yaml -o CODEBOOK`",
+            )
 
     # -- catalog ----------------------------------------------------------------------
     def entry(self, name: str) -> DatasetEntry:
@@ -479,6 +540,77 @@ def load_validated(path: str | Path | None = None) -> ValidatedStudy:
         _LOADED[key] = ValidatedStudy(study, gate.require_pass(study))
         memory.release()
     return _LOADED[key]
+
+
+#: The keys of one entry under ``validation.accept``.
+ACCEPT_KEYS = ("rule", "reason")
+
+
+def parse_acceptances(validation: Any, source: Path | None = None) -> tuple[Acceptance, ...]:
+    """The entries of ``validation.accept``: each a rule name and a mandatory reason.
+
+    An entry accepts exactly one rule of the gate (no patterns, no restriction to some
+    values or rows): what is accepted is what the rule name says, and nothing else.
+
+    Parameters
+    ----------
+    validation
+        The ``validation:`` section of study.yml (``None`` when it has none).
+    source
+        The study.yml, for messages.
+
+    Raises
+    ------
+    StudyConfigError
+        The section is not a list of ``{rule, reason}`` mappings, a reason is empty, or a
+        rule is accepted twice; the message names the file and the key.
+    """
+    if not isinstance(validation, dict) or validation.get("accept") is None:
+        return ()
+    entries = validation["accept"]
+    example = 'validation: {accept: [{rule: enquete.q12.value_set, reason: "97 = weet niet"}]}'
+    if not isinstance(entries, list):
+        raise StudyConfigError(
+            "validation.accept must be a list of {rule, reason} entries", path=source, hint=example
+        )
+    out: list[Acceptance] = []
+    seen: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        key = f"validation.accept[{i}]"
+        if not isinstance(entry, dict):
+            raise StudyConfigError(
+                f"{key} must be a mapping with 'rule' and 'reason'", path=source, hint=example
+            )
+        unknown = sorted(set(map(str, entry)) - set(ACCEPT_KEYS))
+        if unknown:
+            raise StudyConfigError(
+                f"{key} has unknown key(s): {', '.join(unknown)}",
+                path=source,
+                hint="an entry has only 'rule' (the rule name as validatie.html shows it) and 'reason'",
+            )
+        rule, reason = entry.get("rule"), entry.get("reason")
+        if not isinstance(rule, str) or not rule.strip():
+            raise StudyConfigError(
+                f"{key}.rule is missing or empty",
+                path=source,
+                hint="give the rule name as validatie.html shows it, e.g. enquete.q12.value_set",
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise StudyConfigError(
+                f"{key}.reason is missing or empty (rule {rule.strip()!r})",
+                path=source,
+                hint="say why this check may fail: the reason is printed beside it in every validation report",
+            )
+        rule = rule.strip()
+        if rule in seen:
+            raise StudyConfigError(
+                f"{key}.rule: {rule!r} is accepted already in {seen[rule]}",
+                path=source,
+                hint="accept each rule once",
+            )
+        seen[rule] = key
+        out.append(Acceptance(rule, reason.strip(), key))
+    return tuple(out)
 
 
 def _find_study_file() -> Path:

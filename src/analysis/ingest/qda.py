@@ -149,6 +149,50 @@ def read(
     return _to_dataset(project, path, name, codebook)
 
 
+def read_qdc(path: str | Path, *, dataset: str | None = None) -> Dataset:
+    """Read a REFI-QDA codebook (``.qdc``): a code system without a project.
+
+    ``bruggen export P.qdpx -o P.qdc`` writes one (:func:`analysis.qda_export.write_qdc`), and
+    QDA packages exchange code systems this way. The result is shaped like a project read by
+    :func:`read` with no codings, so :func:`analysis.codesystem.code_system` shows its tree.
+
+    Parameters
+    ----------
+    path
+        The ``.qdc`` file.
+    dataset
+        Dataset name; defaults to the file stem.
+
+    Returns
+    -------
+    Dataset
+        ``tables["codes"]`` holds the codes (guid, name, parent, path, description, color,
+        is_codable); the codings table is empty.
+
+    Raises
+    ------
+    ReadError
+        The file does not exist, is too large, is not XML, or is not a REFI-QDA codebook.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError("file not found", path=path, hint="check the path of the .qdc file")
+    if path.stat().st_size > MAX_MEMBER_BYTES:
+        raise ReadError(f"the codebook file is larger than {MAX_MEMBER_BYTES // 2**20} MB", path=path)
+    root = _parse_xml(path.read_bytes(), path)
+    if _local(root.tag) != "CodeBook":
+        raise ReadError(
+            f"this XML is not a REFI-QDA codebook (its root element is <{_local(root.tag)}>, not <CodeBook>)",
+            path=path,
+            hint="export the code system again from your QDA program, or with bruggen export P.qdpx -o P.qdc",
+        )
+    p = _Project(name=path.stem, origin=root.get("origin", ""))
+    codes_el = _child(root, "Codes")
+    if codes_el is not None:
+        _walk_codes(codes_el, None, (), p.codes)
+    return _to_dataset(p, path, dataset or path.stem, None)
+
+
 # -- containers ----------------------------------------------------------------------------------
 
 

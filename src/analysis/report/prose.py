@@ -68,31 +68,70 @@ def read(path: Path) -> str:
 
 
 def placeholders(text: str, path: Path, names: Mapping[str, object]) -> list[Placeholder]:
-    """Every placeholder of a text, checked against the declared analyses (``names``)."""
+    """Every placeholder of a text, checked against the declared analyses (``names``).
+
+    Raises
+    ------
+    StudyConfigError
+        At the first placeholder that names no declared analysis or asks for something a
+        Result does not have, with the file and its line.
+    """
     found = []
+    for item in _scan(text, names):
+        if isinstance(item, Placeholder):
+            found.append(item)
+        else:
+            number, message, hint = item
+            raise StudyConfigError(f"line {number}: {message}", path=path, hint=hint)
+    return found
+
+
+def problems(text: str, names: Mapping[str, object]) -> list[tuple[int, str]]:
+    """Every placeholder of a text that names no declared analysis or asks for too much.
+
+    What ``bruggen validate`` checks before any analysis runs (a finding's index can only be
+    checked against the analysis's result, when the report is built).
+
+    Returns
+    -------
+    list of (int, str)
+        The line (1-based) and the message, per bad placeholder, in text order.
+    """
+    return [(item[0], item[1]) for item in _scan(text, names) if not isinstance(item, Placeholder)]
+
+
+def _scan(text: str, names: Mapping[str, object]) -> list[Placeholder | tuple[int, str, str]]:
+    """Each placeholder of a text, or ``(line, message, hint)`` where it is wrong (no line in the message)."""
+    out: list[Placeholder | tuple[int, str, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         for match in PLACEHOLDER.finditer(line):
             inner = match.group(1)
             parts = _PARTS.match(inner)
             name = inner.split(".", 1)[0].strip()
             if name not in names:
-                raise StudyConfigError(
-                    f"line {number}: the placeholder {{{{ {inner} }}}} names {name!r}, which is not a "
-                    f"declared analysis; valid names: {', '.join(sorted(names))}",
-                    path=path,
-                    hint="use the name of an analysis under 'analyses:' in study.yml",
+                out.append(
+                    (
+                        number,
+                        f"the placeholder {{{{ {inner} }}}} names {name!r}, which is not a "
+                        f"declared analysis; valid names: {', '.join(sorted(names))}",
+                        "use the name of an analysis under 'analyses:' in study.yml",
+                    )
                 )
+                continue
             if parts is None:
-                raise StudyConfigError(
-                    f"line {number}: the placeholder {{{{ {inner} }}}} asks for something an analysis "
-                    f"does not give; after {name!r} write one of: {', '.join(WHATS)}",
-                    path=path,
-                    hint=f"e.g. {{{{ {name}.finding[0] }}}}",
+                out.append(
+                    (
+                        number,
+                        f"the placeholder {{{{ {inner} }}}} asks for something an analysis "
+                        f"does not give; after {name!r} write one of: {', '.join(WHATS)}",
+                        f"e.g. {{{{ {name}.finding[0] }}}}",
+                    )
                 )
+                continue
             what = parts.group("what").split("[")[0]
             index = int(parts.group("i")) if parts.group("i") is not None else None
-            found.append(Placeholder(name, what, index, number))
-    return found
+            out.append(Placeholder(name, what, index, number))
+    return out
 
 
 def render(
@@ -112,22 +151,19 @@ def render(
     from markdown_it import MarkdownIt
 
     found = placeholders(text, path, names)  # every one checked before anything is rendered
-    tokens: dict[str, str] = {}
+    lookup: dict[str, Placeholder] = {}
     counter = iter(range(len(found)))
 
     def token(match: re.Match) -> str:
-        key = f"bruggenplaceholder{next(counter)}x"
-        tokens[key] = match.group(0)
+        i = next(counter)
+        key = f"bruggenplaceholder{i}x"
+        lookup[key] = found[i]  # in text order, so each keeps its own line number
         return key
 
     marked = "\n".join(PLACEHOLDER.sub(token, line) for line in text.splitlines())
     html = MarkdownIt("commonmark", {"html": False, "typographer": False}).render(marked)
     levels = [int(x) for x in re.findall(r"<h([1-6])>", html)]
     html = _shift_headings(html, heading_level - min(levels)) if levels else html
-    lookup = {}
-    for key, raw in tokens.items():
-        (placeholder,) = placeholders(raw, path, names)
-        lookup[key] = placeholder
     for key, placeholder in lookup.items():
         value = fill(placeholder)
         if placeholder.what in _BLOCKS:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from analysis.ingest import Dataset
 
 PASSED, FAILED, WARNING = "passed", "failed", "warning"
+#: A failed check (or a warning) the study accepts under ``validation.accept``: it does not
+#: block, and every report shows it with the reason.
+ACCEPTED = "accepted"
 #: The language of the validation report; its words are section ``validation`` of :mod:`analysis.text`.
 REPORT_LANG = "nl"
 #: Longest unexpected value shown in a report (longer ones are left out).
@@ -36,7 +39,8 @@ class Check:
         ``required``, ``unique``, ``pattern``, ``skip_logic``, ``subcount``, ``date_order``,
         ``consent``, ``references``, ``codes``, ``pii``, ``suite``, or ``custom``.
     status
-        ``passed``, ``failed`` or ``warning`` (reported, does not block).
+        ``passed``, ``failed``, ``warning`` (reported, does not block) or ``accepted`` (it
+        failed, but study.yml accepts it under ``validation.accept``: does not block).
     description
         What the rule requires, in the report language (Dutch).
     message
@@ -48,6 +52,10 @@ class Check:
         dataset has an ID column.
     values
         A few failing values, only when they cannot hold personal data.
+    fix
+        What to do about a failed or accepted check, in the report language (empty otherwise).
+    reason
+        Why the study accepts the check (its ``validation.accept`` entry); set when accepted.
     """
 
     rule: str
@@ -62,13 +70,15 @@ class Check:
     unexpected_count: int = 0
     examples: tuple[dict[str, Any], ...] = ()
     values: tuple[Any, ...] = ()
+    fix: str = ""
+    reason: str = ""
 
     @property
     def passed(self) -> bool:
         return self.status != FAILED
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "dataset": self.dataset,
             "table": self.table,
@@ -82,6 +92,12 @@ class Check:
             "examples": [dict(e) for e in self.examples],
             "values": list(self.values),
         }
+        # only where they say something, so the JSON of a study without such checks stays as it was
+        if self.fix:
+            out["fix"] = self.fix
+        if self.status == ACCEPTED:
+            out["reason"] = self.reason
+        return out
 
 
 @dataclass(frozen=True)
@@ -145,6 +161,11 @@ class ValidationResult:
         return [c for c in self.checks if c.status == WARNING]
 
     @property
+    def accepted(self) -> list[Check]:
+        """Checks that failed but are accepted under ``validation.accept`` (they do not block)."""
+        return [c for c in self.checks if c.status == ACCEPTED]
+
+    @property
     def n_checks(self) -> int:
         return len(self.checks)
 
@@ -158,17 +179,20 @@ class ValidationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict: ``study``, ``passed``, ``summary``, ``datasets``, ``checks``."""
+        summary = {
+            "checks": self.n_checks,
+            "failed": len(self.failures),
+            "warnings": len(self.warnings),
+            "passed": self.n_checks - len(self.failures) - len(self.warnings) - len(self.accepted),
+        }
+        if self.accepted:
+            summary["accepted"] = len(self.accepted)
         return {
             "study": self.study,
             "title": self.title,
             "synthetic": self.synthetic,
             "passed": self.passed,
-            "summary": {
-                "checks": self.n_checks,
-                "failed": len(self.failures),
-                "warnings": len(self.warnings),
-                "passed": self.n_checks - len(self.failures) - len(self.warnings),
-            },
+            "summary": summary,
             "datasets": [d.to_dict() for d in self.datasets],
             "checks": [c.to_dict() for c in self.checks],
         }

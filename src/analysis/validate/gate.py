@@ -14,7 +14,10 @@ not just the first):
 3. the personal-data scan of text columns and transcripts (:mod:`analysis.validate.privacy`,
    detectors in :mod:`analysis.validate.pii`);
 4. the cross-dataset rules (references between datasets, codes used in codings);
-5. the analysis-plan checks (:mod:`analysis.validate.plan_checks`).
+5. the analysis-plan checks (:mod:`analysis.validate.plan_checks`);
+6. every failed check gets what to do about it, and the hits study.yml accepts under
+   ``validation.accept`` are marked accepted (:mod:`analysis.validate.accept`): they do not
+   block, and every report shows them with their reason.
 
 Each dataset is read once, with ``study.get(name)`` (the study's cache), and handed on: the
 result's ``loaded`` holds the datasets that were read, so a caller analyses the validated
@@ -58,8 +61,9 @@ from typing import TYPE_CHECKING
 
 from analysis.errors import ValidationFailed
 from analysis.outputs import Output, write_outputs
-from analysis.validate import evidence, gx, pii, privacy, rule_checks
+from analysis.validate import accept, evidence, gx, pii, privacy, rule_checks
 from analysis.validate.checks import (
+    ACCEPTED,
     FAILED,
     MAX_VALUE_LENGTH,
     PASSED,
@@ -77,6 +81,7 @@ if TYPE_CHECKING:
     from analysis.study import Study
 
 __all__ = [
+    "ACCEPTED",
     "FAILED",
     "MAX_VALUE_LENGTH",
     "PASSED",
@@ -106,9 +111,18 @@ def run(study: Study) -> ValidationResult:
     -------
     ValidationResult
         ``.passed`` is False when any check failed; ``.loaded`` holds the datasets read.
+
+    Raises
+    ------
+    StudyConfigError
+        A data file or codebook that study.yml names does not exist, or the analysis plan or
+        a report text names something that does not exist.
     """
     from analysis.validate.plan_checks import plan_checks
+    from analysis.validate.text_checks import check_texts
 
+    study.check_files()
+    check_texts(study)
     engine = gx.Engine()
     config = study.validation_rules() or None
     privacy_config = study.section("privacy")
@@ -156,7 +170,8 @@ def run(study: Study) -> ValidationResult:
 
     order = {name: i for i, name in enumerate(study.datasets)}
     checks.sort(key=lambda c: (order.get(c.dataset, -1), c.rule))
-    checks = dedupe(checks)
+    checks = accept.accept(accept.add_fixes(dedupe(checks)), study.acceptances)
+    checks.sort(key=lambda c: (order.get(c.dataset, -1), c.rule))
     return ValidationResult(
         study=study.name,
         checks=tuple(checks),

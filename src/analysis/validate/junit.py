@@ -8,7 +8,9 @@
 - one ``<testcase>`` per check, in report order, with ``classname`` = the check's dataset
   and ``name`` = its rule;
 - a failed check gets ``<failure message="..." type="<check>">`` with the Dutch message;
-- a warning gets ``<skipped message="waarschuwing: ...">`` (see :func:`_testcase` for why).
+- a warning gets ``<skipped message="waarschuwing: ...">`` (see :func:`_testcase` for why);
+- an accepted check (``validation.accept``) gets ``<skipped message="geaccepteerd: <reason>">``,
+  for the same reason: listed and counted, not failing the pipeline.
 
 The report holds only what the checks hold (rule names, Dutch descriptions and messages,
 counts, row numbers, safe IDs): never personal data. It is deterministic: no timestamps,
@@ -22,7 +24,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from analysis.outputs import Output, write_outputs
-from analysis.validate.checks import FAILED, WARNING, Check, ValidationResult, wording
+from analysis.validate.checks import ACCEPTED, FAILED, WARNING, Check, ValidationResult, wording
 
 #: Name of the test suite for checks that belong to no dataset.
 STUDY_SUITE = "study"
@@ -62,7 +64,7 @@ def _counts(name: str, checks: tuple[Check, ...] | list[Check]) -> dict[str, str
         "tests": str(len(checks)),
         "failures": str(sum(c.status == FAILED for c in checks)),
         "errors": "0",
-        "skipped": str(sum(c.status == WARNING for c in checks)),
+        "skipped": str(sum(c.status in (WARNING, ACCEPTED) for c in checks)),
         "time": "0",
     }
 
@@ -89,6 +91,11 @@ def _testcase(suite: ET.Element, c: Check) -> None:
             {"message": _text(wording("junit")["warning"].format(message=c.message or c.description))},
         )
         skipped.text = _details(c)
+    elif c.status == ACCEPTED:
+        skipped = ET.SubElement(
+            case, "skipped", {"message": _text(wording("accept")["junit"].format(reason=c.reason))}
+        )
+        skipped.text = _details(c)
 
 
 def _details(c: Check) -> str:
@@ -100,6 +107,8 @@ def _details(c: Check) -> str:
         lines.append(t["column"].format(column=where))
     if c.message:
         lines.append(c.message)
+    if c.fix:
+        lines.append(c.fix)
     return _text("\n".join(lines))
 
 

@@ -204,6 +204,8 @@ def _analysis_problems(
     out = []
     for option in ("by", "rows", "cluster", "moderator"):
         name = spec.options.get(option)
+        if option == "by" and name is None and "by" in spec.given and not _ungrouped(spec.kind):
+            out.append(_BY_NULL.format(kind=spec.kind, part=spec.part))
         if not name:
             continue
         if plan.has(spec.part, name):
@@ -324,6 +326,19 @@ def _norm(value: Any) -> str:
 def _did_you_mean(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, [str(o) for o in options], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+#: ``by: null`` on a kind that cannot run without a grouping (see ``ungrouped`` in analysis.plan.ANALYSES).
+_BY_NULL = (
+    "by: null means no grouping (the whole group), which the {kind} analysis cannot do; name a role of "
+    "plan.{part} or a variable, or leave `by` out for its default"
+)
+
+
+def _ungrouped(kind: str) -> bool:
+    from analysis.plan import ANALYSES
+
+    return bool(ANALYSES.get(kind, {}).get("ungrouped"))
 
 
 def _named_files(study: Study):

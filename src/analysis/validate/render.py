@@ -10,19 +10,21 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from analysis.validate.checks import FAILED, PASSED, REPORT_LANG, Check, ValidationResult, wording
+from analysis.validate.checks import ACCEPTED, FAILED, PASSED, REPORT_LANG, Check, ValidationResult, wording
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
 def print_summary(result: ValidationResult, console: Console) -> None:
-    """A short rich summary: the verdict, counts, and the failing rules."""
+    """A short rich summary: the verdict, counts, the failing rules (with what to do) and the accepted ones."""
     from rich.markup import escape
 
-    t = wording("summary")
+    t, a = wording("summary"), wording("accept")
     n_fail, n_warn = len(result.failures), len(result.warnings)
     warnings = t["warnings"].format(n=n_warn) if n_warn else ""
+    if result.accepted:
+        warnings += a["summary"].format(n=len(result.accepted))
     if result.passed:
         counts = t["checks"].format(n_checks=result.n_checks, n_datasets=result.n_datasets)
         console.print(f"[bold green]{escape(t['passed'])}[/]: {escape(counts)}{escape(warnings)}.")
@@ -34,6 +36,11 @@ def print_summary(result: ValidationResult, console: Console) -> None:
         colour, mark = ("red", "✗") if c.status == FAILED else ("yellow", "!")
         console.print(f"[{colour}]{mark}[/] [bold]{escape(c.rule)}[/]", highlight=False, soft_wrap=True)
         console.print(f"    {escape(c.message or c.description)}", highlight=False)
+        if c.fix:
+            console.print(f"    [dim]{escape(c.fix)}[/]", highlight=False)
+    for c in result.accepted[:25]:
+        console.print(f"[cyan]~[/] [bold]{escape(c.rule)}[/]", highlight=False, soft_wrap=True)
+        console.print(f"    {escape(a['reason'].format(reason=c.reason))}", highlight=False)
     if len(result.failures) > 25:
         console.print(escape(t["more"].format(n=len(result.failures) - 25)))
     console.print(escape(t["see"]))
@@ -62,6 +69,8 @@ def _e(value: Any) -> str:
 
 def _check_rows(checks: list[Check], show_dataset: bool = True) -> str:
     status, row, col = wording("status"), wording("messages")["row"], wording("columns")
+    status = {**status, ACCEPTED: wording("accept")["status"]}
+    reason = wording("accept")["reason"]
     rows = []
     for c in checks:
         where = c.column or ""
@@ -78,6 +87,12 @@ def _check_rows(checks: list[Check], show_dataset: bool = True) -> str:
             + f"<td>{_e(where)}</td>"
             f"<td>{_e(c.description)}"
             + (f"<br><small>{_e(c.message)}</small>" if c.message else "")
+            + (
+                f"<br><small><strong>{_e(reason.format(reason=c.reason))}</strong></small>"
+                if c.status == ACCEPTED
+                else ""
+            )
+            + (f"<br><small><em>{_e(c.fix)}</em></small>" if c.fix else "")
             + "</td>"
             f'<td class="num">{_e(c.unexpected_count if c.status != PASSED else "")}</td>'
             f"<td>{examples}</td>"
@@ -101,7 +116,8 @@ def render_html(result: ValidationResult, fragment: bool = False) -> str:
         verdict = t["passed"].format(
             n_checks=result.n_checks,
             n_datasets=result.n_datasets,
-            warnings=t["warnings"].format(n=len(warns)) if warns else "",
+            warnings=(t["warnings"].format(n=len(warns)) if warns else "")
+            + (wording("accept")["verdict"].format(n=len(result.accepted)) if result.accepted else ""),
         )
         parts.append(f'<p class="verdict ok">{_e(verdict)}</p>')
     else:
@@ -130,6 +146,11 @@ def render_html(result: ValidationResult, fragment: bool = False) -> str:
     if warns:
         parts.append(f"<h2>{_e(t['warnings_heading'].format(n=len(warns)))}</h2>")
         parts.append(_check_rows(warns))
+    if result.accepted:
+        a = wording("accept")
+        parts.append(f"<h2>{_e(a['heading'].format(n=len(result.accepted)))}</h2>")
+        parts.append(f"<p>{_e(a['intro'])}</p>")
+        parts.append(_check_rows(result.accepted))
     parts.append(f"<h2>{_e(t['all_heading'])}</h2>")
     datasets = [d.name for d in result.datasets]
     extra = sorted({c.dataset for c in result.checks} - set(datasets))

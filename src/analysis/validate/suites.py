@@ -43,6 +43,7 @@ import itertools
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,64 @@ def _whole_numbers_between(lo: float, hi: float) -> int:
     return max(0, math.floor(hi) - math.ceil(lo) + 1)
 
 
+#: Words of a value label that marks a special answer rather than a value: don't know, refused,
+#: not applicable, no answer, missing, other (Dutch and English).
+SPECIAL_LABEL = re.compile(
+    r"weet\s*(ik\s*)?niet|\bweigert?\b|geweigerd|weigering|wil\s*(ik\s*)?niet\s*zeggen|zeg\s*ik\s*liever\s*niet"
+    r"|\bn\.?\s*v\.?\s*t\b|niet\s*van\s*toepassing|geen\s*antwoord|niet\s*(ingevuld|beantwoord|gevraagd)"
+    r"|\bonbekend|ontbre(ekt|kend)|\bmissing\b|\bdon'?t\s*know|\bdo\s*not\s*know|\bdk\b|\brefus(ed|al)\b"
+    r"|prefer\s*not|not\s*applicable|\bn\s*/\s*a\b|\bno\s*answer|not\s*(answered|asked)|\bunknown\b"
+    r"|\bskipped\b|\bsysmis\b|\banders\b|\boverig\b|\bother\b",
+    re.IGNORECASE,
+)
+#: Codes surveys commonly reserve for special answers, at the edge of a variable's range.
+SPECIAL_NUMBERS = frozenset({7, 8, 9, 97, 98, 99, 997, 998, 999, 9997, 9998, 9999, *range(-9, 0)})
+
+
+def special_codes(var: Variable) -> list[float]:
+    """The labelled special codes of a numeric variable whose labels mark only special answers.
+
+    A variable is a *measure labelled on its special codes* (a count or an age with
+    ``97 = weet niet``, ``98 = weigert``, ``99 = n.v.t.``) when it is numeric, has value labels
+    on numbers, and every label that is not on a user-missing code marks a special answer: its
+    label says so (:data:`SPECIAL_LABEL`: weet niet, weigert, n.v.t., geen antwoord, niet
+    ingevuld, don't know, refused, not applicable, N/A, missing, other ...), or its code is one of the
+    typical special numbers (:data:`SPECIAL_NUMBERS`: 7-9, 97-99, 997-999, -1 to -9), with at
+    least one label saying so. Such labels do not close a set (:func:`value_set` gives none);
+    they bound a range instead (:func:`value_range`).
+
+    Returns
+    -------
+    list of float
+        Every labelled code (user-missing or not) of such a variable, sorted; ``[]`` for any
+        other variable.
+    """
+    if var.type != "numeric" or not var.value_labels:
+        return []
+    codes = _numbers(list(var.value_labels))
+    if codes is None:
+        return []
+    said = {c for c, label in var.value_labels.items() if SPECIAL_LABEL.search(str(label))}
+    if not said:
+        return []
+    for code in var.valid_labels:
+        if code not in said and float(code) not in SPECIAL_NUMBERS:
+            return []
+    return codes
+
+
+def _special_bounds(var: Variable) -> tuple[float | None, float | None]:
+    """The bounds that a variable's special codes imply: below its high codes, above its negative ones.
+
+    Only the typical special numbers bound (97-99 -> at most 96; -1 to -9 -> at least 0); a
+    special code elsewhere (``0 = geen antwoord``) implies nothing.
+    """
+    typical = [c for c in special_codes(var) if c in SPECIAL_NUMBERS]
+    high = [c for c in typical if c > 0]
+    low = [c for c in typical if c < 0]
+    return (0.0 if low else None), (min(high) - 1 if high else None)
+
+
 def _label_kind(var: Variable) -> str | None:
     """How a variable's value labels describe its values (the rule of :func:`value_set`).
 
@@ -116,6 +175,8 @@ def _label_kind(var: Variable) -> str | None:
         return "open"
     valid = list(var.valid_labels)
     if not valid:  # the labels only name user-missing codes ("99 = weigert")
+        return "open"
+    if special_codes(var):  # a count or an age labelled on its special codes only
         return "open"
     if var.type != "numeric":
         return "closed" if var.measure in ("nominal", "ordinal") or len(valid) >= 2 else "open"
@@ -169,7 +230,7 @@ def value_set(var: Variable) -> list | None:
     """
     if _label_kind(var) != "closed":
         return None
-    codes = set(var.value_labels) | set(var.missing_values)
+    codes = set(var.value_labels) | set(var.missing_values) | set(var.unlabelled_codes)
     return sorted(codes, key=_sort_key)
 
 
@@ -179,13 +240,19 @@ def value_range(var: Variable) -> tuple[float | None, float | None] | None:
     The codebook's ``minimum`` and ``maximum`` where it gives them. When the value labels
     are anchors of a rating (rule 3c of :func:`value_set`: labels on 0 and 10 only, with an
     ``ordinal`` or unknown measure), a bound the codebook leaves out is the lowest or
-    highest labelled code. A scale variable or a single label gives no bound of its own.
-    User-missing codes are allowed whatever the bounds.
+    highest labelled code. When the labels mark only special codes (:func:`special_codes`),
+    the typical special numbers bound it: 97-99 labelled gives at most 96, -1 to -9 at least 0
+    (the special codes themselves are allowed). Otherwise a scale variable or a single label
+    gives no bound of its own. User-missing codes are allowed whatever the bounds.
     """
     if var.type != "numeric" or value_set(var) is not None:
         return None
     lo, hi = var.minimum, var.maximum
-    if _label_kind(var) == "anchors":
+    if special_codes(var):
+        low, high = _special_bounds(var)
+        lo = low if lo is None else lo
+        hi = high if hi is None else hi
+    elif _label_kind(var) == "anchors":
         codes = _numbers(list(var.valid_labels)) or []
         lo = codes[0] if lo is None else lo
         hi = codes[-1] if hi is None else hi
@@ -264,7 +331,12 @@ def generated_expectations(codebook: Codebook, rules: dict[str, Any] | None = No
             kwargs["min_value"] = _plain(lo)
         if hi is not None:
             kwargs["max_value"] = _plain(hi)
-        ignore = {v.name: list(v.missing_values) for v in vs if v.missing_values}
+        ignore = {
+            v.name: list(v.missing_values)
+            + [_plain(c) for c in special_codes(v) if c not in v.missing_values]
+            for v in vs
+            if v.missing_values or special_codes(v)
+        }
         if ignore:
             kwargs["ignore_values"] = ignore
         ignore_r = {v.name: [list(r) for r in v.missing_ranges] for v in vs if v.missing_ranges}
