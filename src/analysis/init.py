@@ -1224,9 +1224,9 @@ def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
         else:
             lack("collaboration_form", "needs survey.collaboration_form")
         indicators = p.bound("survey", "indicators")
-        if form and indicators:
+        if form and indicators and side:
             cutoffs = _propose_cutoffs(survey, indicators, p.column("survey", "collaboration_form"))
-            spec = {"kind": "collaboration_index", "by": "side" if side else None, "cutoffs": cutoffs}
+            spec = {"kind": "collaboration_index", "by": "side", "cutoffs": cutoffs}
             add(
                 Guess(
                     "collaboration_index",
@@ -1235,7 +1235,7 @@ def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
                 )
             )
         else:
-            lack("collaboration_index", "needs survey.indicators and survey.collaboration_form")
+            lack("collaboration_index", "needs survey.indicators, survey.collaboration_form and survey.side")
         support = _find_support(survey, p)
         if support and form:
             add(
@@ -1321,35 +1321,37 @@ def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
             )
         else:
             lack("completion", "needs referrals.completed and referrals.warm_handover (yes/no)")
-        add(
-            Guess(
-                "time_to_contact",
-                {
-                    "kind": "time_to_contact",
-                    "by": "collaboration_form" if has("referrals", "collaboration_form") else None,
-                },
-                "the log binds the dates of the referral and the first contact",
+        # the time to contact and the early signals compare the referrers' collaboration forms
+        grouped = has("referrals", "collaboration_form")
+        if grouped and has("referrals", "referred") and has("referrals", "first_contact"):
+            add(
+                Guess(
+                    "time_to_contact",
+                    {"kind": "time_to_contact"},
+                    "the log binds the dates of the referral and the first contact, and the collaboration form",
+                )
             )
-        )
+        else:
+            lack(
+                "time_to_contact",
+                "needs referrals.referred, referrals.first_contact and referrals.collaboration_form",
+            )
         themes = (
             _signal_themes(referrals, p.column("referrals", "theme")) if has("referrals", "theme") else []
         )
-        if themes:
+        if themes and grouped:
             add(
                 Guess(
                     "early_signals",
-                    {
-                        "kind": "early_signals",
-                        "themes": themes,
-                        "by": "collaboration_form" if has("referrals", "collaboration_form") else None,
-                    },
-                    "referral themes that signal a threat to self-determination",
+                    {"kind": "early_signals", "themes": themes},
+                    "referral themes that signal a threat to self-determination, by collaboration form",
                 )
             )
         else:
             lack(
                 "early_signals",
-                "needs referrals.theme with themes of self-determination (huwelijksdwang, ...)",
+                "needs referrals.theme with themes of self-determination (huwelijksdwang, ...) "
+                "and referrals.collaboration_form",
             )
     if interviews is not None:
         by = next((r for r in ("side", "respondent_type") if has("interviews", r)), None)
@@ -1657,6 +1659,7 @@ def init_study(
         The folder does not exist, holds no readable data file, or already has a study.yml
         (without ``force``).
     """
+    from analysis.codebook import describe_observed
     from analysis.study import Study
     from analysis.validate.suites import regenerate_study
 
@@ -1702,7 +1705,7 @@ def init_study(
     for t in tables:
         path = codebooks[t.name]
         path.parent.mkdir(parents=True, exist_ok=True)
-        t.codebook.to_yaml(path)
+        describe_observed(t.codebook, t.dataset).to_yaml(path)  # the file's own codes, as it holds them
         written.append(path)
     study_file.write_text(text, encoding="utf-8")
     written.insert(0, study_file)

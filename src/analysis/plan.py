@@ -307,8 +307,8 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "likert_items": ("survey.side", "survey.municipality"),
     "referral_flows": ("referrals.sender",),
     "completion": ("referrals.completed", "referrals.warm_handover"),
-    "time_to_contact": ("referrals.referred", "referrals.first_contact"),
-    "early_signals": ("referrals.theme",),
+    "time_to_contact": ("referrals.referred", "referrals.first_contact", "referrals.collaboration_form"),
+    "early_signals": ("referrals.theme", "referrals.collaboration_form"),
     "reach": (
         "survey.reach.count",
         "survey.reach.population",
