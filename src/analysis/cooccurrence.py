@@ -299,8 +299,8 @@ def cooccurrence(
     incidence = pd.crosstab(units, names).clip(upper=1)
     available = list(incidence.columns)
     chosen = available if codes is None else [_find(c, available) for c in codes]
-    x = incidence[chosen].to_numpy(dtype=np.int64)
-    counts = x.T @ x
+    x = incidence[chosen].to_numpy(dtype=np.float64)  # BLAS; whole numbers far below 2**53
+    counts = np.rint(x.T @ x).astype(np.int64)
     shown = unique_labels([code_label(c, labels) for c in chosen])
     t = words(lang, "cooccurrence")
     matrix = pd.DataFrame(counts, index=shown, columns=shown)
@@ -360,24 +360,26 @@ def _units(themes: pd.DataFrame, unit: str) -> pd.Series:
 
 def _mirror(table: DisclosedTable, entry_cls: Any, log_cls: Any) -> DisclosedTable:
     """Hide the mirror of every hidden interior cell: the matrix is symmetric."""
+    import numpy as np
+
     values, status = table.values.copy(), table.status.copy()
     n = len(values.index) - 1
     entries = list(table.log)
-    for i in range(n):
-        for j in range(n):
-            if status.iat[i, j] != "shown" and status.iat[j, i] == "shown":
-                status.iat[j, i] = "secondary"
-                values.iat[j, i] = None
-                entries.append(
-                    entry_cls(
-                        table=table.name,
-                        row=str(values.index[j]),
-                        col=str(values.columns[i]),
-                        kind="secondary",
-                        threshold=table.policy.min_count,
-                        protects=(str(values.index[i]), str(values.columns[j])),
-                    )
-                )
+    hidden = status.to_numpy()[:n, :n] != "shown"
+    for i, j in zip(*np.nonzero(hidden & ~hidden.T), strict=True):  # row by row, as the log reads
+        i, j = int(i), int(j)
+        status.iat[j, i] = "secondary"
+        values.iat[j, i] = None
+        entries.append(
+            entry_cls(
+                table=table.name,
+                row=str(values.index[j]),
+                col=str(values.columns[i]),
+                kind="secondary",
+                threshold=table.policy.min_count,
+                protects=(str(values.index[i]), str(values.columns[j])),
+            )
+        )
     return dataclasses.replace(table, values=values, status=status, log=log_cls(tuple(entries)))
 
 
