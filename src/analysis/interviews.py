@@ -498,7 +498,7 @@ def quotes_from_plan(r: Run) -> Result:
             path=r.vs.study.source,
             hint="name the codes a quote must overlap under plan.interviews.quote_themes or the analysis' themes:",
         )
-    by = r.column(r.option("by"))
+    by = r.group()
     return quotes(
         r.frame,
         [themes] if isinstance(themes, str) else list(themes),
@@ -519,7 +519,7 @@ def case_box_from_plan(r: Run) -> Result:
     """The runner of the ``case_box`` analysis kind (see :mod:`analysis.analyses`)."""
     from analysis.disclosure import NameList
 
-    by = r.column(r.option("by"))
+    by = r.group()
     return case_box(
         r.frame,
         r.policy,

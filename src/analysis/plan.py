@@ -132,7 +132,9 @@ PART_KEYS = {
 #: needs, its options with their defaults, and where its runner lives (``module:function``,
 #: taking an :class:`analysis.analyses.Run`). A kind may name a ``check`` (``module:function``
 #: with ``(spec, study, dataset) -> list[str]``) that the gate runs on its options. ``by``,
-#: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset.
+#: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset; an
+#: interview kind's ``by`` may be null (all interviews together), which its default ``side``
+#: becomes when the plan binds no side (:func:`_ungrouped`).
 ANALYSES: dict[str, dict[str, Any]] = {
     "response": {
         "chapter": "methode",
@@ -504,7 +506,8 @@ class Plan:
         part = info["needs"][0]
         if part not in self.datasets:
             return [f"plan.{part}"]
-        roles = [info["options"].get("by")] + (["collaboration_form"] if kind == "collaboration_form" else [])
+        by = info["options"].get("by") if part != "interviews" else None  # interviews: no side, no groups
+        roles = [by] + (["collaboration_form"] if kind == "collaboration_form" else [])
         return [f"plan.{part}.{role}" for role in roles if role and not self.has(part, role)]
 
     def rules(self) -> dict[str, list]:
@@ -782,8 +785,28 @@ class _Parser:
             chapter = spec.get("chapter")
             if chapter is not None and chapter not in CHAPTERS:
                 raise self.error(f"{key}.chapter", f"{chapter!r} is not a chapter", hint=", ".join(CHAPTERS))
-            out[str(name)] = AnalysisSpec(str(name), kind, {**defaults, **spec}, key, frozenset(spec))
+            options = {**defaults, **spec}
+            if _ungrouped(kind, spec, parsed):
+                options["by"] = None  # the default role is not bound: all interviews together
+            out[str(name)] = AnalysisSpec(str(name), kind, options, key, frozenset(spec))
         return out
+
+
+def _ungrouped(kind: str, given: dict[str, Any], parsed: dict[str, Any]) -> bool:
+    """Whether an interview analysis' default ``by`` falls back to no grouping.
+
+    The interview kinds group by the side by default; an interview-only study may bind no side
+    (nor any other grouping role). Then the default means "all interviews together" (``by:
+    None``), so the gate and the report agree; a ``by`` that study.yml gives is kept as given.
+    """
+    info = ANALYSES[kind]
+    default = info["options"].get("by")
+    return (
+        info["needs"][0] == "interviews"
+        and "by" not in given
+        and default is not None
+        and f"interviews.{default}" not in parsed["bindings"]
+    )
 
 
 #: Report chapters (section ids) that analyses can fill, in report order.
