@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 
 UNITS = ("document", "segment")
 MEASURES = ("c", "jaccard")
+#: Above this many codes the figure shows the code families (the top level of the code system)
+#: and the full matrix stands only in the table (and the tables workbook).
+MAX_FIGURE_CODES = 30
 
 
 class CodeCooccurrence(Result):
@@ -72,8 +75,12 @@ class CodeCooccurrence(Result):
         measure: str,
         n_units: int,
         labels: Sequence[str] | None = None,
+        families: DisclosedTable | None = None,
     ):
         self._table = disclosed
+        #: The co-occurrence of the code families (a code system of more than
+        #: :data:`MAX_FIGURE_CODES` codes), disclosed on its own; the figure shows it.
+        self.families = families
         self.lang = disclosed.lang
         self.codes = list(codes)
         self.labels = list(labels) if labels is not None else list(self.codes)
@@ -162,11 +169,20 @@ class CodeCooccurrence(Result):
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         return frame
 
+    def more_disclosed(self) -> list[DisclosedTable]:
+        return [self.families] if self.families is not None else []
+
     def figure(self, lang: str | None = None) -> go.Figure:
+        """A heat map of the matrix; of a large code system, of its code families."""
         lang = lang or self.lang
         from analysis.figures import heatmap
 
         t = words(lang, "cooccurrence")
+        if self.families is not None:
+            x_title = words(lang, "interview_only")["families_code"]
+            return heatmap(
+                self.families.figure_data(lang), x_title=x_title, value_title=t[f"cells_{self.unit}"]
+            )
         return heatmap(self._table.figure_data(lang), x_title=t["code"], value_title=t[f"cells_{self.unit}"])
 
     def findings(self, lang: str | None = None) -> list[str]:
@@ -217,6 +233,10 @@ class CodeCooccurrence(Result):
 
         lang = lang or self.lang
         t = words(lang, "cooccurrence")
+        if self.families is not None:  # the figure's numbers; the c-matrix of hundreds of codes is not read
+            alone = words(lang, "interview_only")
+            note = alone["families_note"].format(n=len(self.codes), k=len(self.families.values.index) - 1)
+            return [(f"{self.families.title}. {note}", self.families.to_html(lang=lang))]
         hidden = text(lang)["hidden"]
         rows = []
         for a in self.codes:
@@ -308,9 +328,50 @@ def cooccurrence(
     title = t["title"].format(unit=t[f"per_{unit}"])
     table = suppress_counts(matrix, policy, name="cooccurrence", lang=lang, title=title)
     table = _mirror(table, SuppressionEntry, SuppressionLog)
+    families = None
+    if len(chosen) > MAX_FIGURE_CODES and level != "code_family" and "code_family" in themes.columns:
+        families = _families(themes[names.isin(chosen)], units, policy, labels, unit, lang)
     return CodeCooccurrence(
-        table, codes=list(chosen), labels=shown, unit=unit, measure=measure, n_units=len(incidence)
+        table,
+        codes=list(chosen),
+        labels=shown,
+        unit=unit,
+        measure=measure,
+        n_units=len(incidence),
+        families=families,
     )
+
+
+def _families(
+    themes: pd.DataFrame,
+    units: pd.Series,
+    policy: Policy,
+    labels: Mapping[str, str] | None,
+    unit: str,
+    lang: str,
+) -> DisclosedTable | None:
+    """The co-occurrence of the code families (top level) over the same units, disclosed.
+
+    A unit has a family when any of its codes belongs to it. ``None`` when the families do not
+    make the matrix smaller (every code its own family) or there is only one.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.disclosure import SuppressionEntry, SuppressionLog, suppress_counts
+
+    incidence = pd.crosstab(units[themes.index], themes["code_family"].astype(str)).clip(upper=1)
+    if not 1 < incidence.shape[1] <= MAX_FIGURE_CODES:
+        return None
+    y = incidence.to_numpy(dtype=np.float64)
+    counts = np.rint(y.T @ y).astype(np.int64)
+    shown = unique_labels([code_label(c, labels) for c in incidence.columns])
+    alone = words(lang, "interview_only")
+    matrix = pd.DataFrame(counts, index=shown, columns=shown)
+    matrix.index.name = matrix.columns.name = alone["families_code"]
+    title = alone["families_title"].format(unit=words(lang, "cooccurrence")[f"per_{unit}"])
+    table = suppress_counts(matrix, policy, name="cooccurrence_families", lang=lang, title=title)
+    return _mirror(table, SuppressionEntry, SuppressionLog)
 
 
 def _find(code: str, available: Sequence[str]) -> str:
