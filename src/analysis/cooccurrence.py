@@ -91,11 +91,25 @@ class CodeCooccurrence(Result):
     # -- the published numbers -------------------------------------------------------
     def count(self, a: str, b: str) -> int | None:
         """The published number of units with both codes (``None`` where hidden)."""
-        v = self._table.values.iat[self._position(a), self._position(b)]
+        v = self._published()[self._position(a)][self._position(b)]
         return None if v is None else int(v)
 
+    def _published(self) -> list[list[Any]]:
+        """The published matrix as lists (looked up cell by cell for every pair of hundreds of codes)."""
+        cells = self.__dict__.get("_cells")
+        if cells is None:
+            cells = self.__dict__["_cells"] = self._table.values.to_numpy(dtype=object).tolist()
+        return cells
+
     def _position(self, code: str) -> int:
-        return self.codes.index(code) if code in self.codes else self.labels.index(code)
+        where = self.__dict__.get("_where")
+        if where is None:  # a code's name first, else its label; the first of equal names
+            where = {label: i for i, label in reversed(list(enumerate(self.labels)))}
+            where.update({c: i for i, c in reversed(list(enumerate(self.codes)))})
+            self.__dict__["_where"] = where
+        if code not in where:
+            raise ValueError(f"{code!r} is not a code of the matrix")
+        return where[code]
 
     def label(self, code: str) -> str:
         """A code's readable name in the matrix."""
@@ -128,6 +142,12 @@ class CodeCooccurrence(Result):
         return num / den
 
     def _pairs(self) -> list[dict[str, Any]]:
+        known = self.__dict__.get("_pair_rows")
+        if known is None:
+            known = self.__dict__["_pair_rows"] = self._count_pairs()
+        return [dict(row) for row in known]
+
+    def _count_pairs(self) -> list[dict[str, Any]]:
         rows = []
         for i, a in enumerate(self.codes):
             for b in self.codes[i + 1 :]:

@@ -385,8 +385,7 @@ def _movable(v, status, network: _Network, min_count: int, cells: np.ndarray) ->
     n = network.n_lines
     graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
     _, comp = connected_components(graph, directed=True, connection="strong")
-    pos = {int(c): k for k, c in enumerate(hidden)}
-    ks = np.array([pos[int(c)] for c in cells], dtype=np.int64)
+    ks = np.searchsorted(hidden, cells)  # cells are hidden: their positions among the hidden
     out = np.zeros(len(cells), dtype=bool)
     one_arc = up[ks] ^ down[ks]
     same = comp[t[ks]] == comp[h[ks]]
@@ -394,7 +393,7 @@ def _movable(v, status, network: _Network, min_count: int, cells: np.ndarray) ->
     both = np.flatnonzero(up[ks] & down[ks])  # the two arcs make their lines one component
     if not len(both):
         return out
-    if network.simple:
+    if network.simple and len(both) > _FEW:
         # paths head -> a -> b -> tail, without the cell's arcs (the only arcs between its lines)
         adj = graph.toarray()
         adj[adj > 0] = 1
@@ -404,16 +403,49 @@ def _movable(v, status, network: _Network, min_count: int, cells: np.ndarray) ->
         back -= loops[t[ks[both]]] + loops[h[ks[both]]] - 1
         out[both[back > 0]] = True
         both = both[back <= 0]
-    if len(both):
-        succ: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        for a, b, c in zip(src.tolist(), dst.tolist(), arc_cell.tolist(), strict=True):
-            succ[a].append((b, c))
+    if not len(both):
+        return out
+    if network.simple:  # the cell's arcs are the only ones between its two lines: skip that step
+        graph.sum_duplicates()
+        indptr, indices = graph.indptr, graph.indices
         for i in both.tolist():
             c = int(cells[i])
-            out[i] = _reaches(succ, int(network.head[c]), int(network.tail[c]), c) or _reaches(
-                succ, int(network.tail[c]), int(network.head[c]), c
-            )
+            a, b = int(network.head[c]), int(network.tail[c])
+            out[i] = _reaches_csr(indptr, indices, a, b) or _reaches_csr(indptr, indices, b, a)
+        return out
+    succ: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for a, b, c in zip(src.tolist(), dst.tolist(), arc_cell.tolist(), strict=True):
+        succ[a].append((b, c))
+    for i in both.tolist():
+        c = int(cells[i])
+        out[i] = _reaches(succ, int(network.head[c]), int(network.tail[c]), c) or _reaches(
+            succ, int(network.tail[c]), int(network.head[c]), c
+        )
     return out
+
+
+#: Up to this many cells left after the strong components, each is searched on its own (cheaper
+#: than the product of the adjacency matrix that looks for rectangles all at once).
+_FEW = 64
+
+
+def _reaches_csr(indptr: np.ndarray, indices: np.ndarray, start: int, goal: int) -> bool:
+    """Whether ``goal`` can be reached from ``start`` other than by the arc ``start -> goal``."""
+    seen = np.zeros(len(indptr) - 1, dtype=bool)
+    seen[start] = True
+    frontier = np.array([start])
+    first = True
+    while len(frontier):
+        nxt = np.concatenate([indices[indptr[a] : indptr[a + 1]] for a in frontier.tolist()])
+        if first:  # the direct arc is the cell itself
+            nxt = nxt[nxt != goal]
+            first = False
+        if (nxt == goal).any():
+            return True
+        nxt = np.unique(nxt[~seen[nxt]])
+        seen[nxt] = True
+        frontier = nxt
+    return False
 
 
 def _reaches(succ: list[list[tuple[int, int]]], start: int, goal: int, skip: int) -> bool:
