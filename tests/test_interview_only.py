@@ -141,12 +141,17 @@ def _without_case_attributes(src: Path, dst: Path) -> Path:
 def test_a_project_without_case_attributes_reports_themes_and_cooccurrence(tmp_path):
     project = _without_case_attributes(QDPX, tmp_path / "zonder_cases.qdpx")
     folder = tmp_path / "studie"
-    analyses = {"themas": {"kind": "interview_themes"}, "samenloop": {"kind": "cooccurrence"}}
-    path = _study(folder, project, analyses=analyses, interviews={"meta_codes": META})
+    analyses = {**ANALYSES, "samenloop": {"kind": "cooccurrence"}}
+    interviews = {"meta_codes": META, "quote_themes": BOUND["quote_themes"]}
+    path = _study(folder, project, analyses=analyses, interviews=interviews)
     study = analysis.load(path)
     themes = study.analyse("themas")
     assert not themes.grouped and themes.n_interviews == 30
     assert study.analyse("samenloop").n_units == 30
+    # without cases each interview is a person: one quote per interview, never all from one
+    quotes = study.analyse("citaten").table()
+    assert len(quotes) == 3 and quotes["speaker"].nunique() == 3
+    assert len(study.analyse("voorbeeld").table()) >= 1
     done = subprocess.run(
         [sys.executable, "-m", "analysis.cli", "report", "--study", str(path)],
         capture_output=True,

@@ -484,7 +484,12 @@ def _label(r: Run, group: str) -> str | None:
 
 
 def _case(r: Run) -> str:
-    return r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
+    """The column naming the person of a segment: the plan's case, else ``case``; a project that
+    assigns no cases at all (every value missing) counts each interview (document) as a person."""
+    column = r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
+    if column not in r.frame.columns or r.frame[column].isna().all():
+        return "document"
+    return column
 
 
 def quotes_from_plan(r: Run) -> Result:
