@@ -191,6 +191,9 @@ def test_a_real_atlas_ti_8_project_alone(tmp_path):
     themes = study.analyse("themas")
     assert themes.n_interviews == study.part("interviews", "nl")["document"].nunique()
     assert len(themes.saturation) == themes.n_interviews
+    # six interviews: one group, all interviews (not merged into "other groups"); shares hidden
+    assert set(themes.shares["group"]) == {words("nl", "interview_only")["all_group"]}
+    assert themes.merged == () and not themes.shares["shown"].any()
     co = study.analyse("samenloop")
     assert co.n_units == themes.n_interviews
     done = subprocess.run(

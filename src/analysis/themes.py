@@ -790,7 +790,9 @@ def interview_themes(
     order_groups = [g for g in order_groups if g in sizes.index] + (
         [unknown] if unknown in sizes.index else []
     )
-    small = [g for g in order_groups if sizes[g] < policy.min_count]
+    # all interviews together are one group, never merged into "other groups" (its shares still
+    # need min_count interviews)
+    small = [g for g in order_groups if sizes[g] < policy.min_count] if grouped else []
     other = t["other_groups"]
     if small:
         groups_of = groups_of.where(~groups_of.isin(small), other)
