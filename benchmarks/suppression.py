@@ -14,7 +14,8 @@ Run from the repository root (not part of the test suite)::
     .venv/bin/python benchmarks/suppression.py --codes 40 --lp  # also the LP audit of every cell
 
 Prints a table: codes, cells, hidden (primary, secondary), seconds to suppress, seconds to
-audit, exposed cells after the audit (must be 0).
+audit, exposed cells after the audit (must be 0). A last row ``300u`` is a 300 x 300 table of
+uniform counts with 1% small cells: few primary cells, most needing secondary ones and repairs.
 """
 
 from __future__ import annotations
@@ -52,14 +53,27 @@ def synthetic_cooccurrence(n_codes: int, *, seed: int = 2026, passages: int | No
     return pd.DataFrame(counts, index=names, columns=names)
 
 
-def measure(n_codes: int, *, lp: bool = False) -> dict:
+def uniform_table(n: int, *, small: float = 0.01, seed: int = 1):
+    """An ``n x n`` table of counts 10..59 with a share ``small`` of cells 1..9: few primary
+    cells, spread thin, so most need secondary cells (and repairs) to be protected."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(10, 60, size=(n, n))
+    mask = rng.random((n, n)) < small
+    counts[mask] = rng.integers(1, 10, size=int(mask.sum()))
+    return pd.DataFrame(counts)
+
+
+def measure(n_codes: int, *, lp: bool = False, uniform: bool = False) -> dict:
     """Suppress and audit one synthetic matrix; the timings and the counts of hidden cells."""
     import numpy as np
 
     from analysis.disclosure import Policy, suppress_counts
     from analysis.disclosure.suppression import _DONE, exposed_cells, two_way_lines
 
-    counts = synthetic_cooccurrence(n_codes)
+    counts = uniform_table(n_codes) if uniform else synthetic_cooccurrence(n_codes)
     _DONE.clear()
     t0 = time.perf_counter()
     table = suppress_counts(counts, Policy(), name="cooccurrence")
@@ -75,7 +89,7 @@ def measure(n_codes: int, *, lp: bool = False) -> dict:
     exposed = exposed_cells(ext.ravel(), status, lines, 10)
     t_audit = time.perf_counter() - t0
     row = {
-        "codes": n_codes,
+        "codes": f"{n_codes}u" if uniform else str(n_codes),
         "cells": int(ext.size),
         "primary": int((status == 1).sum()),
         "secondary": int((status == 2).sum()),
@@ -94,13 +108,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--lp", action="store_true", help="also audit every hidden cell with the LP")
+    parser.add_argument(
+        "--uniform",
+        type=int,
+        nargs="*",
+        default=[300],
+        help="sizes of uniform tables with 1%% small cells (300u)",
+    )
     args = parser.parse_args(argv)
     head = f"{'codes':>6} {'cells':>7} {'primary':>8} {'second.':>8} {'suppress s':>11} {'audit s':>8} {'exposed':>8}"
     if args.lp:
         head += f" {'LP audit s':>11} {'LP exposed':>11}"
     print(head)
-    for n in args.codes:
-        r = measure(n, lp=args.lp)
+    for n, uniform in [(n, False) for n in args.codes] + [(n, True) for n in args.uniform]:
+        r = measure(n, lp=args.lp, uniform=uniform)
         line = (
             f"{r['codes']:>6} {r['cells']:>7} {r['primary']:>8} {r['secondary']:>8} "
             f"{r['suppress_s']:>11.2f} {r['audit_s']:>8.2f} {r['exposed']:>8}"
