@@ -346,6 +346,8 @@ def cooccurrence(
     matrix = pd.DataFrame(counts, index=shown, columns=shown)
     matrix.index.name = matrix.columns.name = t["code"]
     title = t["title"].format(unit=t[f"per_{unit}"])
+    if len(chosen) > MAX_FIGURE_CODES:  # the table holds every code; the figure their families
+        title = words(lang, "interview_only")["full_table"].format(n=len(chosen), unit=t[f"per_{unit}"])
     table = suppress_counts(matrix, policy, name="cooccurrence", lang=lang, title=title)
     table = _mirror(table, SuppressionEntry, SuppressionLog)
     families = None
