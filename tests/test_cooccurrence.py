@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -210,3 +211,36 @@ def test_the_example_names_codes_in_the_report_language_and_no_finding_a_raw_cod
         assert b3 in shown[0]
         for text in shown:
             assert not any(code in text for code in codes) and not re.search(r"\b[A-G]\d+ [A-Z_]+", text)
+
+
+def _many_codes(n_codes: int, n_docs: int = 60, seed: int = 3) -> pd.DataFrame:
+    """A codings table of ``n_codes`` codes in six families, every code on several interviews."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for d in range(n_docs):
+        for k in rng.choice(n_codes, size=8, replace=False):
+            rows.append({"document": f"d{d:02d}", "code": f"F{k % 6} C{k:02d}", "code_family": f"F{k % 6}"})
+    return pd.DataFrame(rows)
+
+
+def test_a_large_code_system_is_drawn_by_its_families_and_tabled_in_full():
+    from analysis.cooccurrence import MAX_FIGURE_CODES
+
+    codings = _many_codes(MAX_FIGURE_CODES + 10)
+    result = cooccurrence(codings, Policy(), unit="document")
+    assert len(result.table().values.index) == MAX_FIGURE_CODES + 10 + 1  # every code, and the total
+    families = result.families
+    assert families is not None and result.more_disclosed() == [families]
+    assert sorted(result.figure().data[0].x) == [f"F{f}" for f in range(6)]  # the figure: families
+    # a family's count is the interviews with any of its codes (each interview once)
+    docs = codings.groupby("code_family")["document"].apply(set)
+    for a in docs.index:
+        for b in docs.index:
+            v = families.values.at[a, b]
+            if v is not None:
+                assert v == len(docs[a] & docs[b])
+    hidden = families.status.to_numpy()[:-1, :-1] != "shown"
+    assert (hidden == hidden.T).all()
+    # 30 codes or fewer: the figure shows the codes themselves
+    small = cooccurrence(_many_codes(MAX_FIGURE_CODES), Policy(), unit="document")
+    assert small.families is None and small.more_disclosed() == []

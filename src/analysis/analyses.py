@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from analysis.study import ValidatedStudy
 
 
+#: The column :meth:`Run.group` adds when an analysis groups by nothing (all rows one group).
+ALL_COLUMN = "_all"
+
+
 def run(
     vs: ValidatedStudy, spec: AnalysisSpec, *, lang: str, data: pd.DataFrame | None = None, **options: Any
 ) -> Result:
@@ -112,6 +116,27 @@ class Run:
             )
         self.labels[column] = self.vs.label(self.dataset, column, self.lang)
         return column
+
+    def group(self, option: str = "by") -> str:
+        """The column of the groups an option names; ``None`` (no grouping): one group of all rows.
+
+        Without grouping a column holding one value, "all interviews" in the report language
+        (:data:`ALL_COLUMN`), is added to :attr:`frame`, so the library functions that split by a
+        column run unchanged with a single group.
+        """
+        name = self.option(option)
+        if name is not None:
+            return self.column(name)
+        import pandas as pd
+
+        from analysis.text import words
+
+        t = words(self.lang, "interview_only")
+        self.frame = self.frame.assign(
+            **{ALL_COLUMN: pd.Categorical([t["all_group"]] * len(self.frame), categories=[t["all_group"]])}
+        )
+        self.labels[ALL_COLUMN] = t["all_by"]
+        return ALL_COLUMN
 
     def place(self, role: str) -> str:
         """Join a column of the municipality frame (region, size class) onto the frame."""

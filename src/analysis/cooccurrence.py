@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 
 UNITS = ("document", "segment")
 MEASURES = ("c", "jaccard")
+#: Above this many codes the figure shows the code families (the top level of the code system)
+#: and the full matrix stands only in the table (and the tables workbook).
+MAX_FIGURE_CODES = 30
 
 
 class CodeCooccurrence(Result):
@@ -72,8 +75,12 @@ class CodeCooccurrence(Result):
         measure: str,
         n_units: int,
         labels: Sequence[str] | None = None,
+        families: DisclosedTable | None = None,
     ):
         self._table = disclosed
+        #: The co-occurrence of the code families (a code system of more than
+        #: :data:`MAX_FIGURE_CODES` codes), disclosed on its own; the figure shows it.
+        self.families = families
         self.lang = disclosed.lang
         self.codes = list(codes)
         self.labels = list(labels) if labels is not None else list(self.codes)
@@ -84,11 +91,25 @@ class CodeCooccurrence(Result):
     # -- the published numbers -------------------------------------------------------
     def count(self, a: str, b: str) -> int | None:
         """The published number of units with both codes (``None`` where hidden)."""
-        v = self._table.values.iat[self._position(a), self._position(b)]
+        v = self._published()[self._position(a)][self._position(b)]
         return None if v is None else int(v)
 
+    def _published(self) -> list[list[Any]]:
+        """The published matrix as lists (looked up cell by cell for every pair of hundreds of codes)."""
+        cells = self.__dict__.get("_cells")
+        if cells is None:
+            cells = self.__dict__["_cells"] = self._table.values.to_numpy(dtype=object).tolist()
+        return cells
+
     def _position(self, code: str) -> int:
-        return self.codes.index(code) if code in self.codes else self.labels.index(code)
+        where = self.__dict__.get("_where")
+        if where is None:  # a code's name first, else its label; the first of equal names
+            where = {label: i for i, label in reversed(list(enumerate(self.labels)))}
+            where.update({c: i for i, c in reversed(list(enumerate(self.codes)))})
+            self.__dict__["_where"] = where
+        if code not in where:
+            raise ValueError(f"{code!r} is not a code of the matrix")
+        return where[code]
 
     def label(self, code: str) -> str:
         """A code's readable name in the matrix."""
@@ -121,6 +142,12 @@ class CodeCooccurrence(Result):
         return num / den
 
     def _pairs(self) -> list[dict[str, Any]]:
+        known = self.__dict__.get("_pair_rows")
+        if known is None:
+            known = self.__dict__["_pair_rows"] = self._count_pairs()
+        return [dict(row) for row in known]
+
+    def _count_pairs(self) -> list[dict[str, Any]]:
         rows = []
         for i, a in enumerate(self.codes):
             for b in self.codes[i + 1 :]:
@@ -162,11 +189,20 @@ class CodeCooccurrence(Result):
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         return frame
 
+    def more_disclosed(self) -> list[DisclosedTable]:
+        return [self.families] if self.families is not None else []
+
     def figure(self, lang: str | None = None) -> go.Figure:
+        """A heat map of the matrix; of a large code system, of its code families."""
         lang = lang or self.lang
         from analysis.figures import heatmap
 
         t = words(lang, "cooccurrence")
+        if self.families is not None:
+            x_title = words(lang, "interview_only")["families_code"]
+            return heatmap(
+                self.families.figure_data(lang), x_title=x_title, value_title=t[f"cells_{self.unit}"]
+            )
         return heatmap(self._table.figure_data(lang), x_title=t["code"], value_title=t[f"cells_{self.unit}"])
 
     def findings(self, lang: str | None = None) -> list[str]:
@@ -217,6 +253,10 @@ class CodeCooccurrence(Result):
 
         lang = lang or self.lang
         t = words(lang, "cooccurrence")
+        if self.families is not None:  # the figure's numbers; the c-matrix of hundreds of codes is not read
+            alone = words(lang, "interview_only")
+            note = alone["families_note"].format(n=len(self.codes), k=len(self.families.values.index) - 1)
+            return [(f"{self.families.title}. {note}", self.families.to_html(lang=lang))]
         hidden = text(lang)["hidden"]
         rows = []
         for a in self.codes:
@@ -299,18 +339,61 @@ def cooccurrence(
     incidence = pd.crosstab(units, names).clip(upper=1)
     available = list(incidence.columns)
     chosen = available if codes is None else [_find(c, available) for c in codes]
-    x = incidence[chosen].to_numpy(dtype=np.int64)
-    counts = x.T @ x
+    x = incidence[chosen].to_numpy(dtype=np.float64)  # BLAS; whole numbers far below 2**53
+    counts = np.rint(x.T @ x).astype(np.int64)
     shown = unique_labels([code_label(c, labels) for c in chosen])
     t = words(lang, "cooccurrence")
     matrix = pd.DataFrame(counts, index=shown, columns=shown)
     matrix.index.name = matrix.columns.name = t["code"]
     title = t["title"].format(unit=t[f"per_{unit}"])
+    if len(chosen) > MAX_FIGURE_CODES:  # the table holds every code; the figure their families
+        title = words(lang, "interview_only")["full_table"].format(n=len(chosen), unit=t[f"per_{unit}"])
     table = suppress_counts(matrix, policy, name="cooccurrence", lang=lang, title=title)
     table = _mirror(table, SuppressionEntry, SuppressionLog)
+    families = None
+    if len(chosen) > MAX_FIGURE_CODES and level != "code_family" and "code_family" in themes.columns:
+        families = _families(themes[names.isin(chosen)], units, policy, labels, unit, lang)
     return CodeCooccurrence(
-        table, codes=list(chosen), labels=shown, unit=unit, measure=measure, n_units=len(incidence)
+        table,
+        codes=list(chosen),
+        labels=shown,
+        unit=unit,
+        measure=measure,
+        n_units=len(incidence),
+        families=families,
     )
+
+
+def _families(
+    themes: pd.DataFrame,
+    units: pd.Series,
+    policy: Policy,
+    labels: Mapping[str, str] | None,
+    unit: str,
+    lang: str,
+) -> DisclosedTable | None:
+    """The co-occurrence of the code families (top level) over the same units, disclosed.
+
+    A unit has a family when any of its codes belongs to it. ``None`` when the families do not
+    make the matrix smaller (every code its own family) or there is only one.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.disclosure import SuppressionEntry, SuppressionLog, suppress_counts
+
+    incidence = pd.crosstab(units[themes.index], themes["code_family"].astype(str)).clip(upper=1)
+    if not 1 < incidence.shape[1] <= MAX_FIGURE_CODES:
+        return None
+    y = incidence.to_numpy(dtype=np.float64)
+    counts = np.rint(y.T @ y).astype(np.int64)
+    shown = unique_labels([code_label(c, labels) for c in incidence.columns])
+    alone = words(lang, "interview_only")
+    matrix = pd.DataFrame(counts, index=shown, columns=shown)
+    matrix.index.name = matrix.columns.name = alone["families_code"]
+    title = alone["families_title"].format(unit=words(lang, "cooccurrence")[f"per_{unit}"])
+    table = suppress_counts(matrix, policy, name="cooccurrence_families", lang=lang, title=title)
+    return _mirror(table, SuppressionEntry, SuppressionLog)
 
 
 def _find(code: str, available: Sequence[str]) -> str:
@@ -360,24 +443,26 @@ def _units(themes: pd.DataFrame, unit: str) -> pd.Series:
 
 def _mirror(table: DisclosedTable, entry_cls: Any, log_cls: Any) -> DisclosedTable:
     """Hide the mirror of every hidden interior cell: the matrix is symmetric."""
+    import numpy as np
+
     values, status = table.values.copy(), table.status.copy()
     n = len(values.index) - 1
     entries = list(table.log)
-    for i in range(n):
-        for j in range(n):
-            if status.iat[i, j] != "shown" and status.iat[j, i] == "shown":
-                status.iat[j, i] = "secondary"
-                values.iat[j, i] = None
-                entries.append(
-                    entry_cls(
-                        table=table.name,
-                        row=str(values.index[j]),
-                        col=str(values.columns[i]),
-                        kind="secondary",
-                        threshold=table.policy.min_count,
-                        protects=(str(values.index[i]), str(values.columns[j])),
-                    )
-                )
+    hidden = status.to_numpy()[:n, :n] != "shown"
+    for i, j in zip(*np.nonzero(hidden & ~hidden.T), strict=True):  # row by row, as the log reads
+        i, j = int(i), int(j)
+        status.iat[j, i] = "secondary"
+        values.iat[j, i] = None
+        entries.append(
+            entry_cls(
+                table=table.name,
+                row=str(values.index[j]),
+                col=str(values.columns[i]),
+                kind="secondary",
+                threshold=table.policy.min_count,
+                protects=(str(values.index[i]), str(values.columns[j])),
+            )
+        )
     return dataclasses.replace(table, values=values, status=status, log=log_cls(tuple(entries)))
 
 

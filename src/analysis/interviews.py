@@ -484,7 +484,12 @@ def _label(r: Run, group: str) -> str | None:
 
 
 def _case(r: Run) -> str:
-    return r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
+    """The column naming the person of a segment: the plan's case, else ``case``; a project that
+    assigns no cases at all (every value missing) counts each interview (document) as a person."""
+    column = r.plan.column("interviews", "case") if r.plan.has("interviews", "case") else "case"
+    if column not in r.frame.columns or r.frame[column].isna().all():
+        return "document"
+    return column
 
 
 def quotes_from_plan(r: Run) -> Result:
@@ -498,7 +503,7 @@ def quotes_from_plan(r: Run) -> Result:
             path=r.vs.study.source,
             hint="name the codes a quote must overlap under plan.interviews.quote_themes or the analysis' themes:",
         )
-    by = r.column(r.option("by"))
+    by = r.group()
     return quotes(
         r.frame,
         [themes] if isinstance(themes, str) else list(themes),
@@ -519,7 +524,7 @@ def case_box_from_plan(r: Run) -> Result:
     """The runner of the ``case_box`` analysis kind (see :mod:`analysis.analyses`)."""
     from analysis.disclosure import NameList
 
-    by = r.column(r.option("by"))
+    by = r.group()
     return case_box(
         r.frame,
         r.policy,

@@ -572,7 +572,7 @@ def from_plan(r: Run) -> Result:
             path=r.vs.study.source,
             hint="correct the rows of the joint display in study.yml",
         )
-    by = r.column(r.option("by"))
+    by = r.group()
     names = NameList.from_study(r.vs.study)
     taken = _quoted_elsewhere(r)
     named = code_labels(r.vs.dataset(r.dataset).codebook, r.lang)

@@ -135,7 +135,8 @@ PART_KEYS = {
 #: ``rows`` and ``cluster`` name a role of the part (``side``) or a column of its dataset.
 #: ``by: null`` means "no grouping: the whole group" and is allowed only for the kinds marked
 #: ``"ungrouped": True``; for any other kind the gate refuses the plan (``validate`` and
-#: ``report`` alike, :mod:`analysis.validate.plan_checks`), naming the key.
+#: ``report`` alike, :mod:`analysis.validate.plan_checks`), naming the key. An interview kind's
+#: default ``by: side`` becomes null when the plan binds no side (:func:`_ungrouped`).
 ANALYSES: dict[str, dict[str, Any]] = {
     "response": {
         "chapter": "methode",
@@ -174,6 +175,7 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "needs": ("interviews",),
         "options": {"by": "side", "level": "code", "order": "auto"},
         "runner": "analysis.themes:themes_from_plan",
+        "ungrouped": True,
         "check": "analysis.themes:check_plan",
     },
     "quotes": {
@@ -181,6 +183,7 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "needs": ("interviews",),
         "options": {"by": "side", "themes": None, "n": 3, "label": "respondent_type", "max_words": 60},
         "runner": "analysis.interviews:quotes_from_plan",
+        "ungrouped": True,
         "check": "analysis.interviews:check_plan",
     },
     "case_box": {
@@ -188,6 +191,7 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "needs": ("interviews",),
         "options": {"by": "side", "label": "respondent_type", "pick": None, "max_words": None},
         "runner": "analysis.interviews:case_box_from_plan",
+        "ungrouped": True,
         "check": "analysis.interviews:check_plan",
     },
     "cooccurrence": {
@@ -287,6 +291,7 @@ ANALYSES: dict[str, dict[str, Any]] = {
         "needs": ("interviews",),
         "options": {"themes": None, "by": "side"},
         "runner": "analysis.joint:from_plan",
+        "ungrouped": True,
         "check": "analysis.joint:check_plan",
     },
 }
@@ -828,8 +833,29 @@ class _Parser:
             chapter = spec.get("chapter")
             if chapter is not None and chapter not in CHAPTERS:
                 raise self.error(f"{key}.chapter", f"{chapter!r} is not a chapter", hint=", ".join(CHAPTERS))
-            out[str(name)] = AnalysisSpec(str(name), kind, {**defaults, **spec}, key, frozenset(spec))
+            options = {**defaults, **spec}
+            if _ungrouped(kind, spec, parsed):
+                options["by"] = None  # the default role is not bound: all interviews together
+            out[str(name)] = AnalysisSpec(str(name), kind, options, key, frozenset(spec))
         return out
+
+
+def _ungrouped(kind: str, given: dict[str, Any], parsed: dict[str, Any]) -> bool:
+    """Whether an analysis' default ``by`` falls back to no grouping.
+
+    The kinds that can run without a grouping (``"ungrouped": True``: the response, the
+    interview kinds) group by the side by default; a study may bind no side (an interview-only
+    study, a survey of another field). Then the default means "all together" (``by: None``), so
+    the gate and the report agree; a ``by`` that study.yml gives is kept as given.
+    """
+    info = ANALYSES[kind]
+    default = info["options"].get("by")
+    return (
+        bool(info.get("ungrouped"))
+        and "by" not in given
+        and default is not None
+        and f"{info['needs'][0]}.{default}" not in parsed["bindings"]
+    )
 
 
 #: Report chapters (section ids) that analyses can fill, in report order.

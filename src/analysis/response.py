@@ -185,9 +185,7 @@ def _title(by: str | None, rows: str | None, labels: Mapping[str, str], lang: st
 
 def from_plan(r: Run) -> Result:
     """The runner of the ``response`` analysis kind (see :mod:`analysis.analyses`)."""
-    by = r.option("by")
-    if by and "by" not in r.spec.given and not r.plan.has(r.part, by):
-        by = None  # the default (the side) where the plan binds none: all respondents together
+    by = r.option("by")  # None: all respondents together (also the default where no side is bound)
     by = r.column(by) if by else None
     rows = r.option("rows")
     if (

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from analysis.disclosure import DisclosedTable
+
 #: Columns of ``Result.to_frame()``, in this order.
 TIDY_COLUMNS = ("term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "n")
 
@@ -81,6 +83,11 @@ class Result:
         The report shows them after the figure and the main table. Counts in them went through
         disclosure control like every other table.
         """
+        return []
+
+    def more_disclosed(self) -> list[DisclosedTable]:
+        """Disclosed tables the report publishes beyond :meth:`table` (a roll-up shown in the
+        figure): they join the tables workbook and the suppression appendix. Default none."""
         return []
 
     def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]] | None:

@@ -404,6 +404,8 @@ class Themes(Result):
 
     # -- Result ---------------------------------------------------------------------------
     def title(self, lang: str | None = None) -> str:
+        if not getattr(self, "grouped", True):
+            return words(lang or self.lang, "interview_only")["themes_title"]
         return words(lang or self.lang, "themes")["title"].format(by=in_sentence(self.by_label))
 
     def table(self) -> DisclosedTable:
@@ -672,7 +674,7 @@ def interview_themes(
     codings: pd.DataFrame,
     policy: Policy,
     *,
-    by: str,
+    by: str | None,
     level: str = "code",
     document: str = "document",
     path: str = "code_path",
@@ -698,7 +700,8 @@ def interview_themes(
         The disclosure policy.
     by
         The column that groups the interviews (a case attribute, or one joined from the survey).
-        A missing value is its own group ("unknown").
+        A missing value is its own group ("unknown"). ``None``: no grouping, all interviews
+        together (an interview-only study without a side).
     level
         ``code`` or ``code_family``: what counts as a code in the tables and the saturation curve.
     document
@@ -753,9 +756,17 @@ def interview_themes(
     """
     import pandas as pd
 
+    import analysis.analyses as analyses_mod
     from analysis.disclosure import suppress_counts
     from analysis.labels import unique_labels
 
+    grouped = by is not None
+    if by is None:  # one group: all interviews
+        alone = words(lang, "interview_only")
+        by, by_label = analyses_mod.ALL_COLUMN, alone["all_by"]
+        codings = codings.assign(
+            **{by: pd.Categorical([alone["all_group"]] * len(codings), categories=[alone["all_group"]])}
+        )
     _require(codings, (by, level, document))
     t = words(lang, "themes")
     labels = dict(code_labels or {})
@@ -779,7 +790,9 @@ def interview_themes(
     order_groups = [g for g in order_groups if g in sizes.index] + (
         [unknown] if unknown in sizes.index else []
     )
-    small = [g for g in order_groups if sizes[g] < policy.min_count]
+    # all interviews together are one group, never merged into "other groups" (its shares still
+    # need min_count interviews)
+    small = [g for g in order_groups if sizes[g] < policy.min_count] if grouped else []
     other = t["other_groups"]
     if small:
         groups_of = groups_of.where(~groups_of.isin(small), other)
@@ -802,7 +815,11 @@ def interview_themes(
 
     doc_counts = counts(code_doc.drop_duplicates(["code", "doc"]))
     seg_counts = counts(code_doc)
-    title = t["title"].format(by=in_sentence(by_label or by))
+    title = (
+        t["title"].format(by=in_sentence(by_label or by))
+        if grouped
+        else words(lang, "interview_only")["themes_title"]
+    )
     documents = suppress_counts(doc_counts, policy, name=t["documents_name"], lang=lang, title=title)
     segments = suppress_counts(seg_counts, policy, name=t["segments_name"], lang=lang)
 
@@ -874,6 +891,7 @@ def interview_themes(
         policy=policy,
         by=by,
         by_label=by_label or by,
+        grouped=grouped,
         level=level,
         documents=documents,
         segments=segments,
@@ -899,14 +917,17 @@ def themes_from_plan(r: Run) -> Result:
     name, level = r.option("by"), r.option("level")
     frame = r.frame
     plan = r.plan
-    if plan.has("interviews", name) or name in frame.columns or plan.has("municipalities", name):
+    by_label: str | None
+    if name is None:  # no grouping: all interviews together
+        by, by_label = None, None
+    elif plan.has("interviews", name) or name in frame.columns or plan.has("municipalities", name):
         by = r.column(name)
         frame = r.frame
         by_label = r.labels[by]
     else:
         frame, by, by_label = _from_survey(r, name)
     contrast = None
-    if plan.has("interviews", "side") and by == plan.column("interviews", "side"):
+    if by is not None and plan.has("interviews", "side") and by == plan.column("interviews", "side"):
         declared = (r.declared("side", "formal"), r.declared("side", "informal"))
         contrast = declared if None not in declared else None
     meta = getattr(plan, "meta_codes", None)

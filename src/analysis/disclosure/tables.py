@@ -91,23 +91,25 @@ class DisclosedTable:
         """The cells as display strings (``"<10"``, ``"x"``, ``"1.234"``), labels localised."""
         lang = check_lang(lang or self.lang)
         t = text(lang)
-        out = pd.DataFrame(index=self.values.index, columns=self.values.columns, dtype=object)
-        for col in self.values.columns:
+        values = self.values.to_numpy(dtype=object)
+        status = self.status.to_numpy(dtype=object)
+        cells = np.empty(values.shape, dtype=object)  # cell by cell on arrays: tables of 300 x 300 codes
+        for j, col in enumerate(self.values.columns):
             is_mean = self.kind == "means" and col == "mean"
-            for row in self.values.index:
-                st = self.status.at[row, col]
-                val = self.values.at[row, col]
+            for i in range(values.shape[0]):
+                st, val = status[i, j], values[i, j]
                 if st == "shown":
                     if val is None:
-                        out.at[row, col] = t["empty"]
+                        cells[i, j] = t["empty"]
                     elif is_mean:
-                        out.at[row, col] = fmt_float(val, self.decimals, lang)
+                        cells[i, j] = fmt_float(val, self.decimals, lang)
                     else:
-                        out.at[row, col] = fmt_int(val, lang)
+                        cells[i, j] = fmt_int(val, lang)
                 elif st == "primary" and not is_mean:
-                    out.at[row, col] = self.policy.below
+                    cells[i, j] = self.policy.below
                 else:
-                    out.at[row, col] = t["hidden"]
+                    cells[i, j] = t["hidden"]
+        out = pd.DataFrame(cells, index=self.values.index, columns=self.values.columns, dtype=object)
         return self._localise(out, lang)
 
     def percent_display(self, lang: str | None = None) -> pd.DataFrame | None:

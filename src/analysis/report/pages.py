@@ -292,11 +292,13 @@ def _report(
         table = _disclosed(result)
         if table is not None:
             sheet = spec.options.get("title") or result.title(lang)  # the workbook shows titles, not names
-            label, i = sheet, 1
-            while label in tables:
-                i += 1
-                label = f"{sheet} ({i})"
-            tables[label] = table
+            for j, each in enumerate([table, *result.more_disclosed()]):
+                base = sheet if j == 0 else each.title or each.name
+                label, i = base, 1
+                while label in tables:
+                    i += 1
+                    label = f"{base} ({i})"
+                tables[label] = each
 
     summary = Section(
         id="samenvatting",

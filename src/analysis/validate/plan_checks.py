@@ -222,8 +222,6 @@ def _analysis_problems(
             continue
         if option == "rows" and "rows" not in spec.given:
             continue  # the default (region) is used only where the plan binds it
-        if option == "by" and "by" not in spec.given and spec.kind == "response":
-            continue  # the default (the side) where the plan binds none: all respondents together
         out.append(
             f"{option}: {name!r} is neither a role of plan.{spec.part} nor a variable of {ds.name}"
             + _did_you_mean(str(name), list(ds.frame.columns))
