@@ -480,7 +480,7 @@ def detect(frame: pd.DataFrame, codebook: Codebook | None = None) -> dict[str, P
 def mark(dataset: Dataset) -> Dataset:
     """The dataset with ``pii: true`` on every variable of its codebook that holds personal data.
 
-    For a codebook the reader inferred from the file; the warnings of the result say which
+    For a codebook the reader inferred from the file; one warning of the result says which
     columns were marked and why, so a researcher reviewing the codebook sees it. Variables
     already marked stay so; nothing is unmarked.
     """
@@ -493,10 +493,13 @@ def mark(dataset: Dataset) -> Dataset:
         return dataset
     for col, _ in new:
         book = book.with_variable(replace(book[col], pii=True))
-    warnings = [
-        f"column {col!r} holds {p.reason}: marked pii (never analysed or published raw)" for col, p in new
-    ]
-    return replace(dataset, codebook=book, warnings=(*dataset.warnings, *warnings))
+    listed = "; ".join(f"{col} ({p.reason})" for col, p in new[:12])
+    more = f"; and {len(new) - 12} more" if len(new) > 12 else ""
+    warning = (
+        f"{len(new)} column(s) hold personal data and are marked pii (never analysed or published raw): "
+        f"{listed}{more}"
+    )
+    return replace(dataset, codebook=book, warnings=(*dataset.warnings, warning))
 
 
 def is_personal(dataset: Dataset, column: str) -> Personal | None:
