@@ -61,6 +61,7 @@ __all__ = [
     "detect",
     "detect_column",
     "header_kind",
+    "heading_words",
     "looks_like_free_text",
     "looks_like_names",
     "mark",
@@ -172,8 +173,8 @@ class Personal:
 
 
 # -- headings and labels --------------------------------------------------------------------------
-def _words(text: str) -> str:
-    """A heading or label as lower-case words: ``RecipientFirstName`` -> ``recipient first name``."""
+def heading_words(text: str) -> str:
+    """A heading or label as folded lower-case words, a space each side: ``RecipientFirstName`` -> ``" recipient first name "``."""
     text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", str(text))
     text = _fold(text.casefold())
     text = re.sub(r"[^a-z0-9]+", " ", text)
@@ -259,7 +260,7 @@ def header_kind(text: str | None) -> str | None:
     """
     if not text or not str(text).strip():
         return None
-    words = _words(str(text))
+    words = heading_words(str(text))
     if len(words.split()) > MAX_LABEL_WORDS:
         return None
     for kind, pattern in _HEADER_COMPILED:
@@ -426,16 +427,16 @@ def detect_column(values: pd.Series, name: str, variable: Variable | None = None
     answers = _answers(values) if text_column else []
     for by, text in (
         ("name", name),
-        ("label", variable.source_name if variable is not None else None),
+        ("name", variable.source_name if variable is not None else None),
         ("label", label),
     ):
-        if by == "label" and text and _POSTCODE_HEADER.search(_words(text)):
+        if by == "label" and text and _POSTCODE_HEADER.search(heading_words(text)):
             break
         kind = header_kind(text)
         # a name is text; a numeric column called "contactpersoon" counts or codes something
         if kind is not None and (kind != "name" or text_column or not _has_values(values)):
             return Personal(name, kind, by)
-    if _POSTCODE_HEADER.search(_words(name)) or _POSTCODE_HEADER.search(_words(label or "")):
+    if _POSTCODE_HEADER.search(heading_words(name)) or _POSTCODE_HEADER.search(heading_words(label or "")):
         # a full postcode (1234 AB) is an address; a four-digit one a region (a quasi-identifier)
         if answers and sum(1 for a in answers if _PC6.match(a)) / len(answers) >= 0.5:
             return Personal(name, "address", "values")
@@ -448,7 +449,7 @@ def detect_column(values: pd.Series, name: str, variable: Variable | None = None
         return Personal(name, "name", "values")
     # a text-entry field or an open question: free text unless its answers are a few categories
     entry = bool(_TEXT_ENTRY.search(str(name)))
-    open_question = entry or bool(_OPEN_QUESTION.search(_words(label or "")))
+    open_question = entry or bool(_OPEN_QUESTION.search(heading_words(label or "")))
     if open_question and (not answers or len(set(answers)) / len(answers) >= 0.5):
         return Personal(name, "free_text", "name" if entry else "label")
     return None

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from analysis.ingest.personal import _words, is_personal
+from analysis.ingest.personal import heading_words, is_personal
 
 if TYPE_CHECKING:
     from analysis.ingest import Dataset
@@ -103,7 +103,7 @@ def _kind_of(text: str | None, *, label: bool) -> str | None:
     """The kind a column name (anywhere in it) or a label (what it starts by asking) announces."""
     if not text:
         return None
-    words = _words(str(text))
+    words = heading_words(str(text))
     if label:
         if len(words.split()) > MAX_LABEL_WORDS:
             return None
