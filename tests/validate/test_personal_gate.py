@@ -108,6 +108,9 @@ def test_open_text_the_codebook_does_not_mark_is_a_warning(mini_study):
     check = _check(result, "enquete.standpunt.pii")
     assert check.status == WARNING
     assert "open antwoorden" in check.message and "pii: true" in check.message
+    assert (
+        check.description == "standpunt is als open tekst (pii) gemarkeerd"
+    )  # what it should be, not "geen"
 
 
 def _bind(study_file: Path, where: str, value) -> None:

@@ -115,7 +115,7 @@ def pii_checks(
                 # transcripts and other running text in a table are personal by nature
                 targets.append((table, col, tframe, pii.looks_like_free_text(tframe[col])))
     for table, col, tframe, marked in targets:
-        free_text = marked or pii.looks_like_free_text(tframe[col])
+        free_text = marked or (table is None and col in recognised) or pii.looks_like_free_text(tframe[col])
         found = pii.scan_series(tframe[col], names if free_text else None)
         rule = f"{name}.{table}.{col}.pii" if table else f"{name}.{col}.pii"
         blocking = {k: v for k, v in found.items() if k in fail_on or not marked}
@@ -146,7 +146,11 @@ def pii_checks(
                 column=col,
                 check="pii",
                 status=status,
-                description=describe["pii_marked" if marked else "pii"].format(column=col),
+                description=(
+                    wording("personal")["describe_free_text"]
+                    if unmarked_text
+                    else describe["pii_marked" if marked else "pii"]
+                ).format(column=col),
                 message=message,
                 element_count=int(tframe[col].notna().sum()),
                 unexpected_count=len(rows),
