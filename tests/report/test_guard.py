@@ -91,14 +91,18 @@ def test_quoted_interview_fragments_are_left_out():
 
 
 def test_one_pass_over_a_large_page_with_many_values_is_fast():
-    rng = range(20_000)
-    answers = [f"Antwoord nummer {i} van een respondent over de samenwerking" for i in rng]
+    # 20,000 answers that all begin alike, and a page full of that beginning: the worst case
+    answers = [f"Antwoord nummer {i} van een respondent over de samenwerking" for i in range(20_000)]
     ds = Dataset(pd.DataFrame({"open": answers}), Codebook("d", (Variable("open", type="string", pii=True),)))
     values = guard.personal_values({"d": ds})
-    page = _page("<p>Een zin over samenwerking en de gemeente.</p>" * 50_000)  # ~2.5 MB of text
+    assert len(values) == 20_000
+    page = _page("<p>Antwoord nummer onbekend, zei men over de samenwerking.</p>" * 40_000)  # ~2.5 MB
     start = time.perf_counter()
     guard.check_outputs([page], values)
     assert time.perf_counter() - start < 5.0
+    leak = _page("<p>Antwoord nummer onbekend.</p><td>" + answers[12_345] + "</td>")
+    with pytest.raises(DisclosureError):
+        guard.check_outputs([leak], values)
 
 
 # -- through build_reports: nothing is written --------------------------------------------------------
