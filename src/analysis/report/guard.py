@@ -45,6 +45,8 @@ from analysis.errors import DisclosureError
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    import pyarrow as pa
+
     from analysis.ingest import Dataset
     from analysis.outputs import Output
     from analysis.study import Study
@@ -66,9 +68,13 @@ NOT_PUBLISHED = ("validatie.html", "validatie.json", "plotly.min.js")
 QUOTED_COLUMN = "text"
 
 
+#: White space, as both sides count it (ASCII white space; a no-break space is made a space first).
+_SPACE = r"[ \t\n\r\f\v]+"
+
+
 def _normal(text: str) -> str:
-    """Case-folded, with every run of white space one space."""
-    return " ".join(text.casefold().split())
+    """Lower case, with every run of white space one space (as :func:`_heads` does for values)."""
+    return re.sub(_SPACE, " ", text.lower().replace("\u00a0", " ")).strip()
 
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/])")
@@ -122,21 +128,29 @@ class PersonalValues:
         return None
 
 
-def _heads(values: list[str]) -> list[str]:
+def _heads(values: list[str] | pa.Array) -> list[str]:
     """The normalised heads (first :data:`HEAD` characters) of the values long enough to be unambiguous.
 
-    Vectorised: a million open answers take seconds, not minutes.
+    Normalised as :func:`_normal` normalises a page, with leading characters that start no word
+    left out. Vectorised with Arrow: a million open answers take about a second.
     """
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    s = pd.Series(values, dtype=object)
-    if s.empty:
+    if len(values) == 0:
         return []
-    s = s.str.casefold().str.split().str.join(" ").str.replace(r"^\W+", "", regex=True)
-    length = s.str.len()
-    words = s.str.count(" ") + 1
-    keep = (length >= MIN_CHARS) | ((words >= MIN_WORDS) & (length >= MIN_WORDS_CHARS))
-    return s[keep].str.slice(0, HEAD).tolist()
+    arr = values if isinstance(values, pa.Array) else pa.array(values, type=pa.large_string())
+    arr = pc.utf8_lower(arr)
+    arr = pc.replace_substring(arr, "\u00a0", " ")
+    arr = pc.replace_substring_regex(arr, _SPACE, " ")
+    arr = pc.utf8_rtrim(pc.replace_substring_regex(arr, r"^[^\p{L}\p{N}_]+", ""), characters=" ")
+    length = pc.utf8_length(arr)
+    words = pc.add(pc.count_substring(arr, " "), 1)
+    keep = pc.or_(
+        pc.greater_equal(length, MIN_CHARS),
+        pc.and_(pc.greater_equal(words, MIN_WORDS), pc.greater_equal(length, MIN_WORDS_CHARS)),
+    )
+    return pc.utf8_slice_codeunits(pc.filter(arr, keep), 0, HEAD).to_pylist()
 
 
 def personal_values(
@@ -172,12 +186,20 @@ def personal_values(
     return PersonalValues(heads)
 
 
-def _distinct_texts(values) -> list[str]:
+def _distinct_texts(values) -> list[str] | pa.Array:
+    """The distinct texts of a column (an Arrow array for Arrow-backed text: no Python string per value)."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     s = pd.Series(values)
     if isinstance(s.dtype, pd.CategoricalDtype):
         return [c for c in s.cat.remove_unused_categories().cat.categories if isinstance(c, str)]
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        arr = pa.array(s)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        return pc.unique(arr.drop_null())
     return [v for v in s.dropna().unique() if isinstance(v, str)]
 
 
