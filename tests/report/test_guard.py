@@ -9,6 +9,8 @@ import time
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.codebook import Codebook, Variable
 from analysis.errors import DisclosureError
@@ -141,3 +143,24 @@ def test_build_reports_refuses_a_report_with_a_leaking_table(tmp_path, monkeypat
     paths = build.build_reports(Study.from_yaml(study_file))
     assert any(p.name == "rapport.html" for p in paths)
     assert secret not in (study.reports_dir / "rapport.html").read_text(encoding="utf-8")
+
+
+# -- any long value, however it is escaped, is found ---------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.text(alphabet="abcdeijklmnoprstuvwzABCDEZéëïüçş'&<>\" \t\n", min_size=20, max_size=80),
+    json=st.booleans(),
+)
+def test_any_long_value_is_found_in_a_page_however_it_is_escaped(value, json):
+    import html
+    import json as json_module
+
+    ds = Dataset(pd.DataFrame({"open": [value]}), Codebook("d", (Variable("open", type="string", pii=True),)))
+    values = guard.personal_values({"d": ds})
+    if not len(values):
+        return  # too little text to be unambiguous (mostly white space or punctuation)
+    written = json_module.dumps(value) if json else html.escape(value)
+    page = _page(f"<table><tr><td>{written}</td></tr></table>")
+    assert values.find(page.content.decode("utf-8")) == ("d", "open")

@@ -77,13 +77,19 @@ def _normal(text: str) -> str:
     return re.sub(_SPACE, " ", text.lower().replace("\u00a0", " ")).strip()
 
 
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/])")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/bfnrt])")
+_JSON_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
 def _readable(text: str) -> str:
-    """A page as its reader sees it: HTML entities and JSON escapes decoded."""
-    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
-    return html.unescape(text)
+    """A page as its reader sees it: HTML entities and JSON escapes (``\\u00e9``, ``\\n``) decoded."""
+
+    def decode(m: re.Match[str]) -> str:
+        if m.group(1):
+            return chr(int(m.group(1), 16))
+        return _JSON_CHARS.get(m.group(2), m.group(2))
+
+    return html.unescape(_JSON_ESCAPE.sub(decode, text))
 
 
 @dataclass(frozen=True)
