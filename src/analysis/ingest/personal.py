@@ -93,43 +93,11 @@ NAME_LOCALES = (
     "ru_RU", "fa_IR", "id_ID", "hi_IN", "en_IN", "so_SO", "sw", "en_NG", "yo_NG", "zh_CN",
 )  # fmt: skip
 #: Name particles, left out when a value is split into words ("Jan de Vries", "El Amrani").
-PARTICLES = frozenset(
-    [
-        "van",
-        "de",
-        "der",
-        "den",
-        "het",
-        "ter",
-        "ten",
-        "te",
-        "t",
-        "in",
-        "op",
-        "aan",
-        "bij",
-        "uit",
-        "el",
-        "al",
-        "ben",
-        "bin",
-        "ibn",
-        "abu",
-        "bou",
-        "ait",
-        "da",
-        "di",
-        "do",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "von",
-        "zu",
-        "y",
-        "e",
-    ]
-)
+PARTICLES = frozenset((
+    "van", "de", "der", "den", "het", "ter", "ten", "te", "t", "in", "op", "aan", "bij", "uit",
+    "el", "al", "ben", "bin", "ibn", "abu", "bou", "ait", "da", "di", "do", "dos", "du", "la", "le",
+    "von", "zu", "y", "e",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
