@@ -45,7 +45,14 @@ def test_qualtrics_three_header_rows():
     assert pd.isna(ds.frame["RecipientEmail"].iloc[0])
     columns = ds.tables["columns"]
     assert columns.set_index("name").loc["Q2", "import_id"] == "QID2_TEXT"
-    assert ds.warnings == ()
+    # the one warning says which columns hold personal data (and are marked pii)
+    (warning,) = ds.warnings
+    assert warning.startswith("7 column(s) hold personal data")
+    assert "IPAddress (IP addresses" in warning and "Q2 (open answers" in warning
+    assert {v.name for v in book if v.pii} == {
+        "IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail", "LocationLatitude",
+        "LocationLongitude", "Q2",
+    }  # fmt: skip
 
 
 @pytest.mark.realdata

@@ -79,6 +79,9 @@ def read(path: str | Path, **options: Any) -> Dataset:
     -------
     Dataset
         The frame (labelled categoricals, user-missing codes as missing) and its codebook.
+        Without a reviewed ``codebook``, columns that hold personal data (open answers,
+        names, e-mail addresses, ...; :mod:`analysis.ingest.personal`) are marked ``pii`` in
+        the inferred codebook, and the dataset's warnings say which and why.
 
     Raises
     ------
@@ -123,7 +126,14 @@ def read(path: str | Path, **options: Any) -> Dataset:
     if suffix == ".txt" and _is_transcript(path, options.get("dialect")):
         module_name = "qda"
     module = importlib.import_module(f"analysis.ingest.{module_name}")
-    return module.read(path, **options)
+    dataset = module.read(path, **options)
+    if options.get("codebook") is None:
+        # a codebook inferred from the file: mark what holds personal data (a reviewed codebook is
+        # the researcher's word; the validation gate reports what it leaves unmarked)
+        from analysis.ingest.personal import mark
+
+        dataset = mark(dataset)
+    return dataset
 
 
 def _is_transcript(path: Path, dialect: str | None) -> bool:

@@ -3,7 +3,9 @@
 Data move one way. :func:`build_reports` runs the validation gate first and refuses to go
 on when it fails (earlier reports stay untouched). Every page is rendered in memory before
 anything is written, and each file is written to a temporary name and then moved into
-place, so a failure never leaves a half-written report.
+place, so a failure never leaves a half-written report. Before writing, every published page
+is searched for values of the study's personal-data columns (:mod:`analysis.report.guard`);
+a hit stops the build and nothing is written.
 
 Files written (under the study's ``reports`` folder):
 
@@ -63,6 +65,8 @@ def build_reports(
     ------
     ValidationFailed
         The validation gate failed; nothing was written.
+    DisclosureError
+        A page would publish a value of a personal-data column; nothing was written.
     """
     from analysis.report import pages
     from analysis.study import ValidatedStudy
@@ -106,6 +110,10 @@ def build_reports(
         from analysis.report.render import PLOTLY_FILE
 
         outputs.append(Output(PLOTLY_FILE, plotly_js().encode("utf-8")))
+    # the last door: no published page may hold a value of a personal-data column
+    from analysis.report.guard import check_study_outputs
+
+    check_study_outputs(study, {name: context.vs.dataset(name) for name in study.datasets}, outputs)
     outputs.extend(gate.outputs(validation))
     return write_outputs(outputs, study.reports_dir)
 

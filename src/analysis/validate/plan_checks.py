@@ -14,6 +14,14 @@ that break what the plan declares (a third value of the side, a negative count, 
 key) are data errors: failed checks with rule ``plan.<part>.<role>`` in the validation report
 (exit status 1), like every other rule. Each binding and analysis that fits gets a passed
 check, so the validation report records what was checked.
+
+Personal data are never used as data: a role binding (other than the text roles, the
+interviews' case and coder and a municipality's name), a variable an analysis option names (``by``,
+``rows``, ``variables``, ``covariates``, ``items``, ...) and a quasi-identifier of the
+disclosure policy each fail (rule ``<key>.pii``) when the column is marked ``pii`` in its
+codebook or holds names, direct identifiers or open answers
+(:func:`analysis.ingest.personal.is_personal`): a free-text answer would otherwise become a row
+label of a published table.
 """
 
 from __future__ import annotations
@@ -108,6 +116,8 @@ def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
         if not found:
             checks.append(_passed(spec.key, ds.name, None, spec.kind))
 
+    checks += personal_data_checks(study, loaded)
+
     columns = {c for ds in loaded.values() for c in ds.frame.columns}
     for i, qi in enumerate(study.section("disclosure").get("quasi_identifiers") or []):
         if loaded and qi not in columns:
@@ -122,6 +132,77 @@ def plan_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
             "and value labels",
         )
     return checks
+
+
+# -- personal data are never used as data -----------------------------------------------------------
+#: Roles that hold text or an identifier by design (the interviews' case pseudonym, the coder, a
+#: municipality's name): never shown as a category, so a pii mark does not stop them.
+TEXT_KINDS = ("text",)
+
+
+def personal_data_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check]:
+    """A failed check for every key of study.yml that uses a column holding personal data.
+
+    Looks at every role binding (except :data:`TEXT_KINDS`), every option of an analysis that
+    names a variable of its dataset rather than a role, and every
+    ``disclosure.quasi_identifiers`` entry. Keys that use no personal data get no check (the
+    binding's own check records it).
+
+    Returns
+    -------
+    list of Check
+        Rule ``<key>.pii`` (``plan.survey.respondent_type.pii``,
+        ``analyses.respons.by.pii``, ``disclosure.quasi_identifiers[0].pii``), failed, naming
+        the variable, its dataset and what to do.
+    """
+    from analysis.ingest.personal import is_personal
+
+    plan = study.plan
+    out: list[Check] = []
+    words = wording("personal")
+
+    def use(key: str, dataset: str, column: Any, category: bool) -> None:
+        ds = loaded.get(dataset)
+        if ds is None or not isinstance(column, str) or column not in ds.frame.columns:
+            return
+        found = is_personal(ds, column)
+        if found is None:
+            return
+        message = words["plan_bound"].format(
+            key=key, variable=column, dataset=dataset, kind=words["kinds"][found.kind]
+        )
+        if category and found.kind == "free_text":
+            message += words["plan_free_text"]
+        out.append(
+            Check(
+                rule=f"{key}.pii",
+                dataset=dataset,
+                column=column,
+                check="plan",
+                status=FAILED,
+                description=words["plan_describe"].format(key=key),
+                message=message,
+                element_count=int(ds.frame[column].notna().sum()),
+                unexpected_count=int(ds.frame[column].notna().sum()),
+            )
+        )
+
+    for b in plan.bindings.values():
+        if b.kind not in TEXT_KINDS:
+            use(b.key, b.dataset, b.variable, category=b.kind in ("category", "side", "binary", "ref"))
+    for spec in plan.analyses.values():
+        dataset = plan.datasets.get(spec.part, "")
+        for option, value in spec.options.items():
+            names = value if isinstance(value, (list, tuple)) else [value]
+            for i, name in enumerate(names):
+                if not isinstance(name, str) or plan.has(spec.part, name):
+                    continue  # a role: its binding is checked above
+                key = f"{spec.key}.{option}" + (f"[{i}]" if isinstance(value, (list, tuple)) else "")
+                use(key, dataset, name, category=True)
+    for i, qi in enumerate(study.section("disclosure").get("quasi_identifiers") or []):
+        for dataset in loaded:
+            use(f"disclosure.quasi_identifiers[{i}]", dataset, qi, category=True)
+    return out
 
 
 # -- what each kind requires ------------------------------------------------------------------

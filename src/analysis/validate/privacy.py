@@ -7,6 +7,13 @@ findings block (a direct identifier anywhere, anything in a column not marked ``
 which are only reported (names in a column marked ``pii``: they are replaced before
 publication), and words the :class:`~analysis.validate.checks.Check` so that only the kind of
 data and the row numbers are shown, never the data.
+
+Columns are also judged as a whole (:mod:`analysis.ingest.personal`): a column of names, e-mail
+addresses, phone numbers, IP addresses, coordinates or dates of birth, recognised by its
+heading, label or values without any names list, is a warning when the codebook marks it
+``pii`` (it is left out of everything) and a failure when it does not; an open-text column
+that the codebook does not mark is a warning that says to mark it. Such a column never gets a
+check that says it "holds no personal data".
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from analysis.ingest import personal
 from analysis.validate import evidence, pii
 from analysis.validate.checks import FAILED, PASSED, WARNING, Check, wording
 
@@ -80,9 +88,23 @@ def pii_checks(
     from analysis.validate.evaluate import type_of
 
     t, describe, kinds = wording("messages"), wording("describe"), wording("pii_kinds")
-    out = []
+    recognised = personal_columns(ds, frame)
+    out = [
+        identifier_check(name, ds, col, found)
+        for col, found in recognised.items()
+        if found.kind != "free_text"
+    ]
     targets: list[tuple[str | None, str, pd.DataFrame, bool]] = [
-        (None, col, frame, marked) for col, marked in text_columns(ds, frame)
+        (None, col, frame, marked)
+        for col, marked in text_columns(ds, frame)
+        if col not in recognised or recognised[col].kind == "free_text"
+    ]
+    # an open-text column the codebook does not mark is scanned as unmarked text
+    listed = {col for _, col, _, _ in targets}
+    targets += [
+        (None, col, frame, False)
+        for col in recognised
+        if col not in listed and recognised[col].kind == "free_text"
     ]
     for table, tframe in sorted(ds.tables.items()):
         if tframe is ds.frame or tframe is ds.stored or _same_columns(tframe, frame):
@@ -93,7 +115,7 @@ def pii_checks(
                 # transcripts and other running text in a table are personal by nature
                 targets.append((table, col, tframe, pii.looks_like_free_text(tframe[col])))
     for table, col, tframe, marked in targets:
-        free_text = marked or pii.looks_like_free_text(tframe[col])
+        free_text = marked or (table is None and col in recognised) or pii.looks_like_free_text(tframe[col])
         found = pii.scan_series(tframe[col], names if free_text else None)
         rule = f"{name}.{table}.{col}.pii" if table else f"{name}.{col}.pii"
         blocking = {k: v for k, v in found.items() if k in fail_on or not marked}
@@ -107,8 +129,11 @@ def pii_checks(
             )
             for k, v in found.items()
         )
+        unmarked_text = table is None and not marked and col in recognised
+        if unmarked_text and not found:
+            status = WARNING
         if not found:
-            message = ""
+            message = _unmarked_text(ds, col, recognised[col]) if unmarked_text else ""
         elif blocking:
             message = t["pii_direct" if marked else "pii_unmarked"].format(found=parts)
         else:
@@ -121,7 +146,11 @@ def pii_checks(
                 column=col,
                 check="pii",
                 status=status,
-                description=describe["pii_marked" if marked else "pii"].format(column=col),
+                description=(
+                    wording("personal")["describe_free_text"]
+                    if unmarked_text
+                    else describe["pii_marked" if marked else "pii"]
+                ).format(column=col),
                 message=message,
                 element_count=int(tframe[col].notna().sum()),
                 unexpected_count=len(rows),
@@ -131,6 +160,55 @@ def pii_checks(
             )
         )
     return out
+
+
+def personal_columns(ds: Dataset, frame: pd.DataFrame) -> dict[str, personal.Personal]:
+    """Columns of ``frame`` that hold personal data, recognised or marked ``pii`` (see :func:`identifier_check`)."""
+    out = {}
+    for col in frame.columns:
+        if col not in ds.frame.columns:
+            continue
+        found = personal.is_personal(ds, col)
+        if found is not None and (found.by != "codebook"):
+            out[col] = found
+    return out
+
+
+def identifier_check(name: str, ds: Dataset, col: str, found: personal.Personal) -> Check:
+    """``<dataset>.<column>.pii`` for a column of names or direct identifiers as a whole.
+
+    A warning when the codebook marks it ``pii`` (it is excluded from every analysis and
+    publication: the plan checks fail any use of it); a failure when it does not.
+    """
+    w = wording("personal")
+    var = ds.codebook.get(col)
+    marked = bool(var is not None and var.pii)
+    fill = {
+        "column": col,
+        "kind": w["kinds"][found.kind],
+        "by": w["by"][found.by],
+        "codebook": _codebook_name(ds),
+    }
+    return Check(
+        rule=f"{name}.{col}.pii",
+        dataset=name,
+        column=col,
+        check="pii",
+        status=WARNING if marked else FAILED,
+        description=w["describe"].format(column=col),
+        message=w["marked" if marked else "unmarked"].format(**fill),
+        element_count=int(ds.frame[col].notna().sum()),
+        unexpected_count=0 if marked else int(ds.frame[col].notna().sum()),
+    )
+
+
+def _unmarked_text(ds: Dataset, col: str, found: personal.Personal) -> str:
+    w = wording("personal")
+    return w["free_text_unmarked"].format(column=col, by=w["by"][found.by], codebook=_codebook_name(ds))
+
+
+def _codebook_name(ds: Dataset) -> str:
+    return f"{ds.codebook.dataset}.yml"
 
 
 def _same_columns(a: pd.DataFrame, b: pd.DataFrame) -> bool:
