@@ -1418,14 +1418,28 @@ def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
             )
         else:
             lack("joint_display", "needs a survey analysis and interview codes that speak of the same theme")
-    qi = [
-        c
-        for c in (p.column("survey", r) for r in ("municipality", "respondent_type", "side"))
-        if c is not None
-    ]
-    if qi:
+    if survey is not None:
+        _propose_quasi_identifiers(p, survey)
+
+
+def _propose_quasi_identifiers(p: Proposal, survey: Table) -> None:
+    """The survey's quasi-identifiers: the columns that could single out a respondent together.
+
+    What :func:`analysis.validate.identifiers.propose_quasi_identifiers` finds (age, gender,
+    place, role, origin, education, experience, organisation type; never personal data), and
+    the grouping roles the plan binds (municipality, respondent type, side).
+    """
+    from analysis.validate.identifiers import propose_quasi_identifiers
+
+    found = {c: why for c, why in propose_quasi_identifiers(survey.dataset) if not survey.is_private(c)}
+    for role in ("municipality", "respondent_type", "side"):
+        column = p.column("survey", role)
+        if column is not None and column not in found:
+            found[column] = f"the plan's {role.replace('_', ' ')}"
+    if found:
+        ordered = [c for c in survey.columns if c in found]
         p.quasi_identifiers = Guess(
-            "quasi_identifiers", qi, "the survey's municipality, respondent type and side"
+            "quasi_identifiers", ordered, "; ".join(f"{c}: {found[c]}" for c in ordered)
         )
 
 
