@@ -149,6 +149,9 @@ def validate(
     s = _study(study)
     from analysis.validate import cache, gate
 
+    from analysis.validate.text_checks import check_texts
+
+    check_texts(s)
     result = gate.run(s)
     cache.store(s, result)
     gate.write(result, reports or s.reports_dir)

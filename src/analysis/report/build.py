@@ -71,6 +71,7 @@ def build_reports(
     from analysis.report import pages
     from analysis.study import ValidatedStudy
     from analysis.validate import gate
+    from analysis.validate.text_checks import check_texts
 
     if not study.plan.analyses:
         needs = "; ".join(
@@ -83,6 +84,7 @@ def build_reports(
             hint="bind those variables under 'plan:' in study.yml and declare analyses under 'analyses:' "
             "(see the example study.yml; `bruggen init` proposes them)",
         )
+    check_texts(study)
     validation = gate.require_pass(study)
     lang = lang or study.language
     context = pages.Context.from_validated(ValidatedStudy(study, validation), lang=lang)

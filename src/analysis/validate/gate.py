@@ -115,14 +115,14 @@ def run(study: Study) -> ValidationResult:
     Raises
     ------
     StudyConfigError
-        A data file or codebook that study.yml names does not exist, or the analysis plan or
-        a report text names something that does not exist.
+        A data file or codebook that study.yml names does not exist, or the analysis plan
+        names something that does not exist. (The report texts are checked by ``bruggen
+        validate`` and before a report is built, :func:`analysis.validate.text_checks.check_texts`,
+        not here: a notebook analyses the data whatever the texts say.)
     """
     from analysis.validate.plan_checks import plan_checks
-    from analysis.validate.text_checks import check_texts
 
     study.check_files()
-    check_texts(study)
     engine = gx.Engine()
     config = study.validation_rules() or None
     privacy_config = study.section("privacy")
