@@ -148,7 +148,6 @@ def validate(
     """
     s = _study(study)
     from analysis.validate import cache, gate
-
     from analysis.validate.text_checks import check_texts
 
     check_texts(s)
