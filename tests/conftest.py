@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,14 @@ def copy_example(folder: Path) -> Path:
     shutil.copy2(ROOT / "study.yml", folder / "study.yml")
     shutil.copytree(ROOT / "data", folder / "data", ignore=shutil.ignore_patterns("processed"))
     return folder / "study.yml"
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run ``bruggen`` as a researcher would (``python -m analysis.cli ARGS``), capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+    )

@@ -6,19 +6,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli
 
 HEAVY = ("great_expectations", "statsmodels", "plotly", "pandas", "pyreadstat", "scipy", "numpy")
 COMMANDS = ("init", "example", "codebook", "suites", "validate", "report", "lab")
 
 
-def _run(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *args], capture_output=True, text=True, timeout=120, **kw
-    )
-
-
 def test_help_lists_every_subcommand():
-    result = _run("--help")
+    result = run_cli("--help")
     assert result.returncode == 0, result.stderr
     for name in COMMANDS:
         assert name in result.stdout
@@ -26,7 +21,7 @@ def test_help_lists_every_subcommand():
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_each_subcommand_has_useful_help(command):
-    result = _run(command, "--help")
+    result = run_cli(command, "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage" in result.stdout
     # the first docstring line is shown, not an empty help
@@ -51,13 +46,13 @@ def test_help_and_import_do_not_load_heavy_libraries(code):
 
 
 def test_missing_study_file_is_a_readable_error(tmp_path):
-    result = _run("validate", "--study", str(tmp_path / "nope.yml"))
+    result = run_cli("validate", "--study", str(tmp_path / "nope.yml"))
     assert result.returncode == 2
     assert "study file not found" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_debug_shows_the_traceback(tmp_path):
-    result = _run("--debug", "validate", "--study", str(tmp_path / "nope.yml"))
+    result = run_cli("--debug", "validate", "--study", str(tmp_path / "nope.yml"))
     assert result.returncode != 0
     assert "Traceback" in result.stderr

@@ -10,28 +10,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REALDATA, ROOT, realdata_missing
+from conftest import REALDATA, ROOT, realdata_missing, run_cli
 
 from analysis.init import Table, propose
 from analysis.study import Study
 
 RAW = ROOT / "data" / "raw"
 EXAMPLE_FILES = ("organisatie_enquete.sav", "verwijzingen.xlsx", "gemeenten.csv", "interviews.qdpx")
-
-
-def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,
-    )
 
 
 def _plan_lines(text: str) -> list[str]:
@@ -65,7 +54,7 @@ def example(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     folder = tmp_path_factory.mktemp("eigen_studie")
     for name in EXAMPLE_FILES:
         shutil.copy2(RAW / name, folder / name)
-    result = _run("init", folder)
+    result = run_cli("init", folder)
     assert result.returncode == 0, result.stderr
     return folder, result
 
@@ -148,10 +137,10 @@ def test_every_binding_line_is_marked_for_review(example):
 def test_validate_and_report_on_the_initialised_example(example):
     folder, _ = example
     study = folder / "study.yml"
-    result = _run("validate", "--study", study)
+    result = run_cli("validate", "--study", study)
     _assert_no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
-    _report_ok_or_names_what_the_plan_lacks(_run("report", "--study", study))
+    _report_ok_or_names_what_the_plan_lacks(run_cli("report", "--study", study))
 
 
 def test_init_finds_the_names_file_and_proposes_quotes(tmp_path):
@@ -159,7 +148,7 @@ def test_init_finds_the_names_file_and_proposes_quotes(tmp_path):
     raw.mkdir(parents=True)
     for name in ("interviews.qdpx", "namenlijst.txt"):
         shutil.copy2(RAW / name, raw / name)
-    result = _run("init", tmp_path)
+    result = run_cli("init", tmp_path)
     assert result.returncode == 0, result.stderr
     study = Study.from_yaml(tmp_path / "study.yml")
     assert set(study.datasets) == {"interviews"}  # the names list is not a dataset
@@ -203,7 +192,7 @@ def _largest_real_spss() -> Path:
 def test_init_validate_report_on_a_real_spss_file(tmp_path):
     source = _largest_real_spss()
     shutil.copy2(source, tmp_path / source.name)
-    result = _run("init", tmp_path)
+    result = run_cli("init", tmp_path)
     assert result.returncode == 0, result.stderr
     study = Study.from_yaml(tmp_path / "study.yml")
     assert study.plan.datasets["survey"] in study.datasets
@@ -211,29 +200,29 @@ def test_init_validate_report_on_a_real_spss_file(tmp_path):
     assert all("# REVIEW:" in line for line in _plan_lines(text))
     assert "NOT FOUND" in text  # a file without any of the study's parts says what is missing
 
-    validated = _run("validate", "--study", tmp_path / "study.yml")
+    validated = run_cli("validate", "--study", tmp_path / "study.yml")
     _assert_no_traceback(validated)
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    _report_ok_or_names_what_the_plan_lacks(_run("report", "--study", tmp_path / "study.yml"))
+    _report_ok_or_names_what_the_plan_lacks(run_cli("report", "--study", tmp_path / "study.yml"))
 
 
 # -- (c) refusals ----------------------------------------------------------------------------------
 def test_init_refuses_to_overwrite_a_study(tmp_path):
     shutil.copy2(RAW / "gemeenten.csv", tmp_path / "gemeenten.csv")
-    assert _run("init", tmp_path).returncode == 0
+    assert run_cli("init", tmp_path).returncode == 0
     before = (tmp_path / "study.yml").read_bytes()
-    again = _run("init", tmp_path)
+    again = run_cli("init", tmp_path)
     assert again.returncode == 2
     _assert_no_traceback(again)
     assert "study.yml exists already" in again.stderr and "--force" in again.stderr
     assert (tmp_path / "study.yml").read_bytes() == before
-    forced = _run("init", "--force", tmp_path)
+    forced = run_cli("init", "--force", tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert (tmp_path / "study.yml").read_bytes() == before  # same files, same proposal
 
 
 def test_init_on_an_empty_folder_is_a_clear_error(tmp_path):
-    result = _run("init", tmp_path)
+    result = run_cli("init", tmp_path)
     assert result.returncode == 2
     _assert_no_traceback(result)
     assert "no data Bruggen can read" in result.stderr
@@ -243,7 +232,7 @@ def test_init_on_an_empty_folder_is_a_clear_error(tmp_path):
 def test_init_skips_unreadable_files_with_a_warning(tmp_path):
     (tmp_path / "kapot.sav").write_bytes(b"this is not an SPSS file")
     shutil.copy2(RAW / "gemeenten.csv", tmp_path / "gemeenten.csv")
-    result = _run("init", tmp_path)
+    result = run_cli("init", tmp_path)
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stderr and "kapot.sav" in result.stderr
     assert set(Study.from_yaml(tmp_path / "study.yml").datasets) == {"gemeenten"}
@@ -251,7 +240,7 @@ def test_init_skips_unreadable_files_with_a_warning(tmp_path):
     only_bad = tmp_path / "alleen_kapot"
     only_bad.mkdir()
     (only_bad / "kapot.sav").write_bytes(b"this is not an SPSS file")
-    result = _run("init", only_bad)
+    result = run_cli("init", only_bad)
     assert result.returncode == 2
     _assert_no_traceback(result)
     assert "could not be read" in result.stderr
@@ -261,11 +250,11 @@ def test_init_skips_unreadable_files_with_a_warning(tmp_path):
 def test_suites_regenerates_from_the_codebooks(tmp_path):
     for name in ("gemeenten.csv", "verwijzingen.xlsx"):
         shutil.copy2(RAW / name, tmp_path / name)
-    assert _run("init", tmp_path).returncode == 0
+    assert run_cli("init", tmp_path).returncode == 0
     study = tmp_path / "study.yml"
     suite = tmp_path / "expectations" / "gemeenten.json"
 
-    result = _run("suites", "--study", study)
+    result = run_cli("suites", "--study", study)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("unchanged") == 2
 
@@ -274,17 +263,17 @@ def test_suites_regenerates_from_the_codebooks(tmp_path):
     book = yaml.safe_load(path.read_text(encoding="utf-8"))
     book["variables"][0].update(unique=True, pattern=r"^GM\d{4}$")
     path.write_text(yaml.safe_dump(book, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    result = _run("suites", "--study", study, "gemeenten")
+    result = run_cli("suites", "--study", study, "gemeenten")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote {suite}"
     assert "expect_column_values_to_match_regex" in suite.read_text(encoding="utf-8")
 
     suite.unlink()
-    result = _run("suites", "--study", study)
+    result = run_cli("suites", "--study", study)
     assert f"wrote {suite}" in result.stdout and "unchanged" in result.stdout
     assert suite.exists()
 
-    unknown = _run("suites", "--study", study, "nope")
+    unknown = run_cli("suites", "--study", study, "nope")
     assert unknown.returncode == 2 and "no dataset named 'nope'" in unknown.stderr
 
 

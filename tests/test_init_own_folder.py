@@ -13,29 +13,17 @@ import json
 import math
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from study_variants import renamed_study
 
 from analysis.plan import CHAPTERS
 
 pytestmark = pytest.mark.slow
 REFERENCE = ROOT / "tests" / "reference"
-
-
-def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +33,7 @@ def folder(tmp_path_factory) -> Path:
     renamed_study(full)
     own = tmp_path_factory.mktemp("eigen_map")
     shutil.copytree(full / "bestanden", own / "bestanden")
-    result = _run("init", own)
+    result = run_cli("init", own)
     assert result.returncode == 0, result.stderr
     return own
 
@@ -82,9 +70,9 @@ def test_init_decides_from_the_data_what_the_data_decide(folder):
 
 
 def test_the_report_has_every_chapter_of_the_shipped_report(folder):
-    result = _run("validate", "--study", folder / "study.yml")
+    result = run_cli("validate", "--study", folder / "study.yml")
     assert result.returncode == 0, result.stdout + result.stderr
-    result = _run("report", "--study", folder / "study.yml")
+    result = run_cli("report", "--study", folder / "study.yml")
     assert result.returncode == 0, result.stderr
     html = (folder / "reports" / "rapport.html").read_text(encoding="utf-8")
     sections = set(re.findall(r'<section[^>]*id="([^"]+)"', html))

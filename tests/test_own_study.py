@@ -8,24 +8,16 @@ runs end to end through the real command; what its plan lacks is named, never a 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-from conftest import copy_example
+from conftest import copy_example, run_cli
 from study_variants import NAMES, renamed_study
 
 from analysis.report.build import build_reports
 from analysis.study import Study
 
 pytestmark = pytest.mark.slow
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *args], capture_output=True, text=True, timeout=600
-    )
 
 
 def _published(html: str) -> str:
@@ -91,9 +83,9 @@ def english(tmp_path_factory):
 
 def test_a_survey_and_referrals_study_in_english_runs_end_to_end(english):
     folder, path = english
-    validated = _run("validate", "--study", str(path))
+    validated = run_cli("validate", "--study", str(path))
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    result = _run("report", "--study", str(path))
+    result = run_cli("report", "--study", str(path))
     assert result.returncode == 0, result.stderr
     html = (folder / "rapporten" / "rapport.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
@@ -111,7 +103,7 @@ def test_a_survey_and_referrals_study_in_english_runs_end_to_end(english):
 
 def test_municipality_reports_without_a_frame_name_what_the_plan_lacks(english):
     _, path = english
-    result = _run("report", "--study", str(path), "--gemeente", "all")
+    result = run_cli("report", "--study", str(path), "--gemeente", "all")
     assert result.returncode == 2, result.stderr
     assert "plan.municipalities" in result.stderr and str(path) in result.stderr
     assert "Traceback" not in result.stderr

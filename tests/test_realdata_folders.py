@@ -8,12 +8,10 @@ appears in any report but the validation report, which names rows, never their c
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REALDATA, realdata_missing
+from conftest import REALDATA, realdata_missing, run_cli
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
@@ -29,16 +27,6 @@ FILES = (
     "spss/simple_alltypes.sav",
     "qda/atlasti8_testproject.qdpx",
 )
-
-
-def _run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,
-    )
 
 
 def _own_words(path: Path) -> set[str]:
@@ -68,7 +56,7 @@ def test_a_real_file_alone_in_a_folder_becomes_a_report_that_publishes_no_ones_w
     source = REALDATA / name
     shutil.copy2(source, tmp_path / source.name)
     for step in (("init", "."), ("validate",), ("report",)):
-        result = _run(*step, cwd=tmp_path)
+        result = run_cli(*step, cwd=tmp_path)
         assert result.returncode == 0, f"bruggen {step[0]}: {result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr
     pages = [p for p in (tmp_path / "reports").rglob("*.html") if not p.name.startswith("validatie")]

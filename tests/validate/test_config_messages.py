@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 
 from analysis.errors import StudyConfigError
 from analysis.study import Study
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 def _edit(path: Path, change) -> Path:
@@ -35,7 +28,7 @@ def _flat(text: str) -> str:
 
 def test_a_missing_data_file_exits_2_naming_the_key_and_the_absolute_path(mini_study):
     _edit(mini_study, lambda c: c["datasets"]["gemeenten"].update(path="data/raw/gemeente.sav"))
-    result = _run("validate", "--study", str(mini_study))
+    result = run_cli("validate", "--study", str(mini_study))
     assert result.returncode == 2, result.stdout + result.stderr
     text = _flat(result.stderr)
     assert str(mini_study.resolve()) in text
@@ -57,7 +50,7 @@ def test_a_missing_codebook_has_its_own_message_not_the_plan_s(mini_study):
 def test_the_version_is_the_library_s():
     import analysis
 
-    result = _run("--version")
+    result = run_cli("--version")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"bruggen {analysis.__version__}"
 
@@ -79,7 +72,7 @@ def test_by_null_on_a_kind_that_compares_groups_fails_validate_and_report_alike(
         gate.run(study)
     assert "analyses.vorm: by: null means no grouping" in info.value.message
     for command in ("validate", "report"):
-        result = _run(command, "--study", str(mini_study))
+        result = run_cli(command, "--study", str(mini_study))
         assert result.returncode == 2, (command, result.stderr)
         assert "analyses.vorm: by: null" in _flat(result.stderr)
 
@@ -115,7 +108,7 @@ def test_codebook_reads_the_qdc_that_export_writes(tmp_path):
 def test_codebook_refuses_an_xml_that_is_no_codebook(tmp_path):
     bad = tmp_path / "x.qdc"
     bad.write_text("<Project/>", encoding="utf-8")
-    result = _run("codebook", str(bad))
+    result = run_cli("codebook", str(bad))
     assert result.returncode == 2
     assert "not a REFI-QDA codebook" in _flat(result.stderr)
 

@@ -152,7 +152,7 @@ def personal_data_checks(study: Study, loaded: dict[str, Dataset]) -> list[Check
     -------
     list of Check
         Rule ``<key>.pii`` (``plan.survey.respondent_type.pii``,
-        ``analyses.respons.by.pii``, ``disclosure.quasi_identifiers[0].pii``), failed, naming
+        ``analyses.deelname.by.pii``, ``disclosure.quasi_identifiers[0].pii``), failed, naming
         the variable, its dataset and what to do.
     """
     from analysis.ingest.personal import is_personal
