@@ -127,7 +127,7 @@ def test_validate_checks_the_placeholders_of_the_report_texts_with_file_and_line
     from analysis.validate import gate
 
     _with_text(mini_study, "# Aanleiding\n\nTekst.\n\nZie {{ respon.findings }}.\n\n{{ respons.tabel }}\n")
-    result = _run("validate", "--study", str(mini_study))
+    result = run_cli("validate", "--study", mini_study)
     assert result.returncode == 2, result.stdout + result.stderr
     message = " ".join(result.stderr.split())  # the console wraps long lines
     text_file = mini_study.parent / "tekst.md"
