@@ -234,3 +234,17 @@ def test_without_a_usable_key_nothing_is_stored_or_trusted_and_nothing_fails(exa
         assert cache.load(study) is None
     with pytest.warns(cache.CacheWarning, match="could not store the validation"):
         assert cache.store(study, gate.run(study)) is None
+
+
+def test_a_key_inside_the_study_or_named_relatively_is_refused(example, runs, key_at, tmp_path):
+    """Whoever can write the study's folder could read or replace a key kept there."""
+    study = Study.from_yaml(example)
+    key_at(study.processed_dir / "store.key")
+    with pytest.warns(cache.CacheWarning, match="lies inside"):
+        assert cache.load(study) is None
+    with pytest.warns(cache.CacheWarning, match="could not store the validation.*lies inside"):
+        assert cache.store(study, gate.run(study)) is None
+    assert not (study.processed_dir / "store.key").exists()
+    key_at(Path("store.key"))  # relative to wherever Bruggen runs: often the study
+    with pytest.raises(store_signing.StoreKeyError, match="absolute path"):
+        store_signing.key()

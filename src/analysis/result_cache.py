@@ -94,18 +94,19 @@ def cached(vs: ValidatedStudy, name: str, lang: str, compute: Callable[[], Resul
     """The stored result for exactly these inputs and code, or ``compute()`` stored for next time."""
     key = result_key(vs, name, lang)
     path = _manifest(vs, name, lang, key)
-    found = _load(path, key)
+    found = _load(path, key, vs.study)
     if found is not None:
         return found
     result = compute()
-    _store(path, key, result)
+    _store(path, key, result, vs.study)
     return result
 
 
-def _load(path: Path, key: str) -> Any:
+def _load(path: Path, key: str, study: Study) -> Any:
     if not path.is_file():
         return None
     try:
+        vcache.check_key_apart(study)
         manifest = vcache.read_manifest(path, key, FORMAT)
         if manifest is None:
             return None  # made by other code: out of date, not damaged
@@ -118,10 +119,11 @@ def _load(path: Path, key: str) -> Any:
         return None
 
 
-def _store(path: Path, key: str, result: Result) -> None:
+def _store(path: Path, key: str, result: Result, study: Study) -> None:
     from analysis.outputs import Output, write_outputs
 
     try:
+        vcache.check_key_apart(study)
         data_name, sha, signature = vcache.dump_pickle(result, path.parent, path.stem, _Pickler)
     except OSError as exc:
         warnings.warn(f"{path.parent}: could not store the result ({exc})", vcache.CacheWarning, stacklevel=3)

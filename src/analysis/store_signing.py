@@ -78,12 +78,14 @@ def key() -> bytes:
     Raises
     ------
     StoreKeyError
-        When the key file cannot be read or created, holds no key, or can be read or changed
-        by other users.
+        When the key file cannot be read or created, holds no key, can be read or changed by
+        other users, or is named by a relative path.
     """
     path = key_file()
     found = _KEYS.get(path)
     if found is None:
+        if not path.is_absolute():  # relative to whatever folder Bruggen runs in: a study's
+            raise StoreKeyError(f"{KEY_FILE_ENV} must name the key file by an absolute path, not {path}")
         found = _KEYS[path] = _read_or_create(path)
     return found
 
@@ -138,6 +140,29 @@ def _read(path: Path) -> bytes:
     if len(secret) < KEY_BYTES:
         raise StoreKeyError(f"the store key {path} holds no key; delete it to make a new one")
     return secret
+
+
+def check_apart(*folders: Path) -> None:
+    """Refuse a key file inside any of ``folders`` (a study, the folder of its stores).
+
+    Whoever can write the stores there could then read or replace the key that signs them. A
+    folder that holds the user's home directory (a study kept in ``~`` itself) is not checked:
+    the default key lives under the home directory by design.
+
+    Raises
+    ------
+    StoreKeyError
+        The key file lies inside one of the folders.
+    """
+    path = key_file().resolve()
+    home = Path.home().resolve()
+    for folder in folders:
+        folder = folder.resolve()
+        if path.is_relative_to(folder) and not home.is_relative_to(folder):
+            raise StoreKeyError(
+                f"the store key {path} lies inside {folder}: keep it outside the study "
+                f"(the default is ~/.config/bruggen/store.key)"
+            )
 
 
 def new_mac() -> hmac.HMAC:

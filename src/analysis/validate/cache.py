@@ -179,6 +179,7 @@ def load(study: Study) -> ValidationResult | None:
     if not path.is_file():
         return None
     try:
+        check_key_apart(study)
         manifest = read_manifest(path, key, FORMAT)
         if manifest is None:
             return None  # validated by other code: not damage, just out of date
@@ -214,6 +215,7 @@ def store(study: Study, result: ValidationResult) -> Path | None:
     key = cache_key(study)
     path = manifest_path(study, key)
     try:
+        check_key_apart(study)
         data_name, sha, signature = dump_pickle(result, path.parent, path.stem)
     except OSError as exc:
         warnings.warn(f"{path.parent}: could not store the validation ({exc})", CacheWarning, stacklevel=2)
@@ -239,6 +241,22 @@ def store(study: Study, result: ValidationResult) -> Path | None:
         return None
     _remove_older(path.parent, keep={path.name, data_name})
     return path
+
+
+def check_key_apart(study: Study) -> None:
+    """Refuse to sign or trust stores when the signing key lies inside the study or the library.
+
+    Raises
+    ------
+    analysis.store_signing.StoreKeyError
+        The key file is inside the study's folder, its ``processed`` folder or the git
+        checkout the library runs from (see :func:`analysis.store_signing.check_apart`).
+    """
+    from analysis import store_signing
+
+    repository = _REAL_LIBRARY.parents[1]  # src/analysis -> the checkout, when it is one
+    folders = [study.root, study.processed_dir]
+    store_signing.check_apart(*folders, *([repository] if (repository / ".git").exists() else []))
 
 
 def read_manifest(path: Path, key: str, version: int) -> dict[str, Any] | None:
