@@ -67,8 +67,8 @@ def key_file() -> Path:
     named = os.environ.get(KEY_FILE_ENV)
     if named:
         return Path(named).expanduser()
-    config = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(config).expanduser() if config else Path.home() / ".config"
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or "~/.config").expanduser()
+    base = config if config.is_absolute() else Path.home() / ".config"  # as the XDG spec says
     return base / "bruggen" / "store.key"
 
 

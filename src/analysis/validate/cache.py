@@ -27,7 +27,8 @@ Rules:
 
 - only a **passed** result is stored; a failed gate runs again every time (and refuses again);
 - a manifest that does not match (another key, not passed, a data file whose SHA-256 differs,
-  a pickle that is not signed with this user's key or does not load) is ignored with a :class:`CacheWarning` and the gate runs;
+  a pickle not signed with this user's key or that does not load) is ignored with a
+  :class:`CacheWarning` and the gate runs;
 - files are written whole or not at all (:func:`analysis.outputs.write_outputs`), the data
   file first, and the entries of older keys are removed;
 - ``bruggen validate`` always runs the gate (a CI run must see the data checked) and stores a
@@ -172,7 +173,8 @@ def load(study: Study) -> ValidationResult | None:
     """The stored passed validation for exactly these inputs, or None.
 
     None, silently, when nothing is stored for the key; None with a :class:`CacheWarning` when
-    something is stored but cannot be trusted (it is then rebuilt by the caller).
+    something is stored but cannot be trusted: damaged, or not signed with this user's key (it
+    is then not unpickled, and rebuilt by the caller).
     """
     key = cache_key(study)
     path = manifest_path(study, key)
@@ -274,7 +276,7 @@ def read_manifest(path: Path, key: str, version: int) -> dict[str, Any] | None:
     return None if _changed_code(code) is not None else manifest
 
 
-# -- signed pickles streamed to and from disk (a validation holds the datasets: gigabytes at 1M) ----------
+# -- signed pickles streamed to and from disk (a validation holds the datasets: gigabytes at 1M) --
 def dump_pickle(
     obj: Any, folder: Path, stem: str, pickler: type[pickle.Pickler] | None = None
 ) -> tuple[str, str, str]:
