@@ -44,6 +44,22 @@ def real_file(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def store_key(tmp_path_factory) -> Path:
+    """The key that signs stored validations and results in this test run (and its subprocesses).
+
+    Never the user's ``~/.config/bruggen/store.key``: one beside pytest's temporary folders of
+    this user (``/tmp/pytest-of-<user>/``), kept across runs so that what one run stored in the
+    repository's example study is still this "user's" in the next; it is created when first
+    used (:mod:`analysis.store_signing`).
+    """
+    from analysis import store_signing
+
+    path = tmp_path_factory.getbasetemp().parent / "bruggen-store.key"
+    os.environ[store_signing.KEY_FILE_ENV] = str(path)
+    return path
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked ``realdata`` skip, with the reason, when the real files are absent."""
     if item.get_closest_marker("realdata") is not None:

@@ -362,12 +362,12 @@ def test_stored_arrow_columns_come_back_equal_and_are_not_joined_on_the_way(tmp_
             "x": [1.0, 2.0, 3.0, np.nan],
         }
     )
-    name, sha = cache.dump_pickle({"frame": frame}, tmp_path, "probe")
-    back = cache.load_pickle(tmp_path / name, sha)["frame"]
+    name, sha, signature = cache.dump_pickle({"frame": frame}, tmp_path, "probe")
+    back = cache.load_pickle(tmp_path / name, sha, signature)["frame"]
     pd.testing.assert_frame_equal(back, frame)
     assert back["id"].array.__arrow_array__().num_chunks == 2  # pandas' own pickle gives 1
     with pytest.raises(ValueError, match="damaged"):
-        cache.load_pickle(tmp_path / name, "0" * 64)
+        cache.load_pickle(tmp_path / name, "0" * 64, "0" * 64)
 
 
 def test_a_second_report_renders_from_stored_results_without_statsmodels(example):

@@ -13,7 +13,12 @@ and ``...-<sha>.pickle`` (the Result), like the validation (:mod:`analysis.valid
   unchanged;
 - only whole-study results are kept (``data=None`` and no options given in the call): a subset
   or an override is computed every time;
-- a damaged entry is ignored with a :class:`~analysis.validate.cache.CacheWarning` and rebuilt.
+- the pickle is signed (its HMAC-SHA256 under this user's key, in the manifest) and unpickled
+  only after the signature is checked (:mod:`analysis.store_signing`): a file this user did
+  not write is never unpickled. The fitted models inside it, unpickled when first used
+  (:class:`Deferred`), are bytes of the signed file and covered by its signature;
+- a damaged or unsigned entry is ignored with a :class:`~analysis.validate.cache.CacheWarning`
+  that names it, and rebuilt.
 
 It is switched on by ``bruggen report`` (:func:`enable`), not by default: code patched in a
 running process (a test's monkeypatch, a notebook that redefines a function) does not change
@@ -38,7 +43,8 @@ if TYPE_CHECKING:
     from analysis.results import Result
     from analysis.study import Study, ValidatedStudy
 
-FORMAT = 1
+#: Bumped when the layout of the stored files changes (2: signed pickles).
+FORMAT = 2
 KEY_LENGTH = vcache.KEY_LENGTH
 _ENABLED = False
 
@@ -88,22 +94,24 @@ def cached(vs: ValidatedStudy, name: str, lang: str, compute: Callable[[], Resul
     """The stored result for exactly these inputs and code, or ``compute()`` stored for next time."""
     key = result_key(vs, name, lang)
     path = _manifest(vs, name, lang, key)
-    found = _load(path, key)
+    found = _load(path, key, vs.study)
     if found is not None:
         return found
     result = compute()
-    _store(path, key, result)
+    _store(path, key, result, vs.study)
     return result
 
 
-def _load(path: Path, key: str) -> Any:
+def _load(path: Path, key: str, study: Study) -> Any:
     if not path.is_file():
         return None
     try:
+        vcache.check_key_apart(study)
         manifest = vcache.read_manifest(path, key, FORMAT)
         if manifest is None:
             return None  # made by other code: out of date, not damaged
-        return vcache.load_pickle(path.with_name(str(manifest["data"])), manifest.get("sha256"), _Unpickler)
+        data = path.with_name(str(manifest["data"]))
+        return vcache.load_pickle(data, manifest.get("sha256"), manifest.get("hmac"), _Unpickler)
     except Exception as exc:  # any damage means: compute again
         warnings.warn(
             f"{path}: stored result ignored, {exc}; computing it again", vcache.CacheWarning, stacklevel=3
@@ -111,17 +119,25 @@ def _load(path: Path, key: str) -> Any:
         return None
 
 
-def _store(path: Path, key: str, result: Result) -> None:
+def _store(path: Path, key: str, result: Result, study: Study) -> None:
     from analysis.outputs import Output, write_outputs
 
     try:
-        data_name, sha = vcache.dump_pickle(result, path.parent, path.stem, _Pickler)
+        vcache.check_key_apart(study)
+        data_name, sha, signature = vcache.dump_pickle(result, path.parent, path.stem, _Pickler)
     except OSError as exc:
         warnings.warn(f"{path.parent}: could not store the result ({exc})", vcache.CacheWarning, stacklevel=3)
         return
     except Exception:  # a result that cannot be pickled is simply not kept
         return
-    manifest = {"format": FORMAT, "key": key, "data": data_name, "sha256": sha, "code": vcache.code_files()}
+    manifest = {
+        "format": FORMAT,
+        "key": key,
+        "data": data_name,
+        "sha256": sha,
+        "hmac": signature,
+        "code": vcache.code_files(),
+    }
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     try:
         write_outputs([Output(path.name, text.encode("utf-8"))], path.parent)

@@ -7,6 +7,12 @@ the code that reads and prepares the frames (:func:`code_version`). Identical in
 file and read it; any changed byte gives a new key and a new file, and the older files of that
 dataset and part are removed.
 Files are written whole or not at all (:func:`analysis.outputs.write_outputs`).
+
+Reading a Parquet file runs no code of its author's (columns, dtypes by registered name, and
+``attrs`` as JSON; pyarrow no longer unpickles extension types), so unlike the pickled stores
+of the validation and the results (:mod:`analysis.store_signing`) these files need no
+signature: one put into a shared ``processed`` folder by someone else can change no more than
+the data it holds.
 """
 
 from __future__ import annotations

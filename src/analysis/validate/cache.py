@@ -11,7 +11,8 @@ the gate read (``loaded``: frames, stored codes, codebooks), is kept in the stud
     file it belongs to, and the SHA-256 of every library file the gate ran with (readable:
     what was validated, by which code).
 ``validation-<key>-<sha>.pickle``
-    The result and its datasets, as Python's pickle.
+    The result and its datasets, as Python's pickle, signed: the manifest records the
+    HMAC-SHA256 of its bytes under this user's key (:mod:`analysis.store_signing`).
 
 ``key`` is the first 16 hex digits of :func:`cache_key`: a SHA-256 over
 :meth:`analysis.study.Study.digest` (the bytes and paths of study.yml, every raw file,
@@ -26,16 +27,19 @@ Rules:
 
 - only a **passed** result is stored; a failed gate runs again every time (and refuses again);
 - a manifest that does not match (another key, not passed, a data file whose SHA-256 differs,
-  a pickle that does not load) is ignored with a :class:`CacheWarning` and the gate runs;
+  a pickle not signed with this user's key or that does not load) is ignored with a
+  :class:`CacheWarning` and the gate runs;
 - files are written whole or not at all (:func:`analysis.outputs.write_outputs`), the data
   file first, and the entries of older keys are removed;
 - ``bruggen validate`` always runs the gate (a CI run must see the data checked) and stores a
   passing result; ``bruggen report`` and ``analysis.load()`` reuse it
   (:func:`analysis.validate.gate.require_pass`).
 
-The pickle is read only from the study's own folder and only after its SHA-256 matched the
-manifest: that guards against a truncated or damaged file, not against someone who can write
-the study's folder (who could change its data and code as well).
+The pickle is unpickled only after its HMAC-SHA256 matched the manifest's under this user's
+secret key (:func:`analysis.store_signing.open_verified`, outside the study folder): a file that
+another user, a colleague's machine or an attacker put in a shared or synced ``processed``
+folder is never unpickled (unpickling runs code); it is ignored with a :class:`CacheWarning`
+that names it, and the gate runs again. The SHA-256 tells a damaged file apart.
 """
 
 from __future__ import annotations
@@ -55,8 +59,8 @@ if TYPE_CHECKING:
     from analysis.study import Study
     from analysis.validate.checks import ValidationResult
 
-#: Bumped when the layout of the stored files changes.
-FORMAT = 1
+#: Bumped when the layout of the stored files changes (2: signed pickles).
+FORMAT = 2
 #: Hex digits of the key in a file name.
 KEY_LENGTH = 16
 #: Packages whose version changes what is read or checked.
@@ -169,19 +173,23 @@ def load(study: Study) -> ValidationResult | None:
     """The stored passed validation for exactly these inputs, or None.
 
     None, silently, when nothing is stored for the key; None with a :class:`CacheWarning` when
-    something is stored but cannot be trusted (it is then rebuilt by the caller).
+    something is stored but cannot be trusted: damaged, or not signed with this user's key (it
+    is then not unpickled, and rebuilt by the caller).
     """
     key = cache_key(study)
     path = manifest_path(study, key)
     if not path.is_file():
         return None
     try:
+        check_key_apart(study)
         manifest = read_manifest(path, key, FORMAT)
         if manifest is None:
             return None  # validated by other code: not damage, just out of date
         if manifest.get("passed") is not True:
             raise ValueError("it does not record a passed validation")
-        result = load_pickle(path.with_name(str(manifest["data"])), manifest.get("sha256"))
+        result = load_pickle(
+            path.with_name(str(manifest["data"])), manifest.get("sha256"), manifest.get("hmac")
+        )
         from analysis.validate.checks import ValidationResult
 
         if not isinstance(result, ValidationResult) or not result.passed:
@@ -209,7 +217,8 @@ def store(study: Study, result: ValidationResult) -> Path | None:
     key = cache_key(study)
     path = manifest_path(study, key)
     try:
-        data_name, sha = dump_pickle(result, path.parent, path.stem)
+        check_key_apart(study)
+        data_name, sha, signature = dump_pickle(result, path.parent, path.stem)
     except OSError as exc:
         warnings.warn(f"{path.parent}: could not store the validation ({exc})", CacheWarning, stacklevel=2)
         return None
@@ -223,6 +232,7 @@ def store(study: Study, result: ValidationResult) -> Path | None:
         "datasets": [d.to_dict() for d in result.datasets],
         "data": data_name,
         "sha256": sha,
+        "hmac": signature,
         "code": code_files(),
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -233,6 +243,22 @@ def store(study: Study, result: ValidationResult) -> Path | None:
         return None
     _remove_older(path.parent, keep={path.name, data_name})
     return path
+
+
+def check_key_apart(study: Study) -> None:
+    """Refuse to sign or trust stores when the signing key lies inside the study or the library.
+
+    Raises
+    ------
+    analysis.store_signing.StoreKeyError
+        The key file is inside the study's folder, its ``processed`` folder or the git
+        checkout the library runs from (see :func:`analysis.store_signing.check_apart`).
+    """
+    from analysis import store_signing
+
+    repository = _REAL_LIBRARY.parents[1]  # src/analysis -> the checkout, when it is one
+    folders = [study.root, study.processed_dir]
+    store_signing.check_apart(*folders, *([repository] if (repository / ".git").exists() else []))
 
 
 def read_manifest(path: Path, key: str, version: int) -> dict[str, Any] | None:
@@ -250,44 +276,66 @@ def read_manifest(path: Path, key: str, version: int) -> dict[str, Any] | None:
     return None if _changed_code(code) is not None else manifest
 
 
-# -- pickles streamed to and from disk (a validation holds the datasets: gigabytes at 1M) -------------
+# -- signed pickles streamed to and from disk (a validation holds the datasets: gigabytes at 1M) --
 def dump_pickle(
     obj: Any, folder: Path, stem: str, pickler: type[pickle.Pickler] | None = None
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
     """Pickle ``obj`` into ``folder/<stem>-<sha>.pickle`` without holding the bytes in memory.
 
-    Written to a temporary file while its SHA-256 is computed, then renamed into place (never
-    half a file under the final name). Returns the file's name and its full SHA-256.
+    Written to a temporary file while its SHA-256 and its HMAC-SHA256 under this user's key
+    (:func:`analysis.store_signing.new_mac`) are computed, then renamed into place (never half
+    a file under the final name), writable by this user only.
+
+    Returns
+    -------
+    tuple of str
+        The file's name, its full SHA-256 and its signature (hex), for the manifest.
+
+    Raises
+    ------
+    OSError
+        The folder cannot be written, or the key cannot be read or created
+        (:class:`analysis.store_signing.StoreKeyError`, before anything is written).
     """
     import tempfile
 
+    from analysis import store_signing
     from analysis.outputs import file_mode
 
+    mac = store_signing.new_mac()
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            writer = _HashingWriter(fh)
+            writer = _HashingWriter(fh, mac)
             (pickler or StorePickler)(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
         sha = writer.sha.hexdigest()
         name = f"{stem}-{sha[:KEY_LENGTH]}.pickle"
-        os.chmod(tmp, file_mode())
+        # writable by this user only, so that reading it can stream the very bytes it checked
+        # (:func:`analysis.store_signing.open_verified`); no one else can use it anyway
+        os.chmod(tmp, file_mode() & ~0o022)
         os.replace(tmp, folder / name)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return name, sha
+    return name, sha, mac.hexdigest()
 
 
-def load_pickle(path: Path, sha: str | None, unpickler: type[pickle.Unpickler] = pickle.Unpickler) -> Any:
-    """Unpickle our own file after checking its SHA-256 against the manifest (read in blocks)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 24), b""):
-            digest.update(block)
-        if digest.hexdigest() != sha:
-            raise ValueError("its data file is damaged (SHA-256 differs)")
-        fh.seek(0)
+def load_pickle(
+    path: Path, sha: str | None, signature: str | None, unpickler: type[pickle.Unpickler] = pickle.Unpickler
+) -> Any:
+    """Unpickle a stored file, only after its SHA-256 and its signature matched the manifest's.
+
+    Raises
+    ------
+    ValueError
+        The file is damaged (:class:`~analysis.store_signing.DamagedStoreError`) or not signed
+        by this user (:class:`~analysis.store_signing.UnsignedStoreError`): it was not
+        unpickled.
+    """
+    from analysis import store_signing
+
+    with store_signing.open_verified(path, signature, sha) as fh:
         return unpickler(fh).load()
 
 
@@ -321,14 +369,16 @@ def _arrow_array(cls: type, dtype: Any, chunks: Any) -> Any:
 
 
 class _HashingWriter:
-    """A binary file that also computes the SHA-256 of what is written to it."""
+    """A binary file that also computes the SHA-256 and the HMAC of what is written to it."""
 
-    def __init__(self, fh: Any) -> None:
+    def __init__(self, fh: Any, mac: Any) -> None:
         self.fh = fh
         self.sha = hashlib.sha256()
+        self.mac = mac
 
     def write(self, data: bytes) -> int:
         self.sha.update(data)
+        self.mac.update(data)
         return self.fh.write(data)
 
 
