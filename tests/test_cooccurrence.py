@@ -230,7 +230,7 @@ def test_a_large_code_system_is_drawn_by_its_families_and_tabled_in_full():
     result = cooccurrence(codings, Policy(), unit="document")
     assert len(result.table().values.index) == MAX_FIGURE_CODES + 10 + 1  # every code, and the total
     families = result.families
-    assert families is not None and result.more_disclosed() == [families]
+    assert families is not None and [t for _, t in result.extra_tables()] == [families]  # published
     assert sorted(result.figure().data[0].x) == [f"F{f}" for f in range(6)]  # the figure: families
     # a family's count is the interviews with any of its codes (each interview once)
     docs = codings.groupby("code_family")["document"].apply(set)
@@ -243,4 +243,7 @@ def test_a_large_code_system_is_drawn_by_its_families_and_tabled_in_full():
     assert (hidden == hidden.T).all()
     # 30 codes or fewer: the figure shows the codes themselves
     small = cooccurrence(_many_codes(MAX_FIGURE_CODES), Policy(), unit="document")
-    assert small.families is None and small.more_disclosed() == []
+    from analysis.disclosure import EstimatesTable
+
+    assert small.families is None
+    assert [type(t) for _, t in small.extra_tables()] == [EstimatesTable]  # the c-matrix only

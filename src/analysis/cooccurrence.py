@@ -189,9 +189,6 @@ class CodeCooccurrence(Result):
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         return frame
 
-    def more_disclosed(self) -> list[DisclosedTable]:
-        return [self.families] if self.families is not None else []
-
     def figure(self, lang: str | None = None) -> go.Figure:
         """A heat map of the matrix; of a large code system, of its code families."""
         lang = lang or self.lang
@@ -246,17 +243,18 @@ class CodeCooccurrence(Result):
                 out.append(t["share_only"].format(a=a, b=b, unit=unit, share=fmt_float(share, 2, lang)))
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """The c-coefficient (or Jaccard) matrix, from published counts; hidden pairs show "x"."""
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """The c-coefficient (or Jaccard) matrix, from published counts (hidden pairs show "x");
+        of a large code system the code families' counts, the figure's numbers."""
         from analysis.disclosure._text import fmt_float, text
-        from analysis.disclosure.tables import html_table
+        from analysis.disclosure.tables import estimates_table
 
         lang = lang or self.lang
         t = words(lang, "cooccurrence")
         if self.families is not None:  # the figure's numbers; the c-matrix of hundreds of codes is not read
             alone = words(lang, "interview_only")
             note = alone["families_note"].format(n=len(self.codes), k=len(self.families.values.index) - 1)
-            return [(f"{self.families.title}. {note}", self.families.to_html(lang=lang))]
+            return [(f"{self.families.title}. {note}", self.families)]
         hidden = text(lang)["hidden"]
         rows = []
         for a in self.codes:
@@ -266,8 +264,11 @@ class CodeCooccurrence(Result):
                 cells.append(hidden if v is None else fmt_float(v, 2, lang))
             rows.append([self.label(a), *cells])
         caption = t["measure_title"].format(measure=t[f"measure_{self.measure}"])
+        policy = self._table.policy
+        header = [t["code"], *self.labels]
+        name = f"{self.key}_{self.measure}"
         return [
-            (caption, html_table(f"{self.key}_{self.measure}", [t["code"], *self.labels], rows, stat=True))
+            (caption, estimates_table(name, header, rows, stat=True, policy=policy, title=caption, lang=lang))
         ]
 
 
@@ -606,11 +607,15 @@ class IntercoderAgreement(Result):
         return out
 
     def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """The table of :meth:`extra_tables`, under the result's title."""
+        return self.more_tables(lang)
+
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
         """One table: per code the units each rating applied it to, percent agreement, kappa and
         its 95% interval (cut at 1), and a last row over all codes; statistics of coded
-        segments, not counts of persons."""
+        segments, not counts of persons (no disclosure policy applies to them)."""
         from analysis.disclosure._text import fmt_float
-        from analysis.disclosure.tables import html_table
+        from analysis.disclosure.tables import estimates_table
         from analysis.numbers import fmt_int, fmt_pct
 
         lang = lang or self.lang
@@ -654,7 +659,15 @@ class IntercoderAgreement(Result):
                 ]
             )
         note = t["agreement_note"].format(unit=self._unit_word(t))
-        return [(self.title(lang), html_table(self.key, header, rows, [note], stat=True))]
+        title = self.title(lang)
+        return [
+            (
+                title,
+                estimates_table(
+                    self.key, header, rows, [note], stat=True, policy=None, title=title, lang=lang
+                ),
+            )
+        ]
 
     def _repr_html_(self) -> str:
         return self.table().to_html(index=False)

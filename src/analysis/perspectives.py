@@ -36,7 +36,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from analysis.disclosure.tables import html_table
+from analysis.disclosure.tables import estimates_table
 from analysis.errors import BruggenError, DisclosureError, StudyConfigError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number
@@ -289,8 +289,8 @@ class SideComparison(Result):
             )
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """The model table (estimate, 95% interval, p) as HTML, when it may be published."""
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """The model table (estimate, 95% interval, p), when it may be published."""
         lang = lang or self.lang
         if not self.publishable or not self._estimates:
             return []
@@ -334,7 +334,10 @@ class SideComparison(Result):
             notes.append(t["fn_mixed"].format(cluster=cluster))
         notes.append(t["fn_d"])
         caption = t["model_title"].format(outcome=self.labels.get(self.outcome, self.outcome))
-        return [(caption, html_table(f"{self.key}-model", header, rows, notes, stat=True))]
+        table = estimates_table(
+            f"{self.key}-model", header, rows, notes, stat=True, policy=self.policy, title=caption, lang=lang
+        )
+        return [(caption, table)]
 
     def _repr_html_(self) -> str:
         return self.table().to_html() + "".join(h for _, h in self.more_tables())
@@ -390,7 +393,7 @@ def compare_sides(
     SideComparison
         ``table()``: the disclosed means; ``to_frame()``: the means and the estimates ``gap``
         (outside structural collaboration), ``gap_structural``, ``interaction``, ``d`` ...;
-        ``more_tables()``: the model table; ``figure()``; ``findings()``. ``fit`` is the linear
+        ``extra_tables()``: the model table; ``figure()``; ``findings()``. ``fit`` is the linear
         model, ``mixed`` the random-intercept model.
 
     Notes
@@ -707,8 +710,8 @@ class LikertItems(Result):
             )
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """The odds ratios per item (estimate, 95% interval, p) as HTML."""
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """The odds ratios per item (estimate, 95% interval, p)."""
         lang = lang or self.lang
         if not self._models:
             return []
@@ -732,7 +735,12 @@ class LikertItems(Result):
             notes.append(
                 t["fn_ordinal_cluster"].format(cluster=in_sentence(self.labels.get(self.cluster, "")))
             )
-        return [(t["items_model_title"], html_table(f"{self.key}-model", header, rows, notes, stat=True))]
+        title = t["items_model_title"]
+        policy = self.table().policy
+        table = estimates_table(
+            f"{self.key}-model", header, rows, notes, stat=True, policy=policy, title=title, lang=lang
+        )
+        return [(title, table)]
 
 
 def likert_items(
@@ -776,7 +784,7 @@ def likert_items(
     LikertItems
         ``table()``: one disclosed crosstab, a row per item and side, a column per answer, row
         percentages; ``figure()``: diverging stacked bars; ``to_frame()``: odds ratios;
-        ``more_tables()``: the odds-ratio table; ``fit``: ``{item: OrderedModel results}``.
+        ``extra_tables()``: the odds-ratio table; ``fit``: ``{item: OrderedModel results}``.
 
     Notes
     -----

@@ -71,7 +71,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from analysis.disclosure.tables import html_table
+from analysis.disclosure.tables import estimates_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
@@ -273,7 +273,7 @@ class ReachModel(Result):
         out += self._dispersion_sentences(frame, lang)
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
         """The model table: rate ratios of the NB2, GEE and Poisson fits, and their diagnostics."""
         if self.empty or not self.has_model:
             return []
@@ -332,7 +332,11 @@ class ReachModel(Result):
         notes = [note]
         if self.n_small_groups:
             notes.append(t["hidden"].format(m=self.policy.min_count))
-        return [(t["model_title"], html_table(t["model_title"], header, body, notes, stat=True))]
+        title = t["model_title"]
+        table = estimates_table(
+            title, header, body, notes, stat=True, policy=self.policy, title=title, lang=lang
+        )
+        return [(title, table)]
 
     # -- helpers ----------------------------------------------------------------------
     def _dispersion_sentences(self, frame: pd.DataFrame, lang: str) -> list[str]:
@@ -1050,7 +1054,7 @@ class ReachSummary(Result):
         out += self._representativeness_sentences(frame, lang)
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
         """The summary per group (number, per organisation, per 1,000, share unknown) and one
         representativeness table per margin of the municipality frame."""
         if self.empty:
@@ -1099,7 +1103,12 @@ class ReachSummary(Result):
                     between=in_sentence(self.labels.get(self.between, self.between))
                 )
             )
-            out.append((title, html_table(title, header, body, notes)))
+            out.append(
+                (
+                    title,
+                    estimates_table(title, header, body, notes, policy=self.policy, title=title, lang=lang),
+                )
+            )
         rep = frame[frame["measure"].str.startswith("share_", na=False)]
         for margin in dict.fromkeys(rep["margin"].dropna()) if "margin" in rep else []:
             part = rep[rep["margin"] == margin]
@@ -1136,7 +1145,12 @@ class ReachSummary(Result):
                 body.append(cells)
             title = t["repr_title"].format(margin=in_sentence(margin))
             notes = [t["repr_note"]]
-            out.append((title, html_table(title, header, body, notes)))
+            out.append(
+                (
+                    title,
+                    estimates_table(title, header, body, notes, policy=self.policy, title=title, lang=lang),
+                )
+            )
         return out
 
     # -- helpers ----------------------------------------------------------------------
@@ -1242,7 +1256,7 @@ def reach_summary(
     -------
     ReachSummary
         ``table()``: the funnel (stages x groups and total), disclosed; ``figure()``: the
-        funnel; ``more_tables()``: the summary per group and the representativeness tables;
+        funnel; ``extra_tables()``: the summary per group and the representativeness tables;
         ``breaks``: stages larger than the one before.
 
     Notes

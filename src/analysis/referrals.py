@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from analysis.disclosure.tables import html_table
+from analysis.disclosure.tables import estimates_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
@@ -537,13 +537,13 @@ class Completion(Result):
             )
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
         """Completion by warm handover (disclosed) and the logistic model's odds ratio."""
         lang = lang or self.lang
         t = words(lang, "referrals")
         out = []
         if self._by_destination is not None:
-            out.append((self._handover_title(lang), self._by_handover.to_html(lang=lang)))
+            out.append((self._handover_title(lang), self._by_handover))
         if self.odds_ratio is not None:
             o = self.odds_ratio
             row = (
@@ -563,12 +563,18 @@ class Completion(Result):
                     )
                 )
             header = (t["col_term"], t["col_odds"], t["col_ci"], "p")
-            out.append(
-                (
-                    t["completion_model_title"],
-                    html_table(f"{self.key}-model", header, [row], notes, stat=True),
-                )
+            title = t["completion_model_title"]
+            table = estimates_table(
+                f"{self.key}-model",
+                header,
+                [row],
+                notes,
+                stat=True,
+                policy=self.policy,
+                title=title,
+                lang=lang,
             )
+            out.append((title, table))
         return out
 
     def summary(self):
@@ -1008,8 +1014,9 @@ class TimeToContact(Result):
             )
         return out
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """Medians per group (Kaplan-Meier) and the two models (Cox, Gamma)."""
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """Medians per group (Kaplan-Meier; its counts are the disclosed table's) and the two
+        models (Cox, Gamma)."""
         lang = lang or self.lang
         t = words(lang, "referrals")
         out = []
@@ -1044,7 +1051,11 @@ class TimeToContact(Result):
                 t["col_ci"],
             )
             notes = [t["fn_km"]]
-            out.append((t["time_median_title"], html_table(f"{self.key}-mediaan", header, rows, notes)))
+            title = t["time_median_title"]
+            table = estimates_table(
+                f"{self.key}-mediaan", header, rows, notes, policy=self.policy, title=title, lang=lang
+            )
+            out.append((title, table))
         models = []
         for h in self._hazard:
             models.append(
@@ -1077,9 +1088,18 @@ class TimeToContact(Result):
             notes = [t["fn_cox"], t["fn_gamma"]]
             if self.n_zero_days:
                 notes.append(t["fn_zero_days"])
-            out.append(
-                (t["time_model_title"], html_table(f"{self.key}-model", header, models, notes, stat=True))
+            title = t["time_model_title"]
+            table = estimates_table(
+                f"{self.key}-model",
+                header,
+                models,
+                notes,
+                stat=True,
+                policy=self.policy,
+                title=title,
+                lang=lang,
             )
+            out.append((title, table))
         return out
 
     def summary(self):

@@ -77,18 +77,21 @@ class Result:
     def findings(self, lang: str | None = None) -> list[str]:
         raise NotImplementedError
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """Published tables beyond :meth:`table` (a model's estimates), as ``(caption, html)``.
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """Published tables beyond :meth:`table`, as ``(caption, table)``. Default none.
 
-        The report shows them after the figure and the main table. Counts in them went through
-        disclosure control like every other table.
+        Each is a :class:`~analysis.disclosure.DisclosedTable` made by the disclosure package (a
+        model's estimates, which hold no counts, an
+        :class:`~analysis.disclosure.EstimatesTable`). The report page (:meth:`more_tables`),
+        the tables workbook and the suppression appendix are all built from these objects.
         """
         return []
 
-    def more_disclosed(self) -> list[DisclosedTable]:
-        """Disclosed tables the report publishes beyond :meth:`table` (a roll-up shown in the
-        figure): they join the tables workbook and the suppression appendix. Default none."""
-        return []
+    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """The HTML of :meth:`extra_tables`, as ``(caption, html)``: the report shows them after
+        the figure and the main table."""
+        lang = lang or self.lang
+        return [(caption, table.to_html(lang=lang)) for caption, table in self.extra_tables(lang)]
 
     def report_blocks(self, lang: str | None = None) -> list[tuple[str, str]] | None:
         """The result's own report content as ``(caption, html)`` blocks, or None.
@@ -96,7 +99,8 @@ class Result:
         None (the default) lets the report show :meth:`figure`, :meth:`table` and
         :meth:`more_tables`. Results that are not a table and a figure (quotes, a practice
         box, the joint display) return their blocks here; every html string is escaped and
-        holds only disclosed content.
+        holds only disclosed content, and every table in it is :meth:`table` or one of
+        :meth:`extra_tables`.
         """
         return None
 

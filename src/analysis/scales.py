@@ -802,10 +802,10 @@ class Reliabilities(Result):
             ],
         )
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
         """Per published scale its item table (item-rest correlation, alpha without the item)."""
         lang = lang or self.lang
-        return [(r.title(lang), r.table().to_html(lang)) for r in self.published.values()]
+        return [(r.title(lang), r.table()) for r in self.published.values()]
 
     def figure(self, lang: str | None = None) -> go.Figure:
         """Alpha with its interval (dots and whiskers) and omega (diamonds) per scale, from the
@@ -966,7 +966,7 @@ def reliabilities(
     Returns
     -------
     Reliabilities
-        ``table()``: items, ``n``, alpha, its interval and omega per scale; ``more_tables()``:
+        ``table()``: items, ``n``, alpha, its interval and omega per scale; ``extra_tables()``:
         each scale's item table; ``result[name]``: that scale's :class:`Reliability`.
     """
     from analysis.disclosure import Policy
@@ -1043,19 +1043,28 @@ def _statistics_table(
 
     if status is None:
         status = pd.DataFrame("shown", index=values.index, columns=values.columns, dtype=object)
-    entries = tuple(
-        SuppressionEntry(
-            table=title, row=row, col="n", kind="primary", threshold=policy.min_count, measure="group_n"
+    names = words(lang, "scales")["columns"]
+    entries = []
+    for row in log_rows:  # a row too small: its n, and the statistics computed from it
+        entries.append(
+            SuppressionEntry(
+                table=title, row=row, col="n", kind="primary", threshold=policy.min_count, measure="group_n"
+            )
         )
-        for row in log_rows
-    )
+        entries += [
+            SuppressionEntry(
+                table=title, row=row, col=names.get(c, c), kind="derived", threshold=policy.min_count
+            )
+            for c in values.columns
+            if c != "n" and row in status.index and status.at[row, c] != "shown"
+        ]
     return StatisticsTable(
         name=title,
         kind="statistics",  # type: ignore[arg-type]
         values=values,
         status=status,
         policy=policy,
-        log=SuppressionLog(entries),
+        log=SuppressionLog(tuple(entries)),
         lang=lang,
         decimals=DECIMALS,
         title=title,

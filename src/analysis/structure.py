@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from analysis.disclosure.tables import html_table
+from analysis.disclosure.tables import estimates_table
 from analysis.errors import BruggenError, DisclosureError
 from analysis.labels import in_sentence
 from analysis.numbers import fmt_int, fmt_number, fmt_pct
@@ -591,18 +591,27 @@ class CollaborationStructure(Result):
             by=in_sentence(self.labels.get(self.by, self.by))
         )
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
         """The profile, the agreement with the researchers' classification and the sensitivity table."""
         if self.empty:
             return []
         lang = lang or self.lang
         t = words(lang, "structure")
-        out = [(self.profile_title(lang), self._profile_html(lang))]
+        out = [(self.profile_title(lang), self._profile_table(lang))]
         main = self._variants[0.0]
         if main.agreement is not None:
-            out.append((t["agreement_title"], self._agreement_html(lang)))
-        out.append((t["sensitivity_title"], self._sensitivity_html(lang)))
+            out.append((t["agreement_title"], main.agreement))
+        out.append((t["sensitivity_title"], self._sensitivity_table(lang)))
         return out
+
+    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """The tables of :meth:`extra_tables`; the agreement with its kappa below it."""
+        lang = lang or self.lang
+        agreement = words(lang, "structure")["agreement_title"]
+        return [
+            (caption, html + self._kappa_html(lang) if caption == agreement else html)
+            for caption, html in super().more_tables(lang)
+        ]
 
     def findings(self, lang: str | None = None) -> list[str]:
         """Sentences: the share classified structural (overall, per group), the mean index, the
@@ -716,7 +725,7 @@ class CollaborationStructure(Result):
                 out[str(group)] = float("nan")
         return out
 
-    def _profile_html(self, lang: str) -> str:
+    def _profile_table(self, lang: str) -> DisclosedTable:
         t = words(lang, "structure")
         profile = self.profile(lang)
         body = [
@@ -726,14 +735,21 @@ class CollaborationStructure(Result):
         notes = [t["profile_note"]]
         if any(v != v for v in profile.to_numpy().ravel()):
             notes.append(t["fn_hidden"].format(m=self._index.policy.min_count if self._index else ""))
-        return html_table(
-            t["profile_name"], [t["indicator"], *map(str, profile.columns)], body, notes, stat=True
+        return estimates_table(
+            t["profile_name"],
+            [t["indicator"], *map(str, profile.columns)],
+            body,
+            notes,
+            stat=True,
+            policy=self._variants[0.0].table.policy,
+            title=self.profile_title(lang),
+            lang=lang,
         )
 
-    def _agreement_html(self, lang: str) -> str:
+    def _kappa_html(self, lang: str) -> str:
+        """Kappa and its interval, the line below the agreement table."""
         t = words(lang, "structure")
         main = self._variants[0.0]
-        html_table = main.agreement.to_html(lang)
         if main.kappa_published and main.kappa is not None:
             kp = main.kappa
             line = t["kappa_line"].format(
@@ -744,9 +760,9 @@ class CollaborationStructure(Result):
             )
         else:
             line = t["agreement_none"]
-        return html_table + f'<p class="bruggen-footnote">{html.escape(line)}</p>\n'
+        return f'<p class="bruggen-footnote">{html.escape(line)}</p>\n'
 
-    def _sensitivity_html(self, lang: str) -> str:
+    def _sensitivity_table(self, lang: str) -> DisclosedTable:
         t = words(lang, "structure")
         sens = self.sensitivity(lang)
         shares = [c for c in sens.columns if c.startswith("share: ")]
@@ -774,7 +790,9 @@ class CollaborationStructure(Result):
         notes = [t["sensitivity_note"]]
         if sens.drop(columns=["shift", "cutoffs"]).isna().to_numpy().any():
             notes.append(t["fn_hidden_sensitivity"])
-        return html_table(t["sensitivity_title"], header, body, notes)
+        policy = self._variants[0.0].table.policy
+        title = t["sensitivity_title"]
+        return estimates_table(title, header, body, notes, policy=policy, title=title, lang=lang)
 
 
 def collaboration_structure(
@@ -832,7 +850,7 @@ def collaboration_structure(
     -------
     CollaborationStructure
         ``table()`` the classification by group with row percentages; ``figure()`` the
-        indicator profile by group; ``more_tables()`` the profile, the agreement and the
+        indicator profile by group; ``extra_tables()`` the profile, the agreement and the
         sensitivity table; ``findings()``; ``to_frame()`` (see
         :meth:`CollaborationStructure.to_frame`); ``fit`` statsmodels' kappa results
         (``summary()``), on unsuppressed counts: for the researcher only.

@@ -83,7 +83,7 @@ class SupportProfile(Result):
         return words(lang, "support")["title"].format(by=in_sentence(self.labels.get(self.by, self.by)))
 
     def table(self) -> DisclosedTable:
-        """The first support variable's crosstab (the others are :meth:`more_tables`)."""
+        """The first support variable's crosstab (the others are :meth:`extra_tables`)."""
         if self.empty:
             raise DisclosureError(
                 "every group has fewer respondents than the disclosure threshold: there is no table",
@@ -95,9 +95,9 @@ class SupportProfile(Result):
         """Every support variable's disclosed crosstab, by variable."""
         return {v: p.table for v, p in self.parts.items()}
 
-    def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        lang = lang or self.lang
-        return [(p.table.name, p.table.to_html(lang)) for p in list(self.parts.values())[1:]]
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """The other support variables' crosstabs."""
+        return [(p.table.name, p.table) for p in list(self.parts.values())[1:]]
 
     def shares(self) -> pd.DataFrame:
         """Published share (0-1) with some support (not the first category): groups x variables.
@@ -267,7 +267,7 @@ def support_profile(
     Returns
     -------
     SupportProfile
-        ``table()`` the first variable's crosstab (row percentages), ``more_tables()`` the
+        ``table()`` the first variable's crosstab (row percentages), ``extra_tables()`` the
         others; ``figure()`` and ``findings()`` the share with some support per group;
         ``to_frame()`` (see :meth:`SupportProfile.to_frame`).
 

@@ -545,23 +545,31 @@ class Themes(Result):
             out.append(t["merged"].format(m=self.policy.min_count, other=self.other_label))
         return out
 
+    def extra_tables(self, lang: str | None = None) -> list[tuple[str, DisclosedTable]]:
+        """Shares (and the contrast), segments by group, the roll-up and the saturation table."""
+        lang = lang or self.lang
+        t = words(lang, "themes")
+        return [
+            (t["shares_title"], self._shares_table(lang)),
+            (t["segments_title"], self.segments),
+            (t["rollup_title"], self._rollup_table(lang)),
+            (t["saturation_title"], self._saturation_table(lang)),
+        ]
+
     def more_tables(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """Shares (and the contrast), segments by group, the roll-up and the saturation curve."""
+        """The tables of :meth:`extra_tables`; the saturation curve above its table."""
         import re
 
         from analysis.figures import describe, to_html
 
         lang = lang or self.lang
-        t = words(lang, "themes")
+        label = words(lang, "themes")["saturation_title"]
         fig = self.saturation_figure(lang)
         div_id = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{self.name}-saturation")
-        label = t["saturation_title"]
         figure = to_html(fig, div_id=div_id, label=label, description=describe(fig, lang, label))
-        return [
-            (t["shares_title"], self._shares_html(lang)),
-            (t["segments_title"], self.segments.to_html(lang=lang)),
-            (t["rollup_title"], self._rollup_html(lang)),
-            (label, figure + "\n" + self._saturation_html(lang)),  # the figure's numbers beside it
+        return [  # the figure's numbers beside it
+            (caption, figure + "\n" + html if caption == label else html)
+            for caption, html in super().more_tables(lang)
         ]
 
     # -- extra views ------------------------------------------------------------------------
@@ -601,8 +609,8 @@ class Themes(Result):
             else "x"
         )
 
-    def _shares_html(self, lang: str) -> str:
-        from analysis.disclosure.tables import html_table
+    def _shares_table(self, lang: str) -> DisclosedTable:
+        from analysis.disclosure.tables import estimates_table
 
         t = words(lang, "themes")
         groups = list(dict.fromkeys(self.shares["group"]))
@@ -635,10 +643,19 @@ class Themes(Result):
         notes = [t["shares_note"].format(m=self.policy.min_count)]
         if self.differences is not None:
             notes.append(t["difference_note"])
-        return html_table("themes-shares", header, rows, notes, stat=True)
+        return estimates_table(
+            "themes-shares",
+            header,
+            rows,
+            notes,
+            stat=True,
+            policy=self.policy,
+            title=t["shares_title"],
+            lang=lang,
+        )
 
-    def _rollup_html(self, lang: str) -> str:
-        from analysis.disclosure.tables import html_table
+    def _rollup_table(self, lang: str) -> DisclosedTable:
+        from analysis.disclosure.tables import estimates_table
 
         t = words(lang, "themes")
         rows = [
@@ -646,16 +663,19 @@ class Themes(Result):
             for r in self.rollup.itertuples()
         ]
         header = [t["code"], t["interviews_col"], t["segments_col"]]
-        return html_table(
+        return estimates_table(
             "themes-rollup",
             header,
             rows,
             [t["rollup_note"].format(m=self.policy.min_count)],
             stat=[False, True],
+            policy=self.policy,
+            title=t["rollup_title"],
+            lang=lang,
         )
 
-    def _saturation_html(self, lang: str) -> str:
-        from analysis.disclosure.tables import html_table
+    def _saturation_table(self, lang: str) -> DisclosedTable:
+        from analysis.disclosure.tables import estimates_table
 
         t = words(lang, "themes")
         rows = [
@@ -663,7 +683,11 @@ class Themes(Result):
             for r in self.saturation.itertuples()
         ]
         header = [t[f"order_{self.order}"], t["new_codes"], t["cumulative"]]
-        return html_table("themes-saturation", header, rows, [t[f"order_note_{self.order}"]], stat=True)
+        notes = [t[f"order_note_{self.order}"]]
+        title = t["saturation_title"]
+        return estimates_table(
+            "themes-saturation", header, rows, notes, stat=True, policy=self.policy, title=title, lang=lang
+        )
 
 
 def _neg(label: str) -> tuple:
@@ -739,7 +763,7 @@ def interview_themes(
         :func:`analysis.disclosure.suppress_counts` (a count below ``policy.min_count`` shown as
         "<10", secondary suppression in the margins); ``segments``: the same for coded
         segments; ``shares``, ``differences``, ``rollup``, ``saturation``: the frames behind the
-        other tables; ``figure()``: heat map of shares; ``more_tables()``: shares and the contrast,
+        other tables; ``figure()``: heat map of shares; ``extra_tables()``: shares and the contrast,
         segments, roll-up, saturation.
 
     Notes

@@ -198,3 +198,44 @@ def test_crosstab_counts_every_category_and_leaves_out_records_missing_either(ro
             assert counts.loc[r, c] == ((complete["r"] == r) & (complete["c"] == c)).sum()
     assert counts.loc["Totaal", "Totaal"] == len(complete)
     assert counts.loc["d"].sum() == 0
+
+
+def test_an_estimates_table_renders_as_html_table_and_logs_the_cells_it_hides(tmp_path):
+    """A table of statistics beside the disclosed one (shares from published counts, a model):
+    the same HTML as before it was an object, its hidden cells in the log and the appendix, its
+    statistics marked in the workbook."""
+    from analysis.disclosure import EstimatesTable, estimates_table
+    from analysis.disclosure.render import STAT_STYLE
+    from analysis.disclosure.tables import html_table
+
+    policy = Policy()
+    header = ["Thema", "Formeel (n=40)", "Informeel (n=12)"]
+    rows = [["Terugkoppeling", "45%", "x"], ["Overleg", policy.below, "30%"]]
+    table = estimates_table(
+        "shares", header, rows, ["x: niet gepubliceerd."], stat=True, policy=policy, title="Aandeel"
+    )
+    assert isinstance(table, EstimatesTable)
+    assert table.to_html() == html_table("shares", header, rows, ["x: niet gepubliceerd."], stat=True)
+    assert {(e.table, e.row, e.col, e.kind) for e in table.log} == {
+        ("Aandeel", "Terugkoppeling", "Informeel (n=12)", "derived"),
+        ("Aandeel", "Overleg", "Formeel (n=40)", "primary"),
+    }
+    appendix = appendix_html(table.log, policy)
+    assert "1 omdat ze berekend zijn uit een onderdrukte of te kleine telling (afgeleid)" in appendix
+    assert "afgeleid: berekend uit een onderdrukte of te kleine telling" in appendix
+    assert "Derived" in appendix_html(table.log, policy, lang="en")
+
+    counts = crosstab(example_frame(), "gemeente", "type", policy, name="gemeente_type", title="Gemeente")
+    path = write_tables_xlsx({"Aandeel": table, "Gemeente": counts}, tmp_path / "t.xlsx")
+    sheet = load_workbook(path)["Aandeel"]
+    assert sheet["A1"].value == "Aandeel" and sheet["B4"].value == "45%"
+    assert sheet["B4"].style == STAT_STYLE  # a share, not a count of respondents
+    notes = [c.value for c in load_workbook(path)["toelichting"]["D"] if c.value]
+    assert "afgeleid: berekend uit een onderdrukte of te kleine telling" in notes
+
+
+def test_a_model_table_without_a_policy_hides_and_logs_nothing():
+    from analysis.disclosure import estimates_table
+
+    table = estimates_table("model", ["Term", "OR"], [["x", "1,2"]], stat=True, policy=None)
+    assert len(table.log) == 0 and (table.status == "shown").all().all()

@@ -10,6 +10,8 @@ Tables (counts, percentages, means)
     :func:`crosstab`, :func:`frequency`, :func:`suppress_counts`, :func:`group_means`
     return a :class:`DisclosedTable`, the only object tables, figures and spreadsheets
     are built from. Suppressions are recorded in a :class:`SuppressionLog`.
+    :func:`estimates_table` makes an :class:`EstimatesTable` (a model's estimates, statistics
+    of published counts), a DisclosedTable too.
     :func:`count_table` gives the unsuppressed counts a statistical test needs (never published).
 Microdata
     :func:`k_anonymity`, :func:`require_k_anonymity`.
@@ -47,8 +49,10 @@ from analysis.disclosure.quotes import (
 from analysis.disclosure.render import appendix_html, write_tables_xlsx
 from analysis.disclosure.tables import (
     DisclosedTable,
+    EstimatesTable,
     count_table,
     crosstab,
+    estimates_table,
     frequency,
     group_means,
     suppress_counts,
@@ -56,6 +60,7 @@ from analysis.disclosure.tables import (
 
 __all__ = [
     "DisclosedTable",
+    "EstimatesTable",
     "KAnonymityReport",
     "MunicipalityGrouping",
     "NameList",
@@ -68,6 +73,7 @@ __all__ = [
     "appendix_html",
     "count_table",
     "crosstab",
+    "estimates_table",
     "frequency",
     "group_means",
     "k_anonymity",

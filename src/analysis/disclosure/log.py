@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.disclosure._text import text
 
-Kind = Literal["primary", "secondary"]
+Kind = Literal["primary", "secondary", "derived"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class SuppressionEntry:
     row, col
         Row and column labels of the cell (``col`` is ``None`` in a one-way table).
     kind
-        ``"primary"`` (too few units) or ``"secondary"`` (hidden to protect another cell).
+        ``"primary"`` (too few units), ``"secondary"`` (hidden to protect another cell) or
+        ``"derived"`` (a statistic computed from a suppressed or too small count).
     threshold
         The policy's ``min_count`` at the time.
     protects
@@ -61,6 +62,8 @@ class SuppressionEntry:
         if self.kind == "primary":
             what = t["count"] if self.measure == "count" else t["group_n"]
             return t["primary"].format(what=what, threshold=self.threshold)
+        if self.kind == "derived":
+            return t["derived"]
         return t["secondary"].format(cell=_cell(*self.protects) if self.protects else "?")
 
     @property
@@ -114,21 +117,22 @@ class SuppressionLog:
     def n_secondary(self) -> int:
         return sum(e.kind == "secondary" for e in self.entries)
 
+    @property
+    def n_derived(self) -> int:
+        return sum(e.kind == "derived" for e in self.entries)
+
     def tables(self) -> list[str]:
         """Table names in order of first appearance."""
         return list(dict.fromkeys(e.table for e in self.entries))
 
     def summary(self) -> pd.DataFrame:
-        """Counts per table. Columns: ``table, primary, secondary``."""
+        """Counts per table. Columns: ``table, primary, secondary, derived``."""
+        kinds = ("primary", "secondary", "derived")
         rows = [
-            {
-                "table": name,
-                "primary": sum(e.kind == "primary" for e in self.entries if e.table == name),
-                "secondary": sum(e.kind == "secondary" for e in self.entries if e.table == name),
-            }
+            {"table": name, **{k: sum(e.kind == k for e in self.entries if e.table == name) for k in kinds}}
             for name in self.tables()
         ]
-        return pd.DataFrame(rows, columns=["table", "primary", "secondary"])
+        return pd.DataFrame(rows, columns=["table", *kinds])
 
     def to_frame(self, lang: str = "nl", *, private: bool = False) -> pd.DataFrame:
         """One row per suppressed cell.

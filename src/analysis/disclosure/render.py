@@ -25,6 +25,9 @@ from analysis.errors import DisclosureError
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 NOTES_SHEET = "toelichting"
+#: Cell style of a statistic (a mean, a coefficient, a share) in the workbook, as ``class="stat"``
+#: in the HTML: a cell that holds no count of respondents.
+STAT_STYLE = "stat"
 
 
 def appendix_html(log: SuppressionLog, policy: Policy, lang: str = "nl", *, details: bool = True) -> str:
@@ -68,16 +71,14 @@ def appendix_html(log: SuppressionLog, policy: Policy, lang: str = "nl", *, deta
     if not len(log):
         out.append(f"<p>{esc(t['none'])}</p>")
     else:
-        out.append(
-            "<p>" + esc(t["counts"].format(total=len(log), p=log.n_primary, s=log.n_secondary)) + "</p>"
-        )
+        out.append("<p>" + esc(counts_sentence(log, lang)) + "</p>")
+        kinds = ("primary", "secondary", "derived") if log.n_derived else ("primary", "secondary")
         out.append("<table><thead><tr>")
-        out[-1] += "".join(f'<th scope="col">{esc(t[k])}</th>' for k in ("table", "primary", "secondary"))
+        out[-1] += "".join(f'<th scope="col">{esc(t[k])}</th>' for k in ("table", *kinds))
         out[-1] += "</tr></thead><tbody>"
-        for row in log.summary().itertuples(index=False):
-            out.append(
-                f'<tr><th scope="row">{esc(row.table)}</th><td>{row.primary}</td><td>{row.secondary}</td></tr>'
-            )
+        for row in log.summary().to_dict("records"):
+            cells = "".join(f"<td>{row[k]}</td>" for k in kinds)
+            out.append(f'<tr><th scope="row">{esc(row["table"])}</th>{cells}</tr>')
         out.append("</tbody></table>")
         if details:
             out.append(f"<h3>{esc(t['detail'])}</h3>")
@@ -94,6 +95,13 @@ def appendix_html(log: SuppressionLog, policy: Policy, lang: str = "nl", *, deta
     return "\n".join(out) + "\n"
 
 
+def counts_sentence(log: SuppressionLog, lang: str = "nl") -> str:
+    """How many cells the log holds, by kind (derived cells named only where there are any)."""
+    t = text(check_lang(lang), "appendix")
+    sentence = t["counts_derived"] if log.n_derived else t["counts"]
+    return sentence.format(total=len(log), p=log.n_primary, s=log.n_secondary, d=log.n_derived)
+
+
 def sheet_names(names: list[str]) -> list[str]:
     """Valid, unique Excel sheet names (≤31 characters, no ``[]:*?/\\``), in order.
 
@@ -107,7 +115,7 @@ def sheet_names(names: list[str]) -> list[str]:
     used = {NOTES_SHEET.lower()}
     out = []
     for raw in names:
-        base = re.sub(r"[\[\]:*?/\\]", "_", str(raw)).strip("' ") or "tabel"
+        base = re.sub(r"\s*[\[\]:*?/\\]+\s*", " - ", str(raw)).strip("' -") or "tabel"
         name = base[:31]
         n = 1
         while name.lower() in used:
@@ -128,14 +136,17 @@ def write_tables_xlsx(
     """Write published tables to an Excel workbook, one sheet per table.
 
     Cells hold the display values (the same suppression as the HTML tables: ``"<10"``,
-    ``"x"``, ``"n te klein"``); percentages, if any, follow below the counts. A last
+    ``"x"``, ``"n te klein"``); percentages, if any, follow below the counts. Cells of
+    statistics rather than counts of respondents (the HTML's ``class="stat"``) have the cell
+    style :data:`STAT_STYLE`. A last
     sheet ``toelichting`` states the policy, the footnotes and the public suppression
     log. The file is byte-for-byte reproducible.
 
     Parameters
     ----------
     tables
-        Sheet title -> table (titles are shortened to 31 characters and made unique).
+        Title -> table: the title heads the sheet (its name is the title shortened to 31
+        characters and made unique); a table's own title, where it differs, follows below.
     path
         The ``.xlsx`` file to write (overwritten).
     lang
@@ -147,23 +158,26 @@ def write_tables_xlsx(
         ``path``.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, NamedStyle
     from openpyxl.writer.excel import ExcelWriter
 
     lang = check_lang(lang)
     if not tables:
         raise DisclosureError("no tables to write", hint="pass a mapping of sheet names to tables")
-    policies = {t.policy for t in tables.values()}
+    policies = {t.policy for t in tables.values() if t.policy is not None}  # None: no counts
     if len(policies) > 1:
         raise DisclosureError("tables in one workbook were made under different disclosure policies")
     policy = next(iter(policies))
     bold = Font(bold=True)
     wb = Workbook()
     wb.remove(wb.active)
+    wb.add_named_style(NamedStyle(name=STAT_STYLE))
     for sheet, (title, table) in zip(sheet_names(list(tables)), tables.items(), strict=True):
         ws = wb.create_sheet(sheet)
         r = 1
-        ws.cell(r, 1, table.title or str(title)).font = bold
+        ws.cell(r, 1, str(title) or table.title).font = bold  # the title it is published under
+        if table.title and table.title != str(title):
+            ws.cell(r + 1, 1, table.title)
         r += 2
         r = _write_block(ws, table.to_frame(True, lang=lang), r, bold, table)
         if table.percent is not None:
@@ -188,7 +202,7 @@ def write_tables_xlsx(
     if not len(log):
         notes.cell(r, 1, t["none"])
     else:
-        notes.cell(r, 1, t["counts"].format(total=len(log), p=log.n_primary, s=log.n_secondary))
+        notes.cell(r, 1, counts_sentence(log, lang))
         r += 2
         for c, key in enumerate(("table", "row", "col", "reason"), start=1):
             notes.cell(r, c, t[key]).font = bold
@@ -216,11 +230,14 @@ def _write_block(ws, frame, r: int, bold, table: DisclosedTable) -> int:
     ws.cell(r, 1, corner).font = bold
     for c, label in enumerate(frame.columns, start=2):
         ws.cell(r, c, str(label)).font = bold
+    stat = [str(c) in table.stat_columns for c in table.values.columns]
     for label, row in frame.iterrows():
         r += 1
         ws.cell(r, 1, str(label))
         for c, value in enumerate(row, start=2):
-            ws.cell(r, c, str(value))
+            cell = ws.cell(r, c, str(value))
+            if c - 2 < len(stat) and stat[c - 2]:
+                cell.style = STAT_STYLE
     return r + 1
 
 

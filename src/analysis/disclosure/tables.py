@@ -31,7 +31,7 @@ from analysis.errors import DisclosureError
 from analysis.labels import unique_labels
 from analysis.numbers import fmt_int, fmt_pct
 
-Status = Literal["shown", "primary", "secondary"]
+Status = Literal["shown", "primary", "secondary", "derived"]
 PercentBase = Literal["row", "col", "total"]
 _STATUS = {SHOWN: "shown", PRIMARY: "primary", SECONDARY: "secondary"}
 
@@ -64,7 +64,7 @@ class DisclosedTable:
     """
 
     name: str
-    kind: Literal["crosstab", "frequency", "means"]
+    kind: Literal["crosstab", "frequency", "means", "estimates"]
     values: pd.DataFrame
     status: pd.DataFrame
     policy: Policy
@@ -359,6 +359,109 @@ def html_table(
         out.append('<p class="bruggen-footnote">' + "<br>".join(esc(n) for n in notes) + "</p>")
     out.append("</div>")
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True, eq=False)
+class EstimatesTable(DisclosedTable):
+    """A published table of statistics whose cells are formatted already (``kind="estimates"``).
+
+    What a Result publishes beside its disclosed table: a model's estimates with their
+    intervals, shares or medians computed from published counts, a sensitivity table. Its
+    cells are display strings that went through disclosure control before they were formatted;
+    a cell hidden there shows the policy's marks, and :func:`estimates_table` records it in the
+    table's log (``"<10"`` a primary suppression, ``"x"`` a cell derived from a suppressed one).
+    A :class:`DisclosedTable`, so the report page, the tables workbook and the disclosure
+    appendix are all made from this one object.
+
+    Attributes
+    ----------
+    values
+        The cells as display strings; the index holds the row labels, ``row_var`` names it.
+    stat
+        Per cell column: the cell holds a statistic, not a count of respondents.
+    """
+
+    stat: tuple[bool, ...] = ()
+
+    @property
+    def stat_columns(self) -> tuple[str, ...]:
+        return tuple(str(c) for c, flag in zip(self.values.columns, self.stat, strict=False) if flag)
+
+    def display(self, lang: str | None = None) -> pd.DataFrame:
+        """The cells as published (formatted in the language the table was made in)."""
+        out = self.values.copy()
+        out.index = pd.Index(list(out.index), name=self.row_var or None)
+        return out
+
+    def footnotes(self, lang: str | None = None) -> list[str]:
+        return list(self.notes)
+
+    def figure_data(self, lang: str | None = None) -> pd.DataFrame:
+        raise DisclosureError(f"table {self.name!r} holds formatted estimates, not data for a chart")
+
+    def to_html(self, lang: str | None = None) -> str:
+        """The table as :func:`html_table` renders it."""
+        rows = [
+            [label, *cells] for label, cells in zip(self.values.index, self.values.to_numpy(), strict=True)
+        ]
+        return html_table(self.name, [self.row_var, *self.values.columns], rows, self.notes, stat=self.stat)
+
+
+def estimates_table(
+    name: str,
+    header: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    notes: Sequence[str] = (),
+    *,
+    stat: bool | Sequence[bool] = False,
+    policy: Policy | None,
+    title: str = "",
+    lang: str = "nl",
+) -> EstimatesTable:
+    """A published table of formatted statistics (:class:`EstimatesTable`), its hidden cells logged.
+
+    Arguments as :func:`html_table` (whose HTML the table renders), and the policy the cells
+    went through. A cell showing the policy's ``below`` mark (``"<10"``) is logged as a primary
+    suppression (a count below ``min_count``); a cell showing the hidden mark (``"x"``) as a
+    derived one (computed from a count that is suppressed or too small). ``title``, the caption
+    the table is published under, names it in the log. ``policy`` is None for a table of
+    statistics that are no counts of persons and go through no policy (nothing is logged).
+    """
+    lang = check_lang(lang)
+    header = [str(h) for h in header]
+    width = len(header) - 1
+    flags = tuple([stat] * width if isinstance(stat, bool) else list(stat) + [False] * (width - len(stat)))
+    labels = [str(r[0]) for r in rows]
+    cells = [[str(c) for c in r[1:]] for r in rows]
+    values = pd.DataFrame(cells, index=labels, columns=header[1:], dtype=object)
+    below, hidden = (policy.below, text(lang)["hidden"]) if policy is not None else (None, None)
+    status = values.map(lambda c: "primary" if c == below else "derived" if c == hidden else "shown")
+    entries = [
+        SuppressionEntry(
+            table=title or name,
+            row=label,
+            col=col,
+            kind="primary" if status.iat[i, j] == "primary" else "derived",
+            threshold=policy.min_count if policy is not None else 0,
+        )
+        for i, label in enumerate(labels)
+        for j, col in enumerate(header[1:])
+        if status.iat[i, j] != "shown"
+    ]
+    return EstimatesTable(
+        name=name,
+        kind="estimates",
+        values=values,
+        status=status,
+        policy=policy,
+        log=SuppressionLog(tuple(entries)),
+        lang=lang,
+        title=title,
+        row_var=header[0],
+        total_row=False,
+        notes=tuple(notes),
+        stat=flags,
+    )
 
 
 def suppress_counts(
@@ -749,6 +852,7 @@ def group_means(
     mean_values = list(means) + ([mean_all] if total else [])
     mean_st = list(m_status) + ([total_mean_status] if total else [])
 
+    mean_col = text(lang)["mean"]  # the log names the column as the table shows it
     entries = []
     for g, st in enumerate(n_status):
         if st != SHOWN:
@@ -769,10 +873,10 @@ def group_means(
                 SuppressionEntry(
                     table=name,
                     row=all_labels[g],
-                    col="mean",
+                    col=mean_col,
                     kind="primary" if st == PRIMARY else "secondary",
                     threshold=policy.min_count,
-                    protects=(all_labels[protects[g]], "mean") if st == SECONDARY else None,
+                    protects=(all_labels[protects[g]], mean_col) if st == SECONDARY else None,
                     measure="mean",
                     value=int(ext[g]) if st == PRIMARY else mean_values[g],
                 )

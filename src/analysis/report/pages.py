@@ -289,16 +289,12 @@ def _report(
     chapters: dict[str, list[tuple[AnalysisSpec, Result]]] = {}
     for spec, result in results:
         chapters.setdefault(spec.chapter, []).append((spec, result))
-        table = _disclosed(result)
-        if table is not None:
-            sheet = spec.options.get("title") or result.title(lang)  # the workbook shows titles, not names
-            for j, each in enumerate([table, *result.more_disclosed()]):
-                base = sheet if j == 0 else each.title or each.name
-                label, i = base, 1
-                while label in tables:
-                    i += 1
-                    label = f"{base} ({i})"
-                tables[label] = each
+        for base, each in _published(spec, result, lang):  # the page's tables, under their captions
+            label, i = base, 1
+            while label in tables:
+                i += 1
+                label = f"{base} ({i})"
+            tables[label] = each
 
     summary = Section(
         id="samenvatting",
@@ -380,6 +376,20 @@ def _disclosed(result: Result):
         return None
     table = result.table()
     return table if isinstance(table, DisclosedTable) else None
+
+
+def _published(spec: AnalysisSpec, result: Result, lang: str) -> list[tuple[str, Any]]:
+    """Every table a result publishes, ``(caption, table)``: its disclosed table and its
+    :meth:`~analysis.results.Result.extra_tables`, as :func:`_blocks` shows them (the extra
+    tables beside a disclosed table, or in the result's own blocks). The workbook and the
+    appendix are made of these."""
+    if getattr(result, "empty", False):
+        return []
+    table = _disclosed(result)
+    if table is None and result.report_blocks(lang) is None:
+        return []
+    main = [(spec.options.get("title") or result.title(lang), table)] if table is not None else []
+    return main + result.extra_tables(lang)
 
 
 def _blocks(spec: AnalysisSpec, result: Result, lang: str, div_id: str) -> list[Block]:
