@@ -54,7 +54,9 @@ def main() -> int:
         init_study(tmp)
         initialising = time.perf_counter() - start
     print(f"{'files':<60} {'read s':>8} {'init s':>8} {'ratio':>7}")
-    print(f"{', '.join(p.name for p in paths):<60} {reading:8.2f} {initialising:8.2f} {initialising / reading:6.2f}x")
+    print(
+        f"{', '.join(p.name for p in paths):<60} {reading:8.2f} {initialising:8.2f} {initialising / reading:6.2f}x"
+    )
     return 0
 
 
