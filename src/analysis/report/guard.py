@@ -81,15 +81,15 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\"\\/bfnrt])")
 _JSON_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
-def _readable(text: str) -> str:
-    """A page as its reader sees it: HTML entities and JSON escapes (``\\u00e9``, ``\\n``) decoded."""
+def _json_decoded(text: str) -> str:
+    """A page with its JSON escapes (``\\u00e9``, ``\\n``) decoded, as a script's data reads."""
 
     def decode(m: re.Match[str]) -> str:
         if m.group(1):
             return chr(int(m.group(1), 16))
         return _JSON_CHARS.get(m.group(2), m.group(2))
 
-    return html.unescape(_JSON_ESCAPE.sub(decode, text))
+    return _JSON_ESCAPE.sub(decode, text)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,16 @@ class PersonalValues:
         """The (dataset, variable) of the first personal value in ``text``, or ``None``."""
         if not self.heads or not text:
             return None
-        page = _normal(_readable(text))
+        decoded = _json_decoded(text)
+        # the page as a reader sees it, and as a script's data reads it: a value holding "&lt"
+        # itself stands so inside JSON, which unescaping HTML would turn into "<"
+        for page in dict.fromkeys((_normal(html.unescape(decoded)), _normal(decoded))):
+            hit = self._scan(page)
+            if hit is not None:
+                return hit
+        return None
+
+    def _scan(self, page: str) -> tuple[str, str] | None:
         index: dict[str, dict[int, set[str]]] = self._index  # type: ignore[attr-defined]
         for m in re.finditer(r"(?<!\w)\w", page):
             i = m.start()
