@@ -27,17 +27,23 @@ def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
     defaults that name an unbound role are set to ``null``.
     """
     survey, referrals, interviews = (tables.get(k) for k in ("survey", "referrals", "interviews"))
-    add = p.analyses.append
 
     def has(part: str, role: str | None = None) -> bool:
         return p.bound(part, role) is not None
 
-    def lack(kind: str, what: str) -> None:
-        p.lack("analyses", f"{kind}: {what}")
+    def offer(name: str, when: Any, spec: dict[str, Any], why: str, missing: str = "") -> None:
+        """Propose the analysis when ``when`` holds; else say what its kind is missing."""
+        if when:
+            p.analyses.append(Guess(name, spec, why))
+        elif missing:
+            p.lack("analyses", f"{spec['kind']}: {missing}")
 
     side, rtype, form = (has("survey", r) for r in ("side", "respondent_type", "collaboration_form"))
     cluster = "municipality" if has("survey", "municipality") else None
-    scales = [g.key.split(".", 1)[1] for g in p.parts.get("survey", []) if g.key.startswith("scales.")]
+    between = "collaboration_form" if form else None
+    scales = {
+        g.key.split(".", 1)[1]: g.value for g in p.parts.get("survey", []) if g.key.startswith("scales.")
+    }
     if survey is not None:
         by = "side" if side else "respondent_type" if rtype else None
         spec: dict[str, Any] = {"kind": "response", "by": by}
@@ -45,223 +51,160 @@ def _propose_analyses(p: Proposal, tables: dict[str, Table]) -> None:
         if has("municipalities", "region") and has("survey", "municipality"):
             spec["rows"] = "region"
             why += " and the municipality frame a region"
-        add(Guess("response", spec, why))
-        if form:
-            if side:
-                add(
-                    Guess(
-                        "collaboration_form_by_side",
-                        {"kind": "collaboration_form", "by": "side"},
-                        "the survey binds collaboration_form and side",
-                    )
-                )
-            if rtype:
-                add(
-                    Guess(
-                        "collaboration_form",
-                        {"kind": "collaboration_form", "by": "respondent_type"},
-                        "the survey binds collaboration_form and respondent_type",
-                    )
-                )
-            if not side and not rtype:
-                lack("collaboration_form", "needs survey.side or survey.respondent_type to compare groups")
-        else:
-            lack("collaboration_form", "needs survey.collaboration_form")
+        offer("response", True, spec, why)
+        offer(
+            "collaboration_form_by_side",
+            form and side,
+            {"kind": "collaboration_form", "by": "side"},
+            "the survey binds collaboration_form and side",
+        )
+        offer(
+            "collaboration_form",
+            form and rtype,
+            {"kind": "collaboration_form", "by": "respondent_type"},
+            "the survey binds collaboration_form and respondent_type",
+        )
+        if not form or not (side or rtype):
+            p.lack(
+                "analyses",
+                "collaboration_form: needs survey.collaboration_form and survey.side or survey.respondent_type",
+            )
         indicators = p.bound("survey", "indicators")
-        if form and indicators and side:
-            cutoffs = _propose_cutoffs(survey, indicators, p.column("survey", "collaboration_form"))
-            spec = {"kind": "collaboration_index", "by": "side", "cutoffs": cutoffs}
-            add(
-                Guess(
-                    "collaboration_index",
-                    spec,
-                    "the survey binds indicators and collaboration_form; the cut-offs agree best with it",
-                )
-            )
-        else:
-            lack("collaboration_index", "needs survey.indicators, survey.collaboration_form and survey.side")
+        ready = form and indicators and side
+        cutoffs = (
+            _propose_cutoffs(survey, indicators, p.column("survey", "collaboration_form")) if ready else None
+        )
+        offer(
+            "collaboration_index",
+            ready,
+            {"kind": "collaboration_index", "by": "side", "cutoffs": cutoffs},
+            "the survey binds indicators and collaboration_form; the cut-offs agree best with it",
+            "needs survey.indicators, survey.collaboration_form and survey.side",
+        )
         support = _find_support(survey, p)
-        if support and form:
-            add(
-                Guess(
-                    "support",
-                    {
-                        "kind": "support",
-                        "variables": support,
-                        "by": "collaboration_form",
-                        "side": "side" if side else None,
-                    },
-                    f"{', '.join(support)} are named like payment, training or coaching",
-                )
+        offer(
+            "support",
+            support and form,
+            {
+                "kind": "support",
+                "variables": support,
+                "by": "collaboration_form",
+                "side": "side" if side else None,
+            },
+            f"{', '.join(support)} are named like payment, training or coaching",
+            "needs survey.collaboration_form and labelled variables named like payment or training",
+        )
+        offer(
+            "reliability",
+            scales,
+            {"kind": "reliability"},
+            f"the survey binds {len(scales)} scale(s)",
+            "needs survey.scales (a battery of Likert items)",
+        )
+        if scales and not side:
+            p.lack("analyses", "perspectives: needs survey.side (which value is formal, which informal)")
+        for name, scale in scales.items() if side else ():
+            offer(
+                f"perspectives_{name}",
+                True,
+                {"kind": "perspectives", "scale": name, "moderator": between, "cluster": cluster},
+                f"the scale {name} compared between the sides",
             )
-        else:
-            lack(
-                "support",
-                "needs survey.collaboration_form and labelled variables named like payment or training",
+            offer(
+                f"items_{name}",
+                True,
+                {"kind": "likert_items", "items": scale["items"], "cluster": cluster, "summary": False},
+                f"the items of {name} compared between the sides",
             )
-        if scales:
-            add(Guess("reliability", {"kind": "reliability"}, f"the survey binds {len(scales)} scale(s)"))
-            if side:
-                for name in scales:
-                    add(
-                        Guess(
-                            f"perspectives_{name}",
-                            {
-                                "kind": "perspectives",
-                                "scale": name,
-                                "moderator": "collaboration_form" if form else None,
-                                "cluster": cluster,
-                            },
-                            f"the scale {name} compared between the sides",
-                        )
-                    )
-                    items = next(g.value["items"] for g in p.parts["survey"] if g.key == f"scales.{name}")
-                    add(
-                        Guess(
-                            f"items_{name}",
-                            {"kind": "likert_items", "items": items, "cluster": cluster, "summary": False},
-                            f"the items of {name} compared between the sides",
-                        )
-                    )
-            else:
-                lack("perspectives", "needs survey.side (which value is formal, which informal)")
-        else:
-            lack("reliability", "needs survey.scales (a battery of Likert items)")
-        if has("survey", "reach.count") and has("survey", "reach.population") and side:
-            add(
-                Guess(
-                    "reach",
-                    {"kind": "reach", "between": "collaboration_form" if form else None, "cluster": cluster},
-                    "the survey binds the reach count, its population and side",
-                )
-            )
-        else:
-            lack("reach", "needs survey.reach.count, survey.reach.population and survey.side")
-        if has("survey", "reach.count") and has("survey", "funnel.referred") and side:
-            add(
-                Guess(
-                    "reach_funnel",
-                    {"kind": "reach_funnel", "between": "collaboration_form" if form else None},
-                    "the survey binds the reach count and the referrals' funnel",
-                )
-            )
-        else:
-            lack(
-                "reach_funnel",
-                "needs survey.reach.count, survey.funnel (referrals and their steps) and survey.side",
-            )
+        offer(
+            "reach",
+            has("survey", "reach.count") and has("survey", "reach.population") and side,
+            {"kind": "reach", "between": between, "cluster": cluster},
+            "the survey binds the reach count, its population and side",
+            "needs survey.reach.count, survey.reach.population and survey.side",
+        )
+        offer(
+            "reach_funnel",
+            has("survey", "reach.count") and has("survey", "funnel.referred") and side,
+            {"kind": "reach_funnel", "between": between},
+            "the survey binds the reach count and the referrals' funnel",
+            "needs survey.reach.count, survey.funnel (referrals and their steps) and survey.side",
+        )
     if referrals is not None:
-        add(Guess("referral_flows", {"kind": "referral_flows"}, "the referral log"))
-        if has("referrals", "completed") and has("referrals", "warm_handover"):
-            add(
-                Guess(
-                    "completion",
-                    {
-                        "kind": "completion",
-                        "cluster": "municipality" if has("referrals", "municipality") else None,
-                    },
-                    "the log binds completed and warm_handover",
-                )
-            )
-        else:
-            lack("completion", "needs referrals.completed and referrals.warm_handover (yes/no)")
+        offer("referral_flows", True, {"kind": "referral_flows"}, "the referral log")
+        offer(
+            "completion",
+            has("referrals", "completed") and has("referrals", "warm_handover"),
+            {"kind": "completion", "cluster": "municipality" if has("referrals", "municipality") else None},
+            "the log binds completed and warm_handover",
+            "needs referrals.completed and referrals.warm_handover (yes/no)",
+        )
         # the time to contact and the early signals compare the referrers' collaboration forms
         grouped = has("referrals", "collaboration_form")
-        if grouped and has("referrals", "referred") and has("referrals", "first_contact"):
-            add(
-                Guess(
-                    "time_to_contact",
-                    {"kind": "time_to_contact"},
-                    "the log binds the dates of the referral and the first contact, and the collaboration form",
-                )
-            )
-        else:
-            lack(
-                "time_to_contact",
-                "needs referrals.referred, referrals.first_contact and referrals.collaboration_form",
-            )
+        offer(
+            "time_to_contact",
+            grouped and has("referrals", "referred") and has("referrals", "first_contact"),
+            {"kind": "time_to_contact"},
+            "the log binds the dates of the referral and the first contact, and the collaboration form",
+            "needs referrals.referred, referrals.first_contact and referrals.collaboration_form",
+        )
         themes = (
             _signal_themes(referrals, p.column("referrals", "theme")) if has("referrals", "theme") else []
         )
-        if themes and grouped:
-            add(
-                Guess(
-                    "early_signals",
-                    {"kind": "early_signals", "themes": themes},
-                    "referral themes that signal a threat to self-determination, by collaboration form",
-                )
-            )
-        else:
-            lack(
-                "early_signals",
-                "needs referrals.theme with themes of self-determination (huwelijksdwang, ...) "
-                "and referrals.collaboration_form",
-            )
+        offer(
+            "early_signals",
+            themes and grouped,
+            {"kind": "early_signals", "themes": themes},
+            "referral themes that signal a threat to self-determination, by collaboration form",
+            "needs referrals.theme with themes of self-determination (huwelijksdwang, ...) "
+            "and referrals.collaboration_form",
+        )
     if interviews is not None:
         by = next((r for r in ("side", "respondent_type") if has("interviews", r)), None)
-        add(
-            Guess(
-                "interview_themes",
-                {"kind": "interview_themes", "by": by},
-                f"the interviews bind {by}" if by else "the interviews (no grouping bound: all together)",
-            )
+        offer(
+            "interview_themes",
+            True,
+            {"kind": "interview_themes", "by": by},
+            f"the interviews bind {by}" if by else "the interviews (no grouping bound: all together)",
         )
         names = p.names_file is not None
-        if names and has("interviews", "quote_themes"):
-            add(
-                Guess(
-                    "quotes",
-                    {"kind": "quotes", "by": by, "n": 3},
-                    f"the interviews bind quote_themes, and {p.names_file.value} lists names to replace",
-                )
-            )
-        else:
-            lack(
-                "quotes",
-                "quotes are published only with a names file under privacy.names_file (names and "
-                "places to replace) and plan.interviews.quote_themes",
-            )
-        codes = set(interviews.frame["code"].dropna().astype(str))
-        if names and "CASEBOX" in codes:
-            add(
-                Guess(
-                    "case_box",
-                    {"kind": "case_box", "by": by, "summary": False},
-                    "passages coded CASEBOX are practice examples",
-                )
-            )
-        else:
-            lack("case_box", "needs passages coded CASEBOX (a practice example) and a names file")
-        add(
-            Guess(
-                "cooccurrence",
-                {"kind": "cooccurrence", "unit": "segment"},
-                "codes applied to the same passage",
-            )
+        offer(
+            "quotes",
+            names and has("interviews", "quote_themes"),
+            {"kind": "quotes", "by": by, "n": 3},
+            f"the interviews bind quote_themes, and {names and p.names_file.value} lists names to replace",
+            "quotes are published only with a names file under privacy.names_file (names and "
+            "places to replace) and plan.interviews.quote_themes",
         )
-        if has("interviews", "coder"):
-            add(
-                Guess(
-                    "intercoder_agreement",
-                    {"kind": "intercoder_agreement", "unit": "segment", "summary": False},
-                    "a check coder coded documents a second time",
-                )
-            )
-        else:
-            lack(
-                "intercoder_agreement", "needs interviews.coder with a check coder who coded documents twice"
-            )
+        codes = set(interviews.frame["code"].dropna().astype(str))
+        offer(
+            "case_box",
+            names and "CASEBOX" in codes,
+            {"kind": "case_box", "by": by, "summary": False},
+            "passages coded CASEBOX are practice examples",
+            "needs passages coded CASEBOX (a practice example) and a names file",
+        )
+        offer(
+            "cooccurrence",
+            True,
+            {"kind": "cooccurrence", "unit": "segment"},
+            "codes applied to the same passage",
+        )
+        offer(
+            "intercoder_agreement",
+            has("interviews", "coder"),
+            {"kind": "intercoder_agreement", "unit": "segment", "summary": False},
+            "a check coder coded documents a second time",
+            "needs interviews.coder with a check coder who coded documents twice",
+        )
         rows = _joint_rows(p, survey, codes)
-        if rows:
-            add(
-                Guess(
-                    "joint_display",
-                    {"kind": "joint_display", "by": by, "themes": rows},
-                    "survey results beside the interview codes that share their words",
-                )
-            )
-        else:
-            lack("joint_display", "needs a survey analysis and interview codes that speak of the same theme")
+        offer(
+            "joint_display",
+            rows,
+            {"kind": "joint_display", "by": by, "themes": rows},
+            "survey results beside the interview codes that share their words",
+            "needs a survey analysis and interview codes that speak of the same theme",
+        )
     if survey is not None:
         _propose_quasi_identifiers(p, survey)
 
