@@ -423,3 +423,19 @@ def test_a_scale_given_as_a_list_of_items():
     assert as_list["s"].alpha == as_scale["s"].alpha
     with pytest.raises(BruggenError, match="no scales"):
         reliabilities(x, {})
+
+
+def test_a_negative_alpha_says_the_items_do_not_form_a_scale():
+    """Nominal codes or options of a multiple-choice question give a negative alpha: it is said why."""
+    from analysis.scales import reliability
+    from analysis.text import words
+
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 6, 200).astype(float)
+    data = pd.DataFrame({"a": x, "b": 6 - x + rng.integers(-1, 2, 200), "c": rng.integers(1, 6, 200)})
+    res = reliability(data, ["a", "b", "c"], lang="nl")
+    alpha = res.to_frame().set_index("term").at["alpha", "estimate"]
+    assert alpha < 0
+    assert words("nl", "scales")["negative_alpha"] in res.findings()[0]
+    positive = reliability(data.assign(b=x + rng.integers(-1, 2, 200)), ["a", "b", "c"], lang="nl")
+    assert words("nl", "scales")["negative_alpha"] not in positive.findings()[0]

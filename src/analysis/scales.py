@@ -1018,6 +1018,8 @@ def _scale_sentence(frame: pd.DataFrame, label: str, k: int, lang: str) -> str:
     )
     if omega == omega:
         sentence += " " + t["omega_sentence"].format(omega=fmt_number(omega, DECIMALS, lang))
+    if rows.at["alpha", "estimate"] < 0:  # no reliability at all: say why it may be so
+        sentence += " " + t["negative_alpha"]
     return sentence
 
 
