@@ -38,8 +38,12 @@ suites: $(STAMP) ## Regenerate the validation suites from the codebooks (after e
 	$(BIN)/bruggen suites --study $(STUDY)
 
 .PHONY: test
-test: $(STAMP) ## Run the whole test suite (pytest)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the whole test suite (pytest, on every core)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+.PHONY: test-fast
+test-fast: $(STAMP) ## The edit loop: every test but the slow ones (whole pipeline, kernel, browser), on every core
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 .PHONY: lint
 lint: $(STAMP) ## Check the code with ruff (lint and format)

@@ -112,3 +112,25 @@ def run_cli(*args: str | Path, cwd: Path | None = None, timeout: int = 600) -> s
         timeout=timeout,
         cwd=cwd,
     )
+
+
+#: Fixtures of the example study's built reports (tests/report/conftest.py, session-scoped): the tests
+#: that use them run on one worker, so the batch is built once however many workers there are.
+_BATCH_FIXTURES = {"built", "built_batch", "copied_reports", "opened", "survey"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group the tests for parallel workers (``pytest -n auto --dist loadgroup``, ``make test``).
+
+    A test file's tests stay on one worker (its module fixtures are made once), and so do all
+    tests of the built example reports; the groups are spread over the workers by load.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        path = item.nodeid.split("::")[0]
+        if path.startswith("tests/report/") and _BATCH_FIXTURES & set(getattr(item, "fixturenames", ())):
+            group = "report-batch"
+        else:
+            group = path
+        item.add_marker(pytest.mark.xdist_group(group))
