@@ -134,3 +134,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         else:
             group = path
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture
+def runs(monkeypatch) -> list[str]:
+    """Counts the real validation gate's runs (it still runs in full); loaded studies forgotten first."""
+    from analysis.study import _LOADED
+    from analysis.validate import gate
+
+    calls: list[str] = []
+    real = gate.run
+
+    def counting(study):
+        calls.append(study.name)
+        return real(study)
+
+    monkeypatch.setattr(gate, "run", counting)
+    _LOADED.clear()
+    return calls

@@ -24,7 +24,7 @@ from conftest import copy_example
 import analysis
 from analysis.errors import ValidationFailed
 from analysis.prepare import cache as prepare_cache
-from analysis.study import _LOADED, Study, ValidatedStudy
+from analysis.study import Study, ValidatedStudy
 from analysis.validate import cache, gate
 from analysis.validate.checks import FAILED, Check
 
@@ -39,21 +39,6 @@ def example(tmp_path_factory) -> Path:
     assert result.passed and cache.manifest_path(study).is_file()
     (path.parent / "gate.json").write_text(result.to_json(), encoding="utf-8")  # the real run's result
     return path
-
-
-@pytest.fixture
-def runs(monkeypatch) -> list[str]:
-    """Counts the real gate's runs (it still runs in full)."""
-    calls: list[str] = []
-    real = gate.run
-
-    def counting(study):
-        calls.append(study.name)
-        return real(study)
-
-    monkeypatch.setattr(gate, "run", counting)
-    _LOADED.clear()
-    return calls
 
 
 def _entries(study: Study) -> list[str]:

@@ -23,7 +23,7 @@ from conftest import copy_example
 
 import analysis
 from analysis import result_cache, store_signing
-from analysis.study import _LOADED, Study, ValidatedStudy
+from analysis.study import Study, ValidatedStudy
 from analysis.validate import cache, gate
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -60,21 +60,6 @@ def example(tmp_path_factory) -> Path:
     path = copy_example(tmp_path_factory.mktemp("voorbeeld"))
     assert gate.require_pass(Study.from_yaml(path)).passed
     return path
-
-
-@pytest.fixture
-def runs(monkeypatch) -> list[str]:
-    """Counts the real gate's runs."""
-    calls: list[str] = []
-    real = gate.run
-
-    def counting(study):
-        calls.append(study.name)
-        return real(study)
-
-    monkeypatch.setattr(gate, "run", counting)
-    _LOADED.clear()
-    return calls
 
 
 # -- the key --------------------------------------------------------------------------------------
